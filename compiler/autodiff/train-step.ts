@@ -1,0 +1,82 @@
+// The training graph: forward + backward + global-norm clipping + AdamW, one graph.
+// Parameters and their moments are graph inputs updated in place (outputs with `updates`).
+// Step-dependent scalars (learning rate, bias corrections) arrive in a small `opt.hyper`
+// input computed on the host each step, so the graph is compiled once.
+import type { GraphBuilder } from '../ir/builder.ts';
+import { type Var, IRError } from '../ir/types.ts';
+import { grad } from './grad.ts';
+
+export interface AdamWConfig {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** Clip gradients to this global L2 norm; 0 disables clipping. */
+  clipNorm: number;
+  /** Which parameters get weight decay (default: rank >= 2, i.e. not biases or norm gains). */
+  decay?: (name: string, v: Var) => boolean;
+}
+
+export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: 1.0 };
+
+/** Index of each scalar in the `opt.hyper` input. */
+export const HYPER = { lr: 0, bc1: 1, bc2: 2 } as const;
+export const HYPER_NAME = 'opt.hyper';
+
+/** Host-side values of `opt.hyper` for 1-based step t. */
+export function adamwHyper(cfg: AdamWConfig, lr: number, t: number): Float32Array {
+  const h = new Float32Array(3);
+  h[HYPER.lr] = lr;
+  h[HYPER.bc1] = 1 / (1 - Math.pow(cfg.beta1, t));
+  h[HYPER.bc2] = 1 / (1 - Math.pow(cfg.beta2, t));
+  return h;
+}
+
+export interface TrainStepInfo {
+  params: string[];
+  states: string[];
+}
+
+/**
+ * Append backward pass and AdamW update for every 'param' input of `b` to minimise `loss`.
+ * Outputs: 'loss', 'grad_norm', and in-place updates of each parameter and its moments.
+ */
+export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = DEFAULT_ADAMW): TrainStepInfo {
+  const params = b.inputs.filter((i) => i.role === 'param');
+  if (params.length === 0) throw new IRError('training step: the graph has no parameters');
+  const grads = grad(b, loss, params.map((p) => p.v));
+  const saved = b.source;
+  b.source = 'optimizer';
+  const hyper = b.input(HYPER_NAME, [3], 'f32', 'data');
+  const scalar = (k: number): Var => b.reshape(b.slice(hyper, [k], [k + 1]), []);
+  const lr = scalar(HYPER.lr), bc1 = scalar(HYPER.bc1), bc2 = scalar(HYPER.bc2);
+
+  let sumSq: Var | null = null;
+  for (const g of grads) {
+    const s = b.sum(b.mul(g, g));
+    sumSq = sumSq ? b.add(sumSq, s) : s;
+  }
+  const norm = b.sqrt(sumSq!);
+  const scale = cfg.clipNorm > 0 ? b.minimum(b.div(cfg.clipNorm, b.add(norm, 1e-6)), 1) : null;
+
+  const states: string[] = [];
+  params.forEach((p, i) => {
+    const g = scale ? b.mul(grads[i]!, scale) : grads[i]!;
+    const m = b.input(`opt.m.${p.name}`, p.v.shape, 'f32', 'state');
+    const v = b.input(`opt.v.${p.name}`, p.v.shape, 'f32', 'state');
+    states.push(`opt.m.${p.name}`, `opt.v.${p.name}`);
+    const m2 = b.add(b.mul(m, cfg.beta1), b.mul(g, 1 - cfg.beta1));
+    const v2 = b.add(b.mul(v, cfg.beta2), b.mul(b.mul(g, g), 1 - cfg.beta2));
+    const update = b.div(b.mul(m2, bc1), b.add(b.sqrt(b.mul(v2, bc2)), cfg.eps));
+    const decays = (cfg.decay ?? ((_n, x) => x.shape.length >= 2))(p.name, p.v) && cfg.weightDecay > 0;
+    const step = decays ? b.add(update, b.mul(p.v, cfg.weightDecay)) : update;
+    const p2 = b.sub(p.v, b.mul(step, lr));
+    b.output(`new.${p.name}`, p2, p.name);
+    b.output(`new.opt.m.${p.name}`, m2, `opt.m.${p.name}`);
+    b.output(`new.opt.v.${p.name}`, v2, `opt.v.${p.name}`);
+  });
+  b.output('loss', loss);
+  b.output('grad_norm', norm);
+  b.source = saved;
+  return { params: params.map((p) => p.name), states };
+}

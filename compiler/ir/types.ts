@@ -1,0 +1,135 @@
+// Graph IR: an ordered list of SSA equations over statically shaped, typed values.
+// Every primitive's parameters are typed here; every rule table elsewhere is keyed by Prim,
+// so adding a primitive without its rules is a compile error.
+
+export type DType = 'f32' | 'i32' | 'u32' | 'bool';
+export const DTYPES: readonly DType[] = ['f32', 'i32', 'u32', 'bool'];
+export type Shape = readonly number[];
+
+/** An SSA value. `id` is unique within its graph. */
+export interface Var {
+  readonly id: number;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+export type UnaryPrim =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sin' | 'cos' | 'abs' | 'recip' | 'erf';
+export type BinaryPrim = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
+export type ComparePrim = 'lt' | 'le' | 'eq';
+export type ReducePrim = 'reduce_sum' | 'reduce_max';
+export type ViewPrim = 'reshape' | 'transpose' | 'broadcast' | 'slice' | 'pad' | 'concat';
+
+export const UNARY_PRIMS: readonly UnaryPrim[] =
+  ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'sin', 'cos', 'abs', 'recip', 'erf'];
+export const BINARY_PRIMS: readonly BinaryPrim[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
+export const COMPARE_PRIMS: readonly ComparePrim[] = ['lt', 'le', 'eq'];
+
+/** Parameters of each primitive. `{}` means none. */
+export interface PrimParams {
+  // elementwise
+  neg: {}; exp: {}; log: {}; sqrt: {}; rsqrt: {}; tanh: {}; sin: {}; cos: {}; abs: {}; recip: {}; erf: {};
+  add: {}; sub: {}; mul: {}; div: {}; max: {}; min: {}; pow: {};
+  lt: {}; le: {}; eq: {};
+  select: {};                                   // select(cond, onTrue, onFalse)
+  cast: { dtype: DType };
+  stop_gradient: {};                            // identity forward, zero cotangent
+  // sources
+  constant: { value: number; shape: Shape; dtype: DType };
+  iota: { shape: Shape; axis: number; dtype: DType };
+  /** Counter-based uniform [0,1) numbers: a pure function of (key, seed, flat index). */
+  random_uniform: { shape: Shape; seed: number };
+  // reductions (reduced axes removed from the shape)
+  reduce_sum: { axes: readonly number[] };
+  reduce_max: { axes: readonly number[] };
+  // views: index maps, free until a kernel boundary needs contiguity
+  reshape: { shape: Shape };
+  transpose: { perm: readonly number[] };
+  /** Broadcast to `shape`: `dims[i]` is the output axis that input axis i maps to; other axes are new. */
+  broadcast: { shape: Shape; dims: readonly number[] };
+  slice: { start: readonly number[]; end: readonly number[] };
+  pad: { lo: readonly number[]; hi: readonly number[] };          // pads with zeros
+  concat: { axis: number };
+  // contraction: [...batch, M, K] x [...batch, K, N] -> [...batch, M, N]
+  matmul: {};
+  /** x: [batch..., N, rest...], idx: [batch..., I...] -> [batch..., I..., rest...] */
+  gather: { batchDims: number };
+  /** The transpose of gather: sums updates into a zero tensor of `shape` at idx. */
+  scatter_add: { batchDims: number; shape: Shape };
+  /** Stable ascending argsort along the last axis; i32 result. */
+  argsort: {};
+}
+
+export type Prim = keyof PrimParams;
+
+export interface Eqn<P extends Prim = Prim> {
+  readonly prim: P;
+  readonly inputs: readonly Var[];
+  readonly params: PrimParams[P];
+  readonly outputs: readonly Var[];
+  /** Where the equation came from (spec span or builder call), for error messages. */
+  readonly source?: string;
+}
+
+/** How a graph input is fed: per-step data, a trained parameter, or resident state. */
+export type InputRole = 'data' | 'param' | 'state';
+
+export interface GraphInput {
+  readonly name: string;
+  readonly v: Var;
+  readonly role: InputRole;
+}
+
+export interface GraphOutput {
+  readonly name: string;
+  readonly v: Var;
+  /** When set, this output replaces the named input after each run (in-place state update). */
+  readonly updates?: string;
+}
+
+export interface Graph {
+  readonly inputs: readonly GraphInput[];
+  readonly eqns: readonly Eqn[];
+  readonly outputs: readonly GraphOutput[];
+}
+
+export const ALL_PRIMS: readonly Prim[] = [
+  ...UNARY_PRIMS, ...BINARY_PRIMS, ...COMPARE_PRIMS, 'select', 'cast', 'stop_gradient',
+  'constant', 'iota', 'random_uniform', 'reduce_sum', 'reduce_max',
+  'reshape', 'transpose', 'broadcast', 'slice', 'pad', 'concat',
+  'matmul', 'gather', 'scatter_add', 'argsort',
+];
+
+export function isUnary(p: Prim): p is UnaryPrim { return (UNARY_PRIMS as readonly string[]).includes(p); }
+export function isBinary(p: Prim): p is BinaryPrim { return (BINARY_PRIMS as readonly string[]).includes(p); }
+export function isCompare(p: Prim): p is ComparePrim { return (COMPARE_PRIMS as readonly string[]).includes(p); }
+export function isView(p: Prim): p is ViewPrim {
+  return p === 'reshape' || p === 'transpose' || p === 'broadcast' || p === 'slice' || p === 'pad' || p === 'concat';
+}
+export function isReduce(p: Prim): p is ReducePrim { return p === 'reduce_sum' || p === 'reduce_max'; }
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc *= shape[i]!; }
+  return s;
+}
+
+export function shapeStr(shape: Shape): string { return `[${shape.join(',')}]`; }
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Bytes per element in a GPU buffer (bool is stored as u32). */
+export function dtypeBytes(_d: DType): number { return 4; }
+
+export class IRError extends Error {
+  constructor(message: string) { super(message); this.name = 'IRError'; }
+}
