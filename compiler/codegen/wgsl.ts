@@ -1,0 +1,278 @@
+// WGSL templates, one per kernel kind. Shapes are baked in as constants; the only
+// per-dispatch state is the bind group. Identical kernels produce identical text, so
+// the text's hash keys the pipeline cache.
+import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
+import { RNG_WGSL } from '../ir/rng.ts';
+import { type Eqn, type Var, numel } from '../ir/types.ts';
+import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
+import { matmulBody, type MatmulVariant, chooseMatmulVariant } from './matmul.ts';
+
+/** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
+export interface DeviceCaps {
+  maxStorageBuffersPerShaderStage: number;
+  maxStorageBufferBindingSize: number;
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupSizeX: number;
+  maxComputeWorkgroupsPerDimension: number;
+  subgroups: boolean;
+  shaderF16: boolean;
+}
+
+/** WebGPU's guaranteed minimums: what any adapter offers. */
+export const BASELINE_CAPS: DeviceCaps = {
+  maxStorageBuffersPerShaderStage: 8,
+  maxStorageBufferBindingSize: 134217728,
+  maxComputeWorkgroupStorageSize: 16384,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupsPerDimension: 65535,
+  subgroups: false,
+  shaderF16: false,
+};
+
+export interface Binding {
+  varId: number;
+  access: 'read' | 'read_write';
+}
+
+export interface CompiledKernel {
+  label: string;
+  wgsl: string;
+  bindings: Binding[];
+  dispatch: [number, number, number];
+  /** FLOPs of one dispatch (2·M·N·K for matmul; one per element per op otherwise, approximate). */
+  flops: number;
+}
+
+export interface CodegenOptions {
+  caps: DeviceCaps;
+  /** Output value id -> input value id whose buffer it overwrites in place. */
+  aliases?: ReadonlyMap<number, number>;
+  matmulVariant?: MatmulVariant;
+}
+
+/** Spread `groups` workgroups over x and y so neither exceeds the per-dimension limit. */
+export function grid(groups: number, caps: DeviceCaps): [number, number, number] {
+  const max = caps.maxComputeWorkgroupsPerDimension;
+  if (groups <= max) return [Math.max(groups, 1), 1, 1];
+  const y = Math.ceil(groups / max);
+  if (y > max) throw new Error(`dispatch of ${groups} workgroups exceeds ${max}×${max}`);
+  return [Math.ceil(groups / y), y, 1];
+}
+
+function header(k: Kernel, kg: KernelGraph, opts: CodegenOptions): { decls: string[]; bindings: Binding[]; names: Map<number, string> } {
+  const names = new Map<number, string>();
+  const bindings: Binding[] = [];
+  const decls: string[] = [];
+  const aliasOf = new Map<number, number>();
+  for (const o of k.outputs) { const a = opts.aliases?.get(o.id); if (a !== undefined) aliasOf.set(a, o.id); }
+  const add = (v: Var, access: 'read' | 'read_write', name: string): void => {
+    decls.push(`@group(0) @binding(${bindings.length}) var<storage, ${access}> ${name}: array<${storageType(v.dtype)}>;`);
+    bindings.push({ varId: v.id, access });
+    names.set(v.id, name);
+  };
+  k.inputs.forEach((v, i) => add(v, aliasOf.has(v.id) ? 'read_write' : 'read', `in${i}`));
+  k.outputs.forEach((v, i) => {
+    const a = opts.aliases?.get(v.id);
+    if (a !== undefined && names.has(a)) names.set(v.id, names.get(a)!);
+    else add(v, 'read_write', `out${i}`);
+  });
+  return { decls, bindings, names };
+}
+
+function store(v: Var, value: string): string {
+  return v.dtype === 'bool' ? `select(0u, 1u, ${value})` : value;
+}
+
+function finish(decls: string[], scope: Scope, body: string): string {
+  return [
+    'enable subgroups;'.repeat(body.includes('subgroup') ? 1 : 0),
+    ...decls,
+    body.includes('nonfinite_bits') ? NONFINITE_WGSL : '',
+    scope.usesErf ? ERF_WGSL : '',
+    scope.usesRng ? RNG_WGSL : '',
+    body,
+  ].filter((s) => s).join('\n');
+}
+
+const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
+
+export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
+  const { decls, bindings, names } = header(k, kg, opts);
+  const counter = { n: 0 };
+  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)) }, counter);
+  const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
+  switch (k.kind) {
+    case 'elementwise': return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
+    case 'reduce': return { label, bindings, ...reduce(k, root, decls, opts.caps) };
+    case 'matmul': {
+      const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps);
+      const r = matmulBody(k, root, variant, opts.caps);
+      return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops };
+    }
+    case 'argsort': return { label, bindings, ...argsort(k, root, decls, opts.caps) };
+    case 'scatter_add': return { label, bindings, ...scatter(k, root, decls, opts.caps) };
+  }
+}
+
+const WG = 256;
+const threadId = (caps: DeviceCaps, groups: number): string =>
+  `let gid = i32((wid.y * ${grid(groups, caps)[0]}u + wid.x) * ${WG}u + lid);`;
+const ENTRY = (wg: number): string =>
+  `@compute @workgroup_size(${wg})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {`;
+
+function elementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const out = k.outputs[0]!;
+  const n = numel(out.shape);
+  const groups = Math.ceil(n / WG);
+  const body = s.child();
+  const writes = k.outputs.map((o) => {
+    const val = body.value(o, { shape: o.shape, lin: 'gid' });
+    return `${s.ctx.buffers.get(o.id)}[gid] = ${store(o, val)};`;
+  });
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`,
+    indent([...body.lines, ...writes], '  '), '}'].join('\n');
+  s.usesErf ||= body.usesErf; s.usesRng ||= body.usesRng;
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: n * Math.max(1, body.lines.length) };
+}
+
+// ---- reductions (row kernels) ----
+
+interface RowLayout { rows: number; K: number; keptAxes: number[]; redAxes: number[] }
+
+function rowLayout(r: Eqn): RowLayout {
+  const x = r.inputs[0]!;
+  const redAxes = [...(r.params as { axes: readonly number[] }).axes];
+  const keptAxes = x.shape.map((_, i) => i).filter((i) => !redAxes.includes(i));
+  return {
+    rows: numel(keptAxes.map((i) => x.shape[i]!)), K: numel(redAxes.map((i) => x.shape[i]!)), keptAxes, redAxes,
+  };
+}
+
+/** Index of the reduction input at (row, k). */
+function inputIdx(s: Scope, r: Eqn, L: RowLayout, rowDims: string[], k: string): Idx {
+  const x = r.inputs[0]!;
+  if (L.redAxes.length === 1 && L.redAxes[0] === x.shape.length - 1) {
+    return { shape: x.shape, dims: [...rowDims, k] };
+  }
+  const kDims = s.dims({ shape: L.redAxes.map((a) => x.shape[a]!), lin: k });
+  const dims = new Array<string>(x.shape.length);
+  L.keptAxes.forEach((a, i) => { dims[a] = rowDims[i]!; });
+  L.redAxes.forEach((a, i) => { dims[a] = kDims[i]!; });
+  return { shape: x.shape, dims };
+}
+
+function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const first = k.stages[0]!.reduce;
+  const L = rowLayout(first);
+  const x = first.inputs[0]!;
+  // One thread per row when rows are plentiful (no barriers: cheap on CPU-like adapters);
+  // a workgroup per row for long rows, so few rows still fill the device.
+  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 64) ? Math.min(256, caps.maxComputeInvocationsPerWorkgroup) : 1;
+  const lines: string[] = [];
+  const rowVar = lanes === 1 ? 'gid' : 'row';
+  const rowScope = s.child();
+  const rowDims = rowScope.dims({ shape: L.keptAxes.map((a) => x.shape[a]!), lin: rowVar });
+  let flops = 0;
+  k.stages.forEach((st, j) => {
+    const isMax = st.reduce.prim === 'reduce_max';
+    const init = isMax ? (st.reduce.outputs[0]!.dtype === 'f32' ? '(-3.4028234663852886e38f)' : literal(-2147483648, st.reduce.outputs[0]!.dtype)) : literal(0, st.reduce.outputs[0]!.dtype);
+    const comb = (a: string, b: string): string => (isMax ? `max(${a}, ${b})` : `${a} + ${b}`);
+    const loop = rowScope.child();
+    const kv = lanes === 1 ? `k${j}` : `k${j}`;
+    const val = loop.value(st.reduce.inputs[0]!, inputIdx(loop, st.reduce, L, rowDims, kv));
+    rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
+    lines.push(...rowScope.lines.splice(0));
+    lines.push(`var acc${j} = ${init};`);
+    lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
+    lines.push(...loop.lines.map((l) => '  ' + l), `  acc${j} = ${comb(`acc${j}`, val)};`, '}');
+    if (lanes > 1) {
+      lines.push(`sh[lid] = acc${j};`, 'workgroupBarrier();',
+        `for (var w = ${lanes / 2}u; w > 0u; w = w >> 1u) {`, `  if (lid < w) { sh[lid] = ${comb('sh[lid]', 'sh[lid + w]')}; }`, '  workgroupBarrier();', '}',
+        `let red${j} = sh[0];`, 'workgroupBarrier();');
+    } else lines.push(`let red${j} = acc${j};`);
+    rowScope.locals.set(st.reduce.outputs[0]!.id, `red${j}`);
+    // The stage's per-row epilogue (mean = sum / n, rstd = rsqrt(var + eps), ...).
+    if (st.result.id !== st.reduce.outputs[0]!.id && !(j === k.stages.length - 1 && !k.fullRow)) {
+      const res = rowScope.value(st.result, { shape: st.result.shape, dims: rowDims });
+      lines.push(...rowScope.lines.splice(0));
+      rowScope.locals.set(st.result.id, res);
+    }
+    flops += L.rows * L.K * (loop.lines.length + 1);
+  });
+  const out = k.outputs[0]!;
+  const buf = s.ctx.buffers.get(out.id)!;
+  if (k.fullRow) {
+    const loop = rowScope.child();
+    const val = loop.value(out, { shape: out.shape, dims: [...rowDims, 'kf'], lin: `${rowVar} * ${L.K} + kf` });
+    rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
+    lines.push(lanes === 1 ? `for (var kf = 0; kf < ${L.K}; kf++) {` : `for (var kf = i32(lid); kf < ${L.K}; kf += ${lanes}) {`);
+    lines.push(...loop.lines.map((l) => '  ' + l), `  ${buf}[${rowVar} * ${L.K} + kf] = ${store(out, val)};`, '}');
+  } else {
+    const val = rowScope.value(out, { shape: out.shape, dims: rowDims, lin: rowVar });
+    lines.push(...rowScope.lines.splice(0));
+    lines.push(lanes === 1 ? `${buf}[${rowVar}] = ${store(out, val)};` : `if (lid == 0u) { ${buf}[${rowVar}] = ${store(out, val)}; }`);
+  }
+  s.usesErf ||= rowScope.usesErf; s.usesRng ||= rowScope.usesRng;
+  let text: string;
+  let dispatch: [number, number, number];
+  if (lanes === 1) {
+    const groups = Math.ceil(L.rows / WG);
+    dispatch = grid(groups, caps);
+    text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${L.rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  } else {
+    dispatch = grid(L.rows, caps);
+    const sh = out.dtype === 'f32' || first.outputs[0]!.dtype === 'f32' ? 'f32' : storageType(first.outputs[0]!.dtype);
+    text = [`var<workgroup> sh: array<${sh}, ${lanes}>;`, ENTRY(lanes), `  let row = i32(wid.y * ${dispatch[0]}u + wid.x);`,
+      `  if (row >= ${L.rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  }
+  return { wgsl: finish(decls, s, text), dispatch, flops };
+}
+
+// ---- routines ----
+
+function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const x = k.anchor!.inputs[0]!;
+  const out = k.outputs[0]!;
+  const n = x.shape[x.shape.length - 1]!;
+  const total = numel(x.shape);
+  const groups = Math.ceil(total / WG);
+  const body = s.child();
+  const mine = body.value(x, { shape: x.shape, lin: 'gid' });
+  const loop = body.child();
+  const other = loop.value(x, { shape: x.shape, lin: 'base + j' });
+  // Rank by counting smaller elements (ties broken by position): stable, exact, O(n) per thread.
+  const lines = [
+    `let base = (gid / ${n}) * ${n};`, `let i = gid - base;`, ...body.lines, 'var rank = 0;',
+    `for (var j = 0; j < ${n}; j++) {`, ...loop.lines.map((l) => '  ' + l),
+    `  if (${other} < ${mine} || (${other} == ${mine} && j < i)) { rank++; }`, '}',
+    `${s.ctx.buffers.get(out.id)}[base + rank] = i;`,
+  ];
+  s.usesRng ||= body.usesRng || loop.usesRng; s.usesErf ||= body.usesErf || loop.usesErf;
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${total}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: total * n };
+}
+
+function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  // Each output element gathers the updates aimed at it: deterministic, no float atomics.
+  const e = k.anchor!;
+  const [idx, upd] = [e.inputs[0]!, e.inputs[1]!];
+  const { batchDims: bd, shape } = e.params as { batchDims: number; shape: number[] };
+  const out = k.outputs[0]!;
+  const total = numel(shape);
+  const groups = Math.ceil(total / WG);
+  const body = s.child();
+  const od = body.dims({ shape, lin: 'gid' });
+  const iShape = idx.shape.slice(bd);
+  const nI = numel(iShape);
+  const loop = body.child();
+  const pd = loop.dims({ shape: iShape, lin: 'p' });
+  const j = loop.value(idx, { shape: idx.shape, dims: [...od.slice(0, bd), ...pd] });
+  const u = loop.value(upd, { shape: upd.shape, dims: [...od.slice(0, bd), ...pd, ...od.slice(bd + 1)] });
+  const lines = [...body.lines, 'var acc = 0.0f;', `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => '  ' + l),
+    `  if (${j} == ${od[bd]}) { acc += ${u}; }`, '}', `${s.ctx.buffers.get(out.id)}[gid] = acc;`];
+  s.usesRng ||= body.usesRng || loop.usesRng; s.usesErf ||= body.usesErf || loop.usesErf;
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${total}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: total * nI };
+}

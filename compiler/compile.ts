@@ -1,0 +1,90 @@
+// The compiler pipeline, top to bottom:
+//   verify -> simplify (fold views, CSE, DCE) -> limit checks -> fuse -> memory plan -> WGSL -> plan.
+import { generateKernel, type DeviceCaps } from './codegen/wgsl.ts';
+import type { MatmulVariant } from './codegen/matmul.ts';
+import { describeKernel, type KernelGraph } from './fuse/kernel-ir.ts';
+import { fuse, type FuseOptions } from './fuse/group.ts';
+import { printGraph } from './ir/print.ts';
+import { type Graph, IRError, numel, shapeStr } from './ir/types.ts';
+import { verifyGraph } from './ir/verify.ts';
+import { planMemory } from './plan/memory.ts';
+import { fnv1a, type Plan } from './plan/plan.ts';
+import { simplify } from './simplify/simplify.ts';
+
+export interface CompileOptions {
+  caps: DeviceCaps;
+  fuse?: Partial<Omit<FuseOptions, 'maxBindings'>>;
+  matmulVariant?: MatmulVariant;
+  /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
+  debug?: number;
+  log?: (line: string) => void;
+}
+
+export interface Compiled {
+  plan: Plan;
+  kernelGraph: KernelGraph;
+}
+
+export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const debug = opts.debug ?? Number(process.env.FLAPC_DEBUG ?? 0);
+  verifyGraph(g);
+  const s = simplify(g);
+  if (debug >= 1) log(`== graph IR (${s.eqns.length} equations) ==\n${printGraph(s)}`);
+
+  // Limits the adapter imposes on single values, reported against the equation that made them.
+  const maxBytes = opts.caps.maxStorageBufferBindingSize;
+  for (const i of s.inputs) {
+    if (numel(i.v.shape) * 4 > maxBytes) throw new IRError(`input '${i.name}' ${shapeStr(i.v.shape)} is ${numel(i.v.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
+  }
+  s.eqns.forEach((e, n) => {
+    for (const o of e.outputs) {
+      if (numel(o.shape) * 4 > maxBytes) {
+        throw new IRError(`eqn #${n} ${e.prim}${e.source ? ` (${e.source})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
+      }
+    }
+  });
+
+  const kg = fuse(s, { maxBindings: opts.caps.maxStorageBuffersPerShaderStage, ...opts.fuse });
+  const mem = planMemory(kg);
+  const pipelines: Plan['pipelines'] = [];
+  const byHash = new Map<string, number>();
+  const dispatches: Plan['dispatches'] = kg.kernels.map((k) => {
+    const ck = generateKernel(k, kg, opts.matmulVariant ? { caps: opts.caps, aliases: mem.aliases, matmulVariant: opts.matmulVariant } : { caps: opts.caps, aliases: mem.aliases });
+    const hash = fnv1a(ck.wgsl);
+    let p = byHash.get(hash);
+    if (p === undefined) { p = pipelines.length; byHash.set(hash, p); pipelines.push({ hash, label: ck.label, wgsl: ck.wgsl }); }
+    if (debug >= 2) log(`kernel ${describeKernel(k)}  dispatch ${ck.dispatch.join('x')}  pipeline ${hash}`);
+    if (debug >= 3) log(ck.wgsl);
+    const bindings = ck.bindings.map((b) => {
+      const v = [...k.inputs, ...k.outputs].find((x) => x.id === b.varId)!;
+      return { buffer: mem.bufferOf.get(b.varId)!, bytes: Math.max(4, numel(v.shape) * 4) };
+    });
+    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops };
+  });
+  const params = s.inputs.filter((i) => i.role === 'param');
+  const plan: Plan = {
+    format: 'flapc-plan',
+    version: 1,
+    buffers: mem.buffers.map((b) => (b.name === undefined ? { bytes: b.bytes, kind: b.kind } : { bytes: b.bytes, kind: b.kind, name: b.name })),
+    pipelines,
+    dispatches,
+    copies: mem.copies,
+    inputs: s.inputs.map((i) => ({ name: i.name, shape: i.v.shape, dtype: i.v.dtype, buffer: mem.bufferOf.get(i.v.id)!, role: i.role })),
+    outputs: s.outputs.map((o) => {
+      const io = { name: o.name, shape: o.v.shape, dtype: o.v.dtype, buffer: mem.bufferOf.get(o.v.id)! };
+      const copy = mem.copies.find((c) => c.from === mem.bufferOf.get(o.v.id) && mem.buffers[c.to]!.name === o.name);
+      if (copy) io.buffer = copy.to;
+      return o.updates !== undefined ? { ...io, updates: o.updates } : io;
+    }),
+    stats: {
+      equations: s.eqns.length,
+      kernels: dispatches.length,
+      pipelines: pipelines.length,
+      flops: dispatches.reduce((a, d) => a + d.flops, 0),
+      bufferBytes: mem.totalBytes,
+      paramCount: params.reduce((a, p) => a + numel(p.v.shape), 0),
+    },
+  };
+  return { plan, kernelGraph: kg };
+}

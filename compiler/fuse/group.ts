@@ -1,0 +1,255 @@
+// Fusion: decide which values live in GPU buffers ("realized") and which kernel computes
+// each of them. Rules, in order:
+//  1. Graph inputs/outputs and the results of matmul, argsort, scatter_add and reductions are
+//     realized; operands those routines read must be buffers or views of buffers.
+//  2. Elementwise values are inlined into every kernel that needs them; a computed value
+//     needed by two or more kernels is realized once instead.
+//  3. A matmul or reduction whose result feeds only one elementwise kernel of the same shape
+//     absorbs that kernel as its epilogue (bias + activation + residual in the matmul write).
+//  4. Reductions over the last axis of the same rows chain into one row kernel (softmax,
+//     layer norm, log-softmax, cross-entropy: one kernel each).
+//  5. A kernel with more buffers than the adapter allows gets an intermediate realized.
+import {
+  type Eqn, type Graph, type Var, IRError, isBinary, isCompare, isReduce, isUnary, sameShape,
+} from '../ir/types.ts';
+import type { Kernel, KernelGraph, KernelKind } from './kernel-ir.ts';
+
+export interface FuseOptions {
+  /** Storage buffers one kernel may bind (adapter's maxStorageBuffersPerShaderStage). */
+  maxBindings: number;
+  /** Turn fusion rules 3 and 4 off (for tests and debugging). */
+  noEpilogue?: boolean;
+  noRowFusion?: boolean;
+}
+
+const isElementwise = (e: Eqn): boolean =>
+  isUnary(e.prim) || isBinary(e.prim) || isCompare(e.prim) || e.prim === 'select' || e.prim === 'cast';
+const isIndexView = (e: Eqn): boolean =>
+  e.prim === 'reshape' || e.prim === 'transpose' || e.prim === 'broadcast' || e.prim === 'slice';
+const ROUTINES = new Set(['matmul', 'argsort', 'scatter_add']);
+
+interface Work {
+  kind: KernelKind;
+  root: Var;
+  anchor: Eqn | null;
+  stages: { reduce: Eqn; result: Var }[];
+  fullRow: boolean;
+}
+
+export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
+  const forced = new Set<number>();
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const result = fuseOnce(g, opts, forced);
+    const over = result.kernels.findIndex((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
+    if (over < 0) return result;
+    const victim = splitCandidate(result, result.kernels[over]!);
+    if (victim === null) {
+      const k = result.kernels[over]!;
+      throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+    }
+    forced.add(victim);
+  }
+  throw new IRError('fusion did not converge');
+}
+
+function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
+  const producer = new Map<number, Eqn>();
+  const order = new Map<number, number>();
+  g.eqns.forEach((e, i) => e.outputs.forEach((o) => { producer.set(o.id, e); order.set(o.id, i); }));
+  const consumers = new Map<number, Eqn[]>();
+  for (const e of g.eqns) for (const v of e.inputs) consumers.set(v.id, [...(consumers.get(v.id) ?? []), e]);
+  const outputIds = new Set(g.outputs.map((o) => o.v.id));
+
+  const realized = new Set<number>([...g.inputs.map((i) => i.v.id), ...outputIds, ...forced]);
+  for (const e of g.eqns) {
+    if (ROUTINES.has(e.prim) || isReduce(e.prim)) realized.add(e.outputs[0]!.id);
+    if (ROUTINES.has(e.prim)) {
+      for (let v of e.inputs) {
+        while (!realized.has(v.id) && producer.get(v.id) && isIndexView(producer.get(v.id)!)) v = producer.get(v.id)!.inputs[0]!;
+        realized.add(v.id);
+      }
+    }
+  }
+
+  // Inline values each realized root computes (stopping at buffers).
+  const closure = (root: Var, locals: ReadonlySet<number> = new Set()): Set<number> => {
+    const seen = new Set<number>();
+    const stack = [...(producer.get(root.id)?.inputs ?? [])];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (realized.has(v.id) || locals.has(v.id) || seen.has(v.id)) continue;
+      seen.add(v.id);
+      stack.push(...producer.get(v.id)!.inputs);
+    }
+    return seen;
+  };
+
+  // Rule 2: realize computed values shared by several kernels.
+  for (;;) {
+    const uses = new Map<number, number>();
+    for (const e of g.eqns) {
+      const r = e.outputs[0]!;
+      if (!realized.has(r.id)) continue;
+      for (const id of closure(r)) uses.set(id, (uses.get(id) ?? 0) + 1);
+    }
+    let changed = false;
+    for (const [id, n] of uses) {
+      const e = producer.get(id)!;
+      if (n >= 2 && (isElementwise(e) || e.prim === 'gather')) { realized.add(id); changed = true; }
+    }
+    if (!changed) break;
+  }
+
+  // One work item per realized, computed value, in program order.
+  let work: Work[] = g.eqns.filter((e) => realized.has(e.outputs[0]!.id)).map((e) => {
+    const root = e.outputs[0]!;
+    if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
+    if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
+    return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
+  });
+  const byRoot = (id: number): Work | undefined => work.find((w) => w.root.id === id);
+  const onlyUsedWithin = (v: Var, set: ReadonlySet<number>, extra: readonly Eqn[] = []): boolean =>
+    !outputIds.has(v.id) && (consumers.get(v.id) ?? []).every((c) => set.has(c.outputs[0]!.id) || extra.includes(c));
+
+  // Rule 3: matmul / reduction epilogues.
+  if (!opts.noEpilogue) {
+    for (const w of work) {
+      if (w.kind !== 'elementwise') continue;
+      const cl = closure(w.root);
+      cl.add(w.root.id);
+      for (const a of work) {
+        if (a === w || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
+        if (!onlyUsedWithin(a.root, cl)) continue;
+        // Every value between the anchor and the root must be elementwise (same index).
+        const dependents = [...cl].filter((id) => dependsOn(id, a.root.id, producer, realized));
+        if (!dependents.every((id) => isElementwise(producer.get(id)!))) continue;
+        if (!dependents.includes(w.root.id)) continue;
+        realized.delete(a.root.id);
+        w.kind = a.kind; w.anchor = a.anchor; w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
+        work = work.filter((x) => x !== a);
+        break;
+      }
+    }
+  }
+
+  // Rule 4: chain last-axis reductions over the same rows into one row kernel.
+  if (!opts.noRowFusion) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const w of work) {
+        const rowShape = w.kind === 'elementwise' ? w.root.shape : w.kind === 'reduce' && w.stages.length ? w.stages[0]!.reduce.inputs[0]!.shape : null;
+        if (!rowShape || rowShape.length === 0) continue;
+        if (w.kind === 'reduce' && !isLastAxis(w.stages[0]!.reduce)) continue;
+        const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
+        const cl = closure(w.root, locals);
+        for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) cl.add(id);
+        for (const s of w.stages) for (const id of closure(s.result, locals)) cl.add(id);
+        cl.add(w.root.id);
+        const feeder = work.find((a) => a !== w && a.kind === 'reduce' && a.stages.length > 0 &&
+          a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
+          (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, cl) &&
+          (consumers.get(a.root.id) ?? []).every((c) => rowBroadcastUse(c, rowShape, consumers, cl) || sameShape(c.outputs[0]!.shape, rowShape.slice(0, -1))));
+        if (!feeder) continue;
+        realized.delete(feeder.root.id);
+        w.stages = [...feeder.stages, ...w.stages];
+        if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
+        work = work.filter((x) => x !== feeder);
+        changed = true;
+        break;
+      }
+    }
+  }
+
+  work.sort((a, b) => order.get(a.root.id)! - order.get(b.root.id)!);
+  const kernels: Kernel[] = work.map((w) => ({
+    kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
+    inputs: kernelInputs(w, producer, realized),
+  }));
+  return { graph: g, kernels, realized, producer };
+}
+
+function isLastAxis(e: Eqn): boolean {
+  const axes = (e.params as { axes: readonly number[] }).axes;
+  return axes.length === 1 && axes[0] === e.inputs[0]!.shape.length - 1;
+}
+
+/** c maps a per-row value back over the row: [reshape to rows+[1] then] broadcast along the last axis. */
+function rowBroadcastUse(c: Eqn, rowShape: readonly number[], consumers: Map<number, Eqn[]>, cl: ReadonlySet<number>): boolean {
+  const n = rowShape.length;
+  const isRowBroadcast = (e: Eqn): boolean => e.prim === 'broadcast' && sameShape(e.outputs[0]!.shape, rowShape) &&
+    (e.params as { dims: readonly number[] }).dims.every((d, i) => d === i) && e.inputs[0]!.shape.length === n - 1;
+  if (isRowBroadcast(c)) return true;
+  if (c.prim === 'reshape' && sameShape(c.outputs[0]!.shape, [...rowShape.slice(0, -1), 1])) {
+    return (consumers.get(c.outputs[0]!.id) ?? []).every((d) => cl.has(d.outputs[0]!.id) && d.prim === 'broadcast' &&
+      sameShape(d.outputs[0]!.shape, rowShape));
+  }
+  return false;
+}
+
+function dependsOn(id: number, target: number, producer: ReadonlyMap<number, Eqn>, realized: ReadonlySet<number>): boolean {
+  const stack = [id];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (v === target) return true;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const e = producer.get(v);
+    if (!e) continue;
+    for (const x of e.inputs) if (x.id === target || !realized.has(x.id)) stack.push(x.id);
+  }
+  return false;
+}
+
+/** Buffers a kernel reads: walk inline values from its outputs and stage prologues. */
+function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: ReadonlySet<number>): Var[] {
+  const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
+  const found = new Map<number, Var>();
+  const seen = new Set<number>();
+  const start: Var[] = [...(producer.get(w.root.id)?.inputs ?? []), ...w.stages.flatMap((s) => s.reduce.inputs)];
+  if (w.anchor && !w.stages.length) start.push(...w.anchor.inputs);
+  const stack = [...start];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
+    if (realized.has(v.id) && v.id !== w.root.id) { found.set(v.id, v); continue; }
+    if (locals.has(v.id)) continue;
+    const e = producer.get(v.id);
+    if (e) stack.push(...e.inputs);
+  }
+  return [...found.values()].sort((a, b) => a.id - b.id);
+}
+
+/** The inline computed value whose realization best splits an over-wide kernel. */
+function splitCandidate(kg: KernelGraph, k: Kernel): number | null {
+  let best: number | null = null, bestScore = 0;
+  const stack = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? [])];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id) || kg.realized.has(v.id)) continue;
+    seen.add(v.id);
+    const e = kg.producer.get(v.id);
+    if (!e) continue;
+    const leaves = countLeaves(v, kg);
+    if (leaves > bestScore && leaves < k.inputs.length && !isIndexView(e)) { best = v.id; bestScore = leaves; }
+    stack.push(...e.inputs);
+  }
+  return best;
+}
+
+function countLeaves(root: Var, kg: KernelGraph): number {
+  const leaves = new Set<number>();
+  const stack = [root];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
+    if (kg.realized.has(v.id)) { leaves.add(v.id); continue; }
+    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
+  }
+  return leaves.size;
+}

@@ -1,0 +1,68 @@
+// Graph clean-up before fusion: fold reshape/transpose chains, common-subexpression
+// elimination, and dead-code elimination. Each pass returns a new graph.
+import type { Eqn, Graph, Var } from '../ir/types.ts';
+
+/** Rewrite inputs through `subst` (old id -> replacement var). */
+function substitute(e: Eqn, subst: Map<number, Var>): Eqn {
+  if (!e.inputs.some((v) => subst.has(v.id))) return e;
+  return { ...e, inputs: e.inputs.map((v) => subst.get(v.id) ?? v) };
+}
+
+function finish(g: Graph, eqns: Eqn[], subst: Map<number, Var>): Graph {
+  return { inputs: g.inputs, eqns, outputs: g.outputs.map((o) => ({ ...o, v: subst.get(o.v.id) ?? o.v })) };
+}
+
+/** reshape(reshape(x)) -> reshape(x); reshape to the same shape and identity transposes vanish. */
+export function foldViews(g: Graph): Graph {
+  const subst = new Map<number, Var>();
+  const producer = new Map<number, Eqn>();
+  const eqns: Eqn[] = [];
+  for (const e0 of g.eqns) {
+    let e = substitute(e0, subst);
+    const out = e.outputs[0]!;
+    if (e.prim === 'reshape') {
+      const src = producer.get(e.inputs[0]!.id);
+      if (src?.prim === 'reshape') e = { ...e, inputs: src.inputs };
+      const x = e.inputs[0]!;
+      if (x.shape.length === out.shape.length && x.shape.every((d, i) => d === out.shape[i])) { subst.set(out.id, x); continue; }
+    }
+    if (e.prim === 'transpose' && (e.params as { perm: number[] }).perm.every((a, i) => a === i)) { subst.set(out.id, e.inputs[0]!); continue; }
+    if (e.prim === 'stop_gradient') { subst.set(out.id, e.inputs[0]!); continue; }   // only matters to autodiff
+    for (const o of e.outputs) producer.set(o.id, e);
+    eqns.push(e);
+  }
+  return finish(g, eqns, subst);
+}
+
+/** Structurally identical equations (same prim, inputs, params) compute once. */
+export function cse(g: Graph): Graph {
+  const subst = new Map<number, Var>();
+  const seen = new Map<string, Eqn>();
+  const eqns: Eqn[] = [];
+  for (const e0 of g.eqns) {
+    const e = substitute(e0, subst);
+    const key = `${e.prim}(${e.inputs.map((v) => v.id).join(',')})${JSON.stringify(e.params)}`;
+    const prev = seen.get(key);
+    if (prev) { e.outputs.forEach((o, i) => subst.set(o.id, prev.outputs[i]!)); continue; }
+    seen.set(key, e);
+    eqns.push(e);
+  }
+  return finish(g, eqns, subst);
+}
+
+/** Drop equations whose results reach no output. */
+export function dce(g: Graph): Graph {
+  const live = new Set(g.outputs.map((o) => o.v.id));
+  const keep: Eqn[] = [];
+  for (let i = g.eqns.length - 1; i >= 0; i--) {
+    const e = g.eqns[i]!;
+    if (!e.outputs.some((o) => live.has(o.id))) continue;
+    for (const v of e.inputs) live.add(v.id);
+    keep.push(e);
+  }
+  return { inputs: g.inputs, eqns: keep.reverse(), outputs: g.outputs };
+}
+
+export function simplify(g: Graph): Graph {
+  return dce(cse(foldViews(g)));
+}

@@ -1,0 +1,140 @@
+// Execute a plan on a device: buffers allocated once, every pipeline created up front
+// in parallel, bind groups fixed, and a whole step encoded into one command buffer.
+import type { DType } from '../../compiler/ir/types.ts';
+import { numel } from '../../compiler/ir/types.ts';
+import type { Plan } from '../../compiler/plan/plan.ts';
+import { type Gpu, GpuError, withErrorScopes } from '../gpu/device.ts';
+
+export type HostArray = Float32Array | Int32Array | Uint32Array;
+
+function hostArray(dtype: DType, data: ArrayBuffer): HostArray {
+  return dtype === 'f32' ? new Float32Array(data) : dtype === 'i32' ? new Int32Array(data) : new Uint32Array(data);
+}
+
+export interface RunOptions {
+  /** Resolve timestamp queries per dispatch (FLAPC_DEBUG=4). */
+  profile?: boolean;
+}
+
+export class Executable {
+  private constructor(
+    readonly gpu: Gpu,
+    readonly plan: Plan,
+    private readonly buffers: GPUBuffer[],
+    private readonly pipelines: GPUComputePipeline[],
+    private readonly bindGroups: GPUBindGroup[],
+  ) {}
+
+  static async create(gpu: Gpu, plan: Plan): Promise<Executable> {
+    const { device } = gpu;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const buffers = await withErrorScopes(gpu, 'allocating buffers', () =>
+      plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 4) * 4, usage, label: b.name ?? `tmp${i}` })));
+    const pipelines = await Promise.all(plan.pipelines.map((p) => {
+      let pending = gpu.pipelineCache.get(p.hash);
+      if (!pending) {
+        pending = withErrorScopes(gpu, `creating pipeline ${p.label}`, () => {
+          const module = device.createShaderModule({ code: p.wgsl, label: p.label });
+          return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: p.label });
+        }).catch(async (e: Error) => {
+          gpu.pipelineCache.delete(p.hash);
+          device.pushErrorScope('validation');
+          const module = device.createShaderModule({ code: p.wgsl });
+          const info = await module.getCompilationInfo();
+          await device.popErrorScope();
+          const msgs = info.messages.map((m) => `  ${m.type} ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
+          throw new GpuError(`${e.message}${msgs ? `\n${msgs}` : ''}`);
+        });
+        gpu.pipelineCache.set(p.hash, pending);
+      }
+      return pending;
+    }));
+    const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () => plan.dispatches.map((d) =>
+      device.createBindGroup({
+        layout: pipelines[d.pipeline]!.getBindGroupLayout(0),
+        entries: d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 4) * 4 } })),
+      })));
+    return new Executable(gpu, plan, buffers, pipelines, bindGroups);
+  }
+
+  private io(name: string, outputs = false): { buffer: number; dtype: DType; size: number } {
+    const list = outputs ? this.plan.outputs : this.plan.inputs;
+    const io = list.find((x) => x.name === name);
+    if (!io) throw new Error(`plan has no ${outputs ? 'output' : 'input'} '${name}' (has: ${list.map((x) => x.name).join(', ')})`);
+    return { buffer: io.buffer, dtype: io.dtype, size: numel(io.shape) };
+  }
+
+  /** Upload an input (data, parameter or state). */
+  write(name: string, data: ArrayLike<number>): void {
+    const io = this.io(name);
+    if (data.length !== io.size) throw new Error(`input '${name}' needs ${io.size} values, got ${data.length}`);
+    const arr = io.dtype === 'f32' ? Float32Array.from(data) : io.dtype === 'i32' ? Int32Array.from(data) : Uint32Array.from(data);
+    this.gpu.device.queue.writeBuffer(this.buffers[io.buffer]!, 0, arr.buffer, arr.byteOffset, arr.byteLength);
+  }
+
+  /** Encode every dispatch of the plan into one command buffer and submit it. */
+  run(): void {
+    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+    const enc = this.gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    this.plan.dispatches.forEach((d, i) => {
+      pass.setPipeline(this.pipelines[d.pipeline]!);
+      pass.setBindGroup(0, this.bindGroups[i]!);
+      pass.dispatchWorkgroups(...d.workgroups);
+    });
+    pass.end();
+    for (const c of this.plan.copies) enc.copyBufferToBuffer(this.buffers[c.from]!, 0, this.buffers[c.to]!, 0, Math.ceil(c.bytes / 4) * 4);
+    this.gpu.device.queue.submit([enc.finish()]);
+  }
+
+  /** Read a named output (or input, e.g. an updated parameter) back to the host. */
+  async read(name: string): Promise<HostArray> {
+    const found = this.plan.outputs.find((o) => o.name === name) ?? this.plan.inputs.find((i) => i.name === name);
+    if (!found) throw new Error(`plan has no value named '${name}'`);
+    const bytes = Math.max(4, numel(found.shape) * 4);
+    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.gpu.device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.buffers[found.buffer]!, 0, staging, 0, bytes);
+    this.gpu.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+    const out = hostArray(found.dtype, staging.getMappedRange().slice(0, numel(found.shape) * 4));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  /** Wait for submitted work; surfaces device loss instead of hanging silently. */
+  async sync(): Promise<void> {
+    await this.gpu.device.queue.onSubmittedWorkDone();
+    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+  }
+
+  /** Per-dispatch GPU times in ms (timestamp queries), one run. Null when unsupported. */
+  async profile(): Promise<{ label: string; ms: number }[] | null> {
+    const { device } = this.gpu;
+    if (!device.features.has('timestamp-query')) return null;
+    const n = this.plan.dispatches.length;
+    const qs = device.createQuerySet({ type: 'timestamp', count: 2 * n });
+    const resolve = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const read = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder();
+    this.plan.dispatches.forEach((d, i) => {
+      const pass = enc.beginComputePass({ timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      pass.setPipeline(this.pipelines[d.pipeline]!);
+      pass.setBindGroup(0, this.bindGroups[i]!);
+      pass.dispatchWorkgroups(...d.workgroups);
+      pass.end();
+    });
+    enc.resolveQuerySet(qs, 0, 2 * n, resolve, 0);
+    enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * n);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const t = new BigInt64Array(read.getMappedRange().slice(0));
+    read.unmap();
+    qs.destroy(); resolve.destroy(); read.destroy();
+    return this.plan.dispatches.map((d, i) => ({ label: d.label, ms: Number(t[2 * i + 1]! - t[2 * i]!) / 1e6 }));
+  }
+
+  destroy(): void { for (const b of this.buffers) b.destroy(); }
+}

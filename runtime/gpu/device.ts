@@ -1,0 +1,145 @@
+// Dawn adapter and device acquisition (the `webgpu` npm package), with the limits and
+// features the compiler depends on turned into plain DeviceCaps.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceCaps } from '../../compiler/codegen/wgsl.ts';
+
+export class GpuError extends Error {
+  constructor(message: string) { super(message); this.name = 'GpuError'; }
+}
+
+/** No adapter: exit code 3 with install instructions. */
+export class NoAdapterError extends GpuError {
+  constructor(detail: string) {
+    super(`no WebGPU adapter found${detail ? ` (${detail})` : ''}.\n` +
+      'Install a Vulkan driver. On Debian bookworm without a GPU, lavapipe from bookworm-backports works:\n' +
+      '  bash scripts/setup-gpu.sh      (adds bookworm-backports and installs mesa-vulkan-drivers >= 25)\n' +
+      'Mesa 22.3 from bookworm main is too old for Dawn. Also make sure XDG_RUNTIME_DIR is set.');
+    this.name = 'NoAdapterError';
+  }
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  features: string[];
+  limits: Record<string, number>;
+  caps: DeviceCaps;
+  icd: string | undefined;
+}
+
+export interface Gpu {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  report: AdapterReport;
+  caps: DeviceCaps;
+  /** Pipelines by WGSL hash, shared by every plan on this device. */
+  pipelineCache: Map<string, Promise<GPUComputePipeline>>;
+  /** Set when the device is lost; every later call fails with it. */
+  lost: string | null;
+  destroy(): void;
+}
+
+const LIMIT_NAMES = [
+  'maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'minSubgroupSize', 'maxSubgroupSize',
+] as const;
+const WANTED_FEATURES = ['subgroups', 'shader-f16', 'timestamp-query'] as const;
+
+// Keep the Dawn instance referenced for the life of the process: if it is garbage
+// collected while a device lives, lavapipe aborts.
+let instance: GPU | null = null;
+
+async function loadInstance(): Promise<GPU> {
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const dir = join(tmpdir(), `flapc-xdg-${process.getuid?.() ?? 0}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    process.env.XDG_RUNTIME_DIR = dir;
+  }
+  if (!instance) {
+    const mod = await import('webgpu');
+    Object.assign(globalThis, mod.globals);
+    const flags: string[] = [];
+    const name = process.env.FLAPC_ADAPTER;
+    if (name) flags.push(`adapter=${name}`);
+    instance = mod.create(flags);
+  }
+  return instance;
+}
+
+function capsOf(a: GPUAdapter): DeviceCaps {
+  const l = a.limits;
+  return {
+    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    subgroups: a.features.has('subgroups'),
+    shaderF16: a.features.has('shader-f16'),
+  };
+}
+
+export function describeAdapter(a: GPUAdapter): AdapterReport {
+  const info = a.info;
+  const limits: Record<string, number> = {};
+  for (const k of LIMIT_NAMES) {
+    const v = (a.limits as unknown as Record<string, number | undefined>)[k];
+    if (typeof v === 'number') limits[k] = v;
+  }
+  return {
+    vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description,
+    features: [...a.features].map(String).sort(), limits, caps: capsOf(a), icd: process.env.VK_ICD_FILENAMES,
+  };
+}
+
+export async function requestAdapter(): Promise<GPUAdapter> {
+  const gpu = await loadInstance();
+  let adapter: GPUAdapter | null = null;
+  try { adapter = await gpu.requestAdapter(); } catch (e) { throw new NoAdapterError((e as Error).message); }
+  if (!adapter) throw new NoAdapterError(process.env.FLAPC_ADAPTER ? `none matches FLAPC_ADAPTER=${process.env.FLAPC_ADAPTER}` : '');
+  return adapter;
+}
+
+/** Acquire a device with every limit and wanted feature the adapter offers. */
+export async function acquireGpu(): Promise<Gpu> {
+  const adapter = await requestAdapter();
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  const requiredLimits: Record<string, number> = {};
+  for (const k of LIMIT_NAMES) {
+    const v = (adapter.limits as unknown as Record<string, number | undefined>)[k];
+    if (typeof v === 'number' && k !== 'minSubgroupSize' && k !== 'maxSubgroupSize') requiredLimits[k] = v;
+  }
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  const report = describeAdapter(adapter);
+  const gpu: Gpu = {
+    device, adapter, report, caps: report.caps, pipelineCache: new Map(), lost: null,
+    destroy() { device.destroy(); },
+  };
+  void device.lost.then((info) => { if (info.reason !== 'destroyed') gpu.lost = `GPU device lost: ${info.message || info.reason}`; });
+  device.onuncapturederror = (ev: GPUUncapturedErrorEvent): void => { gpu.lost ??= `GPU error: ${ev.error.message}`; };
+  return gpu;
+}
+
+/** Run `f` inside validation and out-of-memory error scopes; throw the first error, named. */
+export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Promise<T>): Promise<T> {
+  if (gpu.lost) throw new GpuError(gpu.lost);
+  gpu.device.pushErrorScope('out-of-memory');
+  gpu.device.pushErrorScope('validation');
+  let result: T;
+  try { result = await f(); } finally {
+    const validation = await gpu.device.popErrorScope();
+    const oom = await gpu.device.popErrorScope();
+    const err = validation ?? oom;
+    if (err) throw new GpuError(`${what}: ${err.message}`);
+  }
+  return result!;
+}
+
+/** Drop the process-wide Dawn instance once every device is destroyed, so Node can exit. */
+export function releaseInstance(): void { instance = null; }
