@@ -105,7 +105,8 @@ export class Scope {
   lin(idx: Idx): string {
     if (idx.lin === undefined) {
       const st = stridesOf(idx.shape);
-      const terms = idx.dims!.map((d, i) => (idx.shape[i] === 1 ? '' : st[i] === 1 ? d : `${d} * ${st[i]}`)).filter((t) => t);
+      const par = (d: string): string => (/^[A-Za-z0-9_]+$/.test(d) ? d : `(${d})`);
+      const terms = idx.dims!.map((d, i) => (idx.shape[i] === 1 ? '' : st[i] === 1 ? par(d) : `${par(d)} * ${st[i]}`)).filter((t) => t);
       idx.lin = this.let(terms.length ? terms.join(' + ') : '0', 'l');
     }
     return idx.lin;
@@ -114,7 +115,7 @@ export class Scope {
   dims(idx: Idx): string[] {
     if (idx.dims === undefined) {
       const st = stridesOf(idx.shape);
-      const lin = idx.lin!;
+      const lin = /^[A-Za-z_][A-Za-z0-9_]*$/.test(idx.lin!) ? idx.lin! : `(${idx.lin})`;
       idx.dims = idx.shape.map((n, i) => {
         if (n === 1) return '0';
         const q = st[i] === 1 ? lin : `(${lin} / ${st[i]})`;

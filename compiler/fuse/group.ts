@@ -37,19 +37,120 @@ interface Work {
 }
 
 export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
+  // Fuse greedily, then check the result; every problem realizes one more value and we retry.
+  // `forced` only grows, so this terminates.
   const forced = new Set<number>();
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const result = fuseOnce(g, opts, forced);
-    const over = result.kernels.findIndex((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
-    if (over < 0) return result;
-    const victim = splitCandidate(result, result.kernels[over]!);
+  for (let attempt = 0; attempt < 10000; attempt++) {
+    const kg = fuseOnce(g, opts, forced);
+    const before = forced.size;
+    const uses = new Map<number, number>();
+    for (const k of kg.kernels) {
+      for (const id of kernelClosure(k, kg)) {
+        const e = kg.producer.get(id);
+        // A routine or reduction result reached inline outside its own kernel must be a buffer.
+        if (e && (ROUTINES.has(e.prim) || isReduce(e.prim)) && e !== k.anchor && !k.stages.some((s) => s.reduce === e)) forced.add(id);
+        uses.set(id, (uses.get(id) ?? 0) + 1);
+      }
+    }
+    if (forced.size > before) continue;
+    // Rule 2: a value needed by several kernels is realized once, unless recomputing it is cheap.
+    for (const [id, n] of uses) {
+      const e = kg.producer.get(id)!;
+      if (n >= 2 && (isElementwise(e) || e.prim === 'gather') && recomputeCost(id, kg) > RECOMPUTE_LIMIT) forced.add(id);
+    }
+    if (forced.size > before) continue;
+    const over = kg.kernels.find((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
+    if (!over) return mergeElementwise(kg, opts);
+    const victim = splitCandidate(kg, over);
     if (victim === null) {
-      const k = result.kernels[over]!;
-      throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+      throw new IRError(`kernel ${over.kind} writing %${over.outputs[0]!.id} needs ${over.inputs.length + over.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
     }
     forced.add(victim);
   }
   throw new IRError('fusion did not converge');
+}
+
+/** Inline values are recomputed where used when this cheap (ALU ops, transcendentals x4). */
+const RECOMPUTE_LIMIT = 12;
+const EXPENSIVE = new Set(['exp', 'log', 'tanh', 'erf', 'sin', 'cos', 'pow', 'sqrt', 'rsqrt']);
+
+function recomputeCost(id: number, kg: KernelGraph): number {
+  let cost = 0;
+  const seen = new Set<number>();
+  const stack = [id];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v) || (v !== id && kg.realized.has(v))) continue;
+    seen.add(v);
+    const e = kg.producer.get(v);
+    if (!e) continue;
+    cost += isElementwise(e) ? (EXPENSIVE.has(e.prim) ? 4 : 1) : e.prim === 'gather' ? 2 : 0;
+    for (const x of e.inputs) stack.push(x.id);
+  }
+  return cost;
+}
+
+/** Non-realized values a kernel computes (excluding its reduction locals). */
+function kernelClosure(k: Kernel, kg: KernelGraph): Set<number> {
+  const locals = new Set(k.stages.map((s) => s.reduce.outputs[0]!.id));
+  const seen = new Set<number>();
+  const stack: Var[] = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((s) => [...s.reduce.inputs, s.result])];
+  if (k.anchor) stack.push(...k.anchor.inputs);
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id) || kg.realized.has(v.id) || locals.has(v.id)) continue;
+    seen.add(v.id);
+    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
+  }
+  for (const s of k.stages) seen.delete(s.result.id);
+  for (const o of k.outputs) seen.delete(o.id);
+  return seen;
+}
+
+/**
+ * Merge an elementwise kernel into a later one of the same shape that reads its output at
+ * the same index, when nothing in between reads it: e.g. AdamW's moment updates and the
+ * parameter update become one kernel writing three buffers.
+ */
+function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
+  const kernels = [...kg.kernels];
+  for (let j = 0; j < kernels.length; j++) {
+    if (kernels[j]!.kind !== 'elementwise') continue;
+    for (let i = j - 1; i >= 0; i--) {
+      const B = kernels[j]!;
+      const A = kernels[i]!;
+      if (A.kind !== 'elementwise' || !sameShape(A.outputs[0]!.shape, B.outputs[0]!.shape)) continue;
+      const aOut = A.outputs.map((o) => o.id);
+      if (!aOut.some((id) => B.inputs.some((v) => v.id === id))) continue;
+      if (kernels.slice(i + 1, j).some((k) => k.inputs.some((v) => aOut.includes(v.id)))) continue;
+      if (!aOut.every((id) => readsOnlyAligned(B, id, kg))) continue;
+      const inputs = [...A.inputs, ...B.inputs.filter((v) => !aOut.includes(v.id))]
+        .filter((v, n, arr) => arr.findIndex((u) => u.id === v.id) === n).sort((x, y) => x.id - y.id);
+      if (inputs.length + A.outputs.length + B.outputs.length > opts.maxBindings) continue;
+      kernels[j] = { ...B, outputs: [...A.outputs, ...B.outputs], inputs };
+      kernels.splice(i, 1);
+      j--;
+    }
+  }
+  return { ...kg, kernels };
+}
+
+/** B reads value `id` only through elementwise operations (so at its own output index). */
+function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolean {
+  let ok = true;
+  const seen = new Set<string>();
+  const visit = (v: Var, aligned: boolean): void => {
+    const key = `${v.id}:${aligned}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (v.id === id) { if (!aligned) ok = false; return; }
+    if (kg.realized.has(v.id) && !B.outputs.includes(v)) return;
+    const e = kg.producer.get(v.id);
+    if (!e) return;
+    for (const x of e.inputs) visit(x, aligned && isElementwise(e));
+  };
+  for (const o of B.outputs) visit(o, true);
+  return ok;
 }
 
 function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
@@ -84,22 +185,6 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     return seen;
   };
 
-  // Rule 2: realize computed values shared by several kernels.
-  for (;;) {
-    const uses = new Map<number, number>();
-    for (const e of g.eqns) {
-      const r = e.outputs[0]!;
-      if (!realized.has(r.id)) continue;
-      for (const id of closure(r)) uses.set(id, (uses.get(id) ?? 0) + 1);
-    }
-    let changed = false;
-    for (const [id, n] of uses) {
-      const e = producer.get(id)!;
-      if (n >= 2 && (isElementwise(e) || e.prim === 'gather')) { realized.add(id); changed = true; }
-    }
-    if (!changed) break;
-  }
-
   // One work item per realized, computed value, in program order.
   let work: Work[] = g.eqns.filter((e) => realized.has(e.outputs[0]!.id)).map((e) => {
     const root = e.outputs[0]!;
@@ -118,7 +203,7 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
       const cl = closure(w.root);
       cl.add(w.root.id);
       for (const a of work) {
-        if (a === w || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
+        if (a === w || forced.has(a.root.id) || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
         if (!onlyUsedWithin(a.root, cl)) continue;
         // Every value between the anchor and the root must be elementwise (same index).
         const dependents = [...cl].filter((id) => dependsOn(id, a.root.id, producer, realized));
@@ -146,10 +231,10 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
         for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) cl.add(id);
         for (const s of w.stages) for (const id of closure(s.result, locals)) cl.add(id);
         cl.add(w.root.id);
-        const feeder = work.find((a) => a !== w && a.kind === 'reduce' && a.stages.length > 0 &&
+        const feeder = work.find((a) => a !== w && !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
           a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
           (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, cl) &&
-          (consumers.get(a.root.id) ?? []).every((c) => rowBroadcastUse(c, rowShape, consumers, cl) || sameShape(c.outputs[0]!.shape, rowShape.slice(0, -1))));
+          rowAligned(a.root, rowShape, w.root, consumers, cl));
         if (!feeder) continue;
         realized.delete(feeder.root.id);
         w.stages = [...feeder.stages, ...w.stages];
@@ -174,17 +259,27 @@ function isLastAxis(e: Eqn): boolean {
   return axes.length === 1 && axes[0] === e.inputs[0]!.shape.length - 1;
 }
 
-/** c maps a per-row value back over the row: [reshape to rows+[1] then] broadcast along the last axis. */
-function rowBroadcastUse(c: Eqn, rowShape: readonly number[], consumers: Map<number, Eqn[]>, cl: ReadonlySet<number>): boolean {
-  const n = rowShape.length;
-  const isRowBroadcast = (e: Eqn): boolean => e.prim === 'broadcast' && sameShape(e.outputs[0]!.shape, rowShape) &&
-    (e.params as { dims: readonly number[] }).dims.every((d, i) => d === i) && e.inputs[0]!.shape.length === n - 1;
-  if (isRowBroadcast(c)) return true;
-  if (c.prim === 'reshape' && sameShape(c.outputs[0]!.shape, [...rowShape.slice(0, -1), 1])) {
-    return (consumers.get(c.outputs[0]!.id) ?? []).every((d) => cl.has(d.outputs[0]!.id) && d.prim === 'broadcast' &&
-      sameShape(d.outputs[0]!.shape, rowShape));
-  }
-  return false;
+/**
+ * Every use of per-row value v stays per-row (elementwise or reshape over [rows] or [rows,1])
+ * until it is broadcast back along the last axis, or it is the kernel's own per-row output.
+ * Then, inside a row kernel, v is only ever needed at the current row.
+ */
+function rowAligned(v: Var, rowShape: readonly number[], root: Var, consumers: Map<number, Eqn[]>, cl: ReadonlySet<number>): boolean {
+  const rows = rowShape.slice(0, -1);
+  const perRow = (s: readonly number[]): boolean => sameShape(s, rows) || sameShape(s, [...rows, 1]);
+  const uses = consumers.get(v.id) ?? [];
+  if (v.id === root.id) return true;
+  if (uses.length === 0) return false;
+  return uses.every((c) => {
+    const out = c.outputs[0]!;
+    if (!cl.has(out.id)) return false;
+    if (c.prim === 'broadcast') {
+      return sameShape(out.shape, rowShape) && c.inputs[0]!.shape.length === rows.length &&
+        (c.params as { dims: readonly number[] }).dims.every((d, i) => d === i);
+    }
+    if ((isElementwise(c) || c.prim === 'reshape') && perRow(out.shape)) return rowAligned(out, rowShape, root, consumers, cl);
+    return false;
+  });
 }
 
 function dependsOn(id: number, target: number, producer: ReadonlyMap<number, Eqn>, realized: ReadonlySet<number>): boolean {

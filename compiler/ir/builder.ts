@@ -169,7 +169,8 @@ export class GraphBuilder {
   mean(x: Var, axes?: number | readonly number[], keepdims = false): Var {
     const ax = this.axesOf(x, axes);
     const n = ax.reduce((acc, a) => acc * x.shape[a]!, 1);
-    return this.mul(this.sum(x, ax, keepdims), 1 / n);
+    // Scale before restoring kept dims, so the scale fuses into the reduction's epilogue.
+    return this.keep(x, this.mul(this.sum(x, ax), 1 / n), ax, keepdims);
   }
 
   // ---- views ----

@@ -1,0 +1,87 @@
+// Composite neural-network operations built from primitives. Written so that fusion
+// recognises them: max-subtracted softmax / log-softmax / cross-entropy and layer norm
+// each become one row kernel; linear + bias + activation becomes one matmul kernel.
+import type { GraphBuilder } from './builder.ts';
+import type { Var } from './types.ts';
+
+/** Softmax over the last axis, max-subtracted. */
+export function softmax(b: GraphBuilder, x: Var): Var {
+  const ax = x.shape.length - 1;
+  const m = b.max(x, ax, true);
+  const e = b.exp(b.sub(x, b.stopGradient(m)));
+  return b.div(e, b.sum(e, ax, true));
+}
+
+/** log-softmax over the last axis: x - max - log(sum(exp(x - max))). */
+export function logSoftmax(b: GraphBuilder, x: Var): Var {
+  const ax = x.shape.length - 1;
+  const s = b.sub(x, b.stopGradient(b.max(x, ax, true)));
+  const lse = b.log(b.sum(b.exp(s), ax));          // log before restoring the axis: fuses per row
+  return b.sub(s, b.reshape(lse, [...lse.shape, 1]));
+}
+
+/** Per-row cross-entropy of logits [..., C] against integer labels [...]; returns [...] losses. */
+export function crossEntropy(b: GraphBuilder, logits: Var, labels: Var): Var {
+  const onehot = b.cast(b.eq(b.iota(logits.shape, logits.shape.length - 1), b.reshape(labels, [...labels.shape, 1])), 'f32');
+  return b.neg(b.sum(b.mul(logSoftmax(b, logits), onehot), logits.shape.length - 1));
+}
+
+/** Layer norm over the last axis with gain and bias. */
+export function layerNorm(b: GraphBuilder, x: Var, gain: Var, bias: Var, eps = 1e-5): Var {
+  const ax = x.shape.length - 1;
+  const mu = b.mean(x, ax, true);
+  const xc = b.sub(x, mu);
+  const rstd = b.rsqrt(b.add(b.mean(b.mul(xc, xc), ax, true), eps));
+  return b.add(b.mul(b.mul(xc, rstd), gain), bias);
+}
+
+/** GELU, tanh approximation (as in BERT/ViT implementations). */
+export function gelu(b: GraphBuilder, x: Var): Var {
+  const inner = b.mul(b.add(x, b.mul(b.mul(b.mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
+  return b.mul(b.mul(x, 0.5), b.add(b.tanh(inner), 1));
+}
+
+/** x @ w + bias over the last axis of x (any leading dims). */
+export function linear(b: GraphBuilder, x: Var, w: Var, bias?: Var): Var {
+  const lead = x.shape.slice(0, -1);
+  const flat = b.reshape(x, [lead.reduce((a, d) => a * d, 1), x.shape[x.shape.length - 1]!]);
+  const y = b.matmul(flat, w);
+  const yb = bias ? b.add(y, bias) : y;
+  return b.reshape(yb, [...lead, w.shape[1]!]);
+}
+
+/** Multi-head self-attention over [B, T, D] with packed qkv weights [D, 3D] and output [D, D]. */
+export function selfAttention(b: GraphBuilder, x: Var, wqkv: Var, bqkv: Var, wo: Var, bo: Var, heads: number): Var {
+  const [B, T, D] = x.shape as [number, number, number];
+  const hd = D / heads;
+  const qkv = linear(b, x, wqkv, bqkv);                                   // [B, T, 3D]
+  const split = (i: number): Var => b.transpose(
+    b.reshape(b.slice(qkv, [0, 0, i * D], [B, T, (i + 1) * D]), [B, T, heads, hd]), [0, 2, 1, 3]); // [B, H, T, hd]
+  const q = split(0), k = split(1), v = split(2);
+  const scores = b.mul(b.matmul(q, b.mT(k)), 1 / Math.sqrt(hd));         // [B, H, T, T]
+  const att = b.matmul(softmax(b, scores), v);                           // [B, H, T, hd]
+  const merged = b.reshape(b.transpose(att, [0, 2, 1, 3]), [B, T, D]);
+  return linear(b, merged, wo, bo);
+}
+
+export interface BlockParams {
+  ln1g: Var; ln1b: Var; wqkv: Var; bqkv: Var; wo: Var; bo: Var;
+  ln2g: Var; ln2b: Var; w1: Var; b1: Var; w2: Var; b2: Var;
+}
+
+/** Pre-norm transformer block: x + attn(ln(x)); x + mlp(ln(x)). */
+export function transformerBlock(b: GraphBuilder, x: Var, p: BlockParams, heads: number): Var {
+  const h = b.add(x, selfAttention(b, layerNorm(b, x, p.ln1g, p.ln1b), p.wqkv, p.bqkv, p.wo, p.bo, heads));
+  const m = linear(b, gelu(b, linear(b, layerNorm(b, h, p.ln2g, p.ln2b), p.w1, p.b1)), p.w2, p.b2);
+  return b.add(h, m);
+}
+
+/** Declare a block's parameters on the builder under `prefix`. */
+export function blockParams(b: GraphBuilder, prefix: string, D: number, hidden: number): BlockParams {
+  const P = (n: string, s: number[]): Var => b.param(`${prefix}.${n}`, s);
+  return {
+    ln1g: P('ln1.g', [D]), ln1b: P('ln1.b', [D]), wqkv: P('attn.wqkv', [D, 3 * D]), bqkv: P('attn.bqkv', [3 * D]),
+    wo: P('attn.wo', [D, D]), bo: P('attn.bo', [D]), ln2g: P('ln2.g', [D]), ln2b: P('ln2.b', [D]),
+    w1: P('mlp.w1', [D, hidden]), b1: P('mlp.b1', [hidden]), w2: P('mlp.w2', [hidden, D]), b2: P('mlp.b2', [D]),
+  };
+}
