@@ -1,0 +1,101 @@
+// flapc command line: the only place that wires compiler/ and runtime/ together.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IRError } from '../../compiler/ir/types.ts';
+import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter } from '../gpu/device.ts';
+import { benchMatmul } from './bench-matmul.ts';
+import { runDemo } from './demo.ts';
+
+const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU through Dawn
+
+usage:
+  flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
+  flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
+  flapc run bench matmul [--sizes 256,512,1024] [--reps N] [--json]
+                                        matmul GFLOP/s, warm-up and per-dispatch overhead on this adapter
+options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
+
+class UsageError extends Error {}
+
+async function doctor(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, all: { type: 'boolean' } } });
+  if (values.all) return doctorAll(!!values.json);
+  const adapter = await requestAdapter();
+  const r = describeAdapter(adapter);
+  if (values.json) { console.log(JSON.stringify(r, null, 2)); return 0; }
+  console.log(`adapter: ${r.description || r.device || '(unnamed)'}  vendor: ${r.vendor || '-'}  architecture: ${r.architecture || '-'}`);
+  console.log(`vulkan icd: ${r.icd ?? '(system default)'}`);
+  console.log(`features: ${r.features.join(', ')}`);
+  for (const [k, v] of Object.entries(r.limits)) console.log(`  ${k.padEnd(36)} ${v}`);
+  return 0;
+}
+
+/** Each Vulkan driver in its own process (the ICD is chosen at process start). */
+function doctorAll(json: boolean): number {
+  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+  const icds = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
+  if (existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) icds.push('/usr/lib/chromium/vk_swiftshader_icd.json');
+  const self = fileURLToPath(import.meta.url);
+  const found: unknown[] = [];
+  for (const icd of icds) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, 'doctor', '--json'], {
+      env: { ...process.env, VK_ICD_FILENAMES: icd }, encoding: 'utf8', timeout: 60_000,
+    });
+    if (r.status !== 0) continue;
+    try {
+      const rep = JSON.parse(r.stdout) as { description: string; vendor: string; caps: unknown };
+      found.push({ ...rep, icd });
+      if (!json) console.log(`${icd}\n  ${rep.description || '(unnamed)'} (vendor ${rep.vendor || '-'})`);
+    } catch { /* not an adapter report */ }
+  }
+  if (json) console.log(JSON.stringify(found, null, 2));
+  if (found.length === 0) throw new NoAdapterError('no Vulkan driver produced an adapter');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const adapterAt = argv.indexOf('--adapter');
+  if (adapterAt >= 0) {
+    if (!argv[adapterAt + 1]) throw new UsageError('--adapter needs a name');
+    process.env.FLAPC_ADAPTER = argv[adapterAt + 1];
+    argv = [...argv.slice(0, adapterAt), ...argv.slice(adapterAt + 2)];
+  }
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'doctor': return doctor(rest);
+    case 'demo': {
+      const { values } = parseArgs({ args: rest, options: { steps: { type: 'string' }, json: { type: 'boolean' } } });
+      const steps = values.steps === undefined ? 200 : Number(values.steps);
+      if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${values.steps}'`);
+      const gpu = await acquireGpu();
+      try { await runDemo(gpu, steps, !!values.json); } finally { gpu.destroy(); }
+      return 0;
+    }
+    case 'run': {
+      if (rest[0] !== 'bench' || rest[1] !== 'matmul') throw new UsageError(`unknown run target '${rest.slice(0, 2).join(' ')}' (try: flapc run bench matmul)`);
+      const { values } = parseArgs({ args: rest.slice(2), options: { sizes: { type: 'string' }, reps: { type: 'string' }, json: { type: 'boolean' } } });
+      const sizes = (values.sizes ?? '256,512,1024').split(',').map(Number);
+      if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UsageError(`--sizes must be positive integers, got '${values.sizes}'`);
+      const reps = values.reps === undefined ? 10 : Number(values.reps);
+      const gpu = await acquireGpu();
+      try { await benchMatmul(gpu, sizes, reps, !!values.json); } finally { gpu.destroy(); }
+      return 0;
+    }
+    case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return cmd ? 0 : 2;
+    default: throw new UsageError(`unknown command '${cmd}'\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
+  releaseInstance();
+  if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
+  if (e instanceof UsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`flapc: error: ${(e as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.error(e);   // an internal bug: keep the stack
+  process.exitCode = 1;
+});
