@@ -15,7 +15,7 @@ import { F32_TOL, errorRatio, lcg, randomInputs, runOnGpu, testGpu } from '../te
 const CAPS16 = { ...BASELINE_CAPS, maxStorageBuffersPerShaderStage: 16 };
 const kernelsOf = (g: Graph): number => compileGraph(g, { caps: CAPS16, debug: 0 }).plan.stats.kernels;
 
-interface FusedCase { name: string; kernels: number; build: (b: GraphBuilder) => void; fixed?: (g: Graph) => Record<string, Tensor> }
+interface FusedCase { name: string; kernels: number; build: (b: GraphBuilder) => void; fixed?: (g: Graph) => Record<string, Tensor>; atol?: number }
 
 const labels = (n: number, c: number) => (): Record<string, Tensor> =>
   ({ l: tensor([n], Array.from({ length: n }, (_, i) => (i * 7 + 3) % c), 'i32') });
@@ -36,7 +36,8 @@ const FUSED: FusedCase[] = [
     const x = b.input('x', [6, 50]);
     b.output('y', b.sqrt(b.add(b.sum(b.mul(b.exp(x), x), 1), 200)));
   } },
-  { name: 'elementwise chain', kernels: 1, build: (b) => {
+  // sin is only specified to 2^-11 absolute in WGSL, so this case allows that much.
+  { name: 'elementwise chain', kernels: 1, atol: 2 ** -11, build: (b) => {
     const x = b.input('x', [300]); const y = b.input('y', [300]);
     b.output('z', b.tanh(b.add(b.mul(x, y), b.sin(x))));
   } },
@@ -59,7 +60,7 @@ describe('fused kernels vs unfused float64 reference', () => {
       const ref = interpret(g, inputs);
       const { outputs } = await runOnGpu(g, inputs);
       for (const o of g.outputs) {
-        const { ratio, at } = errorRatio(outputs[o.name]!, ref[o.name]!.data, 1e-4, 1e-4);
+        const { ratio, at } = errorRatio(outputs[o.name]!, ref[o.name]!.data, 1e-4, c.atol ?? 1e-4);
         expect(ratio, `${o.name}[${at}] gpu ${outputs[o.name]![at]} ref ${ref[o.name]!.data[at]}`).toBeLessThanOrEqual(1);
       }
     });
