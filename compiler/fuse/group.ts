@@ -136,7 +136,7 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
 }
 
 /** B reads value `id` only through elementwise operations (so at its own output index). */
-function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolean {
+export function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolean {
   let ok = true;
   const seen = new Set<string>();
   const visit = (v: Var, aligned: boolean): void => {

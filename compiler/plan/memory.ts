@@ -2,7 +2,8 @@
 // temporaries share buffers by liveness (best fit). An output that updates an input
 // (parameters, optimizer moments) is written in place when that is safe.
 import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
-import { type Var, isBinary, isCompare, isUnary, numel } from '../ir/types.ts';
+import { readsOnlyAligned } from '../fuse/group.ts';
+import { type Var, numel } from '../ir/types.ts';
 
 export type BufferKind = 'data' | 'param' | 'state' | 'output' | 'temp';
 
@@ -28,23 +29,9 @@ export interface MemoryPlan {
 
 const bytesOf = (v: Var): number => Math.max(4, numel(v.shape) * 4);
 
-/** True when kernel k reads `id` only at the index it writes (elementwise path, no views). */
+/** True when elementwise kernel k reads `id` only at the index it writes (safe to overwrite in place). */
 function readsAtOwnIndex(k: Kernel, id: number, kg: KernelGraph): boolean {
-  if (k.kind !== 'elementwise') return false;
-  let ok = true;
-  const visit = (v: Var, aligned: boolean, seen: Set<string>): void => {
-    const key = `${v.id}:${aligned}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (v.id === id) { if (!aligned) ok = false; return; }
-    if (kg.realized.has(v.id) && !k.outputs.includes(v)) return;
-    const e = kg.producer.get(v.id);
-    if (!e) return;
-    const elementwise = isUnary(e.prim) || isBinary(e.prim) || isCompare(e.prim) || e.prim === 'select' || e.prim === 'cast';
-    for (const x of e.inputs) visit(x, aligned && elementwise, seen);
-  };
-  for (const o of k.outputs) visit(o, true, new Set());
-  return ok;
+  return k.kind === 'elementwise' && readsOnlyAligned(k, id, kg);
 }
 
 export function planMemory(kg: KernelGraph): MemoryPlan {
