@@ -1,7 +1,7 @@
 // The compiler pipeline, top to bottom:
 //   verify -> simplify (fold views, CSE, DCE) -> limit checks -> fuse -> memory plan -> WGSL -> plan.
 import { generateKernel, type DeviceCaps } from './codegen/wgsl.ts';
-import type { MatmulVariant } from './codegen/matmul.ts';
+import type { MatmulTuning, MatmulVariant } from './codegen/matmul.ts';
 import { describeKernel, type KernelGraph } from './fuse/kernel-ir.ts';
 import { fuse, type FuseOptions } from './fuse/group.ts';
 import { printGraph } from './ir/print.ts';
@@ -15,6 +15,8 @@ export interface CompileOptions {
   caps: DeviceCaps;
   fuse?: Partial<Omit<FuseOptions, 'maxBindings'>>;
   matmulVariant?: MatmulVariant;
+  /** The adapter's autotuned matmul choice (runtime/tune); defaults apply without it. */
+  matmulTuning?: MatmulTuning;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
   debug?: number;
   log?: (line: string) => void;
@@ -50,7 +52,10 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   const pipelines: Plan['pipelines'] = [];
   const byHash = new Map<string, number>();
   const dispatches: Plan['dispatches'] = kg.kernels.map((k) => {
-    const ck = generateKernel(k, kg, opts.matmulVariant ? { caps: opts.caps, aliases: mem.aliases, matmulVariant: opts.matmulVariant } : { caps: opts.caps, aliases: mem.aliases });
+    const ck = generateKernel(k, kg, {
+      caps: opts.caps, aliases: mem.aliases,
+      ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }), ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
+    });
     const hash = fnv1a(ck.wgsl);
     let p = byHash.get(hash);
     if (p === undefined) { p = pipelines.length; byHash.set(hash, p); pipelines.push({ hash, label: ck.label, wgsl: ck.wgsl }); }

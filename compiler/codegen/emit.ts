@@ -17,6 +17,8 @@ export interface KernelContext {
   readonly buffers: ReadonlyMap<number, string>;
   /** Values this kernel writes: computed here, never loaded from their own buffer. */
   readonly writes: ReadonlySet<number>;
+  /** Buffers bound as array<vec4<f32>> (scalar reads index the vec4's component). */
+  readonly vec4?: ReadonlySet<number>;
 }
 
 export function wgslType(d: DType): string {
@@ -140,7 +142,8 @@ export class Scope {
   private compute(v: Var, idx: Idx): string {
     const buf = this.ctx.writes.has(v.id) ? undefined : this.ctx.buffers.get(v.id);
     if (buf !== undefined) {
-      const load = `${buf}[${this.lin(idx)}]`;
+      const l = this.lin(idx);
+      const load = this.ctx.vec4?.has(v.id) ? `${buf}[${l} / 4][${l} % 4]` : `${buf}[${l}]`;
       return v.dtype === 'bool' ? `(${load} != 0u)` : load;
     }
     const e = this.ctx.producer.get(v.id);

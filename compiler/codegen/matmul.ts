@@ -2,7 +2,7 @@
 // else (so transposed views cost nothing extra to express); the epilogue (bias, activation,
 // residual) is evaluated on the accumulator registers before the single write.
 import type { Kernel } from '../fuse/kernel-ir.ts';
-import type { Eqn } from '../ir/types.ts';
+import type { Eqn, Var } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { Idx, Scope } from './emit.ts';
 import type { DeviceCaps } from './wgsl.ts';
@@ -11,9 +11,13 @@ import type { DeviceCaps } from './wgsl.ts';
  * regtile: each thread owns an RM×RN register tile and streams operands from storage:
  *   no workgroup memory or barriers (fast where barriers are costly, e.g. CPU adapters).
  * shared: workgroup tiles staged in workgroup memory (classic discrete-GPU layout).
+ * subgroup: a subgroup shares RM rows of A — each lane loads one k of each row and the
+ *   others read it by subgroupBroadcast — while each lane streams its own RN columns of B
+ *   as vec4 loads. On lavapipe a storage load costs ~30 FMAs and a broadcast far less,
+ *   so this is the fastest layout there (bench/RESULTS.md); it needs a fixed subgroup size.
  */
 export interface MatmulVariant {
-  kind: 'regtile' | 'shared';
+  kind: 'regtile' | 'shared' | 'subgroup';
   /** Threads per workgroup along n and m. */
   wx: number;
   wy: number;
@@ -28,14 +32,55 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   regtile4x4: { kind: 'regtile', wx: 8, wy: 8, rm: 4, rn: 4, kt: 1 },
   regtile8x4: { kind: 'regtile', wx: 8, wy: 8, rm: 8, rn: 4, kt: 1 },
   shared4x4: { kind: 'shared', wx: 16, wy: 16, rm: 4, rn: 4, kt: 16 },
+  // wx (lanes) and kt (k per broadcast round) are the adapter's subgroup size, filled in by usable().
+  subgroup16x8: { kind: 'subgroup', wx: 0, wy: 8, rm: 16, rn: 8, kt: 0 },
 };
 
-export function chooseMatmulVariant(_e: Eqn, caps: DeviceCaps): MatmulVariant {
-  const v = MATMUL_VARIANTS.regtile4x4!;
-  return v.wx * v.wy <= caps.maxComputeInvocationsPerWorkgroup ? v : { ...v, wx: 4, wy: 4 };
+/** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
+export interface MatmulTuning { small: string; large: string }
+
+/** Matmuls with at least this many multiply-adds count as large (compile cost pays back). */
+export const LARGE_MATMUL_FMAS = 1 << 27;
+
+/** The variant adapted to `caps`, or undefined where the adapter cannot run it. */
+export function usable(name: string, caps: DeviceCaps): MatmulVariant | undefined {
+  const v = MATMUL_VARIANTS[name];
+  if (!v) return undefined;
+  if (v.kind === 'subgroup') {
+    const sg = caps.subgroupSize;
+    if (!caps.subgroups || sg < 4 || sg > 64 || sg * v.wy > caps.maxComputeInvocationsPerWorkgroup) return undefined;
+    return { ...v, wx: sg, kt: sg };
+  }
+  if (v.kind === 'shared' && (v.wy * v.rm + v.wx * v.rn) * v.kt * 4 > caps.maxComputeWorkgroupStorageSize) return undefined;
+  return v.wx * v.wy <= caps.maxComputeInvocationsPerWorkgroup ? v : undefined;
 }
 
-export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps): { body: string; dispatch: [number, number, number]; flops: number } {
+function fmasOf(e: Eqn): number {
+  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+  return numel(a.shape) * b.shape[b.shape.length - 1]!;
+}
+
+/**
+ * Tuned choice where the autotuner ran, else a default: register tiles for small
+ * matmuls (cheap to compile), subgroup broadcast for large ones where the adapter has it.
+ */
+export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTuning): MatmulVariant {
+  const large = fmasOf(e) >= LARGE_MATMUL_FMAS;
+  const pick = tuning ? (large ? tuning.large : tuning.small) : large ? 'subgroup16x8' : 'regtile4x4';
+  return usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
+}
+
+/** The B operand when the subgroup variant can load it as vec4s straight from its buffer. */
+export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
+  if (v.kind !== 'subgroup') return undefined;
+  const b = k.anchor!.inputs[1]!;
+  const n = b.shape[b.shape.length - 1]!;
+  const direct = k.inputs.some((u) => u.id === b.id) && !k.outputs.some((o) => o.id === b.id || aliases?.get(o.id) === b.id);
+  return direct && b.dtype === 'f32' && n % 4 === 0 ? b : undefined;
+}
+
+export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
+  if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB);
   const e = k.anchor!;
   const [a, b] = [e.inputs[0]!, e.inputs[1]!];
   const r = a.shape.length;
@@ -44,9 +89,7 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
   const batch = numel(batchShape);
   const tileM = v.wy * v.rm, tileN = v.wx * v.rn;
   const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
-  if (batch > caps.maxComputeWorkgroupsPerDimension || gx > caps.maxComputeWorkgroupsPerDimension || gy > caps.maxComputeWorkgroupsPerDimension) {
-    throw new Error(`matmul ${a.shape.join('x')} @ ${b.shape.join('x')} needs more workgroups than the adapter allows`);
-  }
+  checkGrid(a, b, gx, gy, batch, caps);
   const lines: string[] = [];
   const top = s.child();
   const bdims = top.dims({ shape: batchShape, lin: 'bz' });
@@ -119,4 +162,101 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 ${lines.map((l) => '  ' + l).join('\n')}
 }`;
   return { body, dispatch: [gx, gy, Math.max(batch, 1)], flops: 2 * batch * M * N * K };
+}
+
+function checkGrid(a: Var, b: Var, gx: number, gy: number, batch: number, caps: DeviceCaps): void {
+  const max = caps.maxComputeWorkgroupsPerDimension;
+  if (batch > max || gx > max || gy > max) throw new Error(`matmul ${a.shape.join('x')} @ ${b.shape.join('x')} needs more workgroups than the adapter allows`);
+}
+
+/** Subgroup-broadcast layout (see MatmulVariant). Lane j of subgroup w owns rows
+ *  m0..m0+RM-1 (shared by the subgroup) and columns n0 + c·4·SG + 0..3 for c < RN/4. */
+function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
+  const e = k.anchor!;
+  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+  const r = a.shape.length;
+  const M = a.shape[r - 2]!, K = a.shape[r - 1]!, N = b.shape[r - 1]!;
+  const batchShape = a.shape.slice(0, r - 2);
+  const batch = numel(batchShape);
+  const SG = v.wx, RM = v.rm, C = v.rn / 4;
+  const tileM = v.wy * RM, tileN = SG * v.rn;
+  const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
+  checkGrid(a, b, gx, gy, batch, caps);
+  const lines: string[] = [];
+  const top = s.child();
+  const bdims = top.dims({ shape: batchShape, lin: 'bz' });
+  lines.push(...top.lines.splice(0));
+  for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
+  for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
+  for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);
+
+  const loop = top.child();
+  // When SG divides K no lane reads past the end, so the k clamps and masks go away.
+  const kTail = K % SG !== 0;
+  loop.lines.push(`let ka = k0 + lane;`, kTail ? `let kac = min(ka, ${K - 1});` : 'let kac = ka;');
+  const av = Array.from({ length: RM }, (_, i) => {
+    const x = loop.value(a, { shape: a.shape, dims: [...bdims, `ma${i}`, 'kac'] });
+    return loop.let(kTail ? `select(0.0f, ${x}, ka < ${K})` : x, 'a');
+  });
+  for (let kk = 0; kk < SG; kk++) {
+    const blk = loop.child();
+    const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
+    const bv = Array.from({ length: C }, (_, c) => {
+      if (wideB) {
+        const buf = s.ctx.buffers.get(wideB.id)!;
+        return blk.let(`${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`, 'b');
+      }
+      const q = [0, 1, 2, 3].map((t) => blk.value(b, { shape: b.shape, dims: [...bdims, kb, `min(nc${c} + ${t}, ${N - 1})`] }));
+      return blk.let(`vec4<f32>(${q.join(', ')})`, 'b');
+    });
+    for (let i = 0; i < RM; i++) {
+      const sv = blk.let(`vec4<f32>(subgroupBroadcast(${av[i]}, ${kk}u))`, 's');
+      for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
+    }
+    s.usesRng ||= blk.usesRng; s.usesErf ||= blk.usesErf;
+    loop.lines.push('{', ...blk.lines.map((l) => '  ' + l), '}');
+  }
+  s.usesRng ||= loop.usesRng; s.usesErf ||= loop.usesErf;
+  lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => '  ' + l), '}');
+
+  // Epilogue in a loop over the register tile (through a private array): one copy of the
+  // fused epilogue code instead of RM·RN, which keeps lavapipe's pipeline compile short.
+  const out = k.outputs[0]!;
+  const buf = s.ctx.buffers.get(out.id)!;
+  if (out.id === e.outputs[0]!.id) {
+    // Plain product: straight stores from registers (a private array would cost ~30% here).
+    for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) for (let t = 0; t < 4; t++) {
+      const g = [M % tileM ? `m0 + ${i} < ${M}` : '', N % tileN ? `nc${c} + ${t} < ${N}` : ''].filter((x) => x);
+      const st = `${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c} + ${t}] = c${i}_${c}[${t}];`;
+      lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
+    }
+    return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
+  }
+  lines.push(`var acc = array<vec4<f32>, ${RM * C}>(${Array.from({ length: RM * C }, (_, q) => `c${Math.floor(q / C)}_${q % C}`).join(', ')});`);
+  const ep = top.child();
+  const guard: string[] = [];
+  for (let t = 0; t < 4; t++) {
+    const e4 = ep.child();
+    e4.locals.set(e.outputs[0]!.id, `acc[ri * ${C} + ci][${t}]`);
+    const lin = `(bz * ${M * N} + mi * ${N} + ni + ${t})`;
+    const val = e4.value(out, { shape: out.shape, dims: [...bdims, 'mi', `(ni + ${t})`], lin });
+    s.usesRng ||= e4.usesRng; s.usesErf ||= e4.usesErf;
+    const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
+    guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => '  ' + l), '}'] : ['{', ...store.map((l) => '  ' + l), '}']));
+  }
+  lines.push(`for (var ri = 0; ri < ${RM}; ri++) {`, '  let mi = m0 + ri;', ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
+    `  for (var ci = 0; ci < ${C}; ci++) {`, `    let ni = n0 + ci * ${4 * SG};`, ...guard.map((l) => '    ' + l), '  }', '}');
+  return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
+}
+
+function subgroupKernel(SG: number, v: MatmulVariant, tileM: number, tileN: number, RM: number, lines: string[], dispatch: [number, number, number], flops: number): { body: string; dispatch: [number, number, number]; flops: number } {
+  const body = `@compute @workgroup_size(${SG * v.wy})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32, @builtin(subgroup_invocation_id) sl: u32) {
+  let bz = i32(wid.z);
+  let lane = i32(sl);
+  let m0 = i32(wid.y) * ${tileM} + i32(li / ${SG}u) * ${RM};
+  let n0 = i32(wid.x) * ${tileN} + lane * 4;
+${lines.map((l) => '  ' + l).join('\n')}
+}`;
+  return { body, dispatch, flops };
 }

@@ -5,7 +5,7 @@ import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
 import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
-import { matmulBody, type MatmulVariant, chooseMatmulVariant } from './matmul.ts';
+import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, vec4Operand } from './matmul.ts';
 
 /** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
 export interface DeviceCaps {
@@ -16,6 +16,8 @@ export interface DeviceCaps {
   maxComputeWorkgroupSizeX: number;
   maxComputeWorkgroupsPerDimension: number;
   subgroups: boolean;
+  /** Lanes per subgroup when the adapter fixes it (min = max), else 0. */
+  subgroupSize: number;
   shaderF16: boolean;
 }
 
@@ -28,6 +30,7 @@ export const BASELINE_CAPS: DeviceCaps = {
   maxComputeWorkgroupSizeX: 256,
   maxComputeWorkgroupsPerDimension: 65535,
   subgroups: false,
+  subgroupSize: 0,
   shaderF16: false,
 };
 
@@ -50,6 +53,8 @@ export interface CodegenOptions {
   /** Output value id -> input value id whose buffer it overwrites in place. */
   aliases?: ReadonlyMap<number, number>;
   matmulVariant?: MatmulVariant;
+  /** Per-adapter matmul choice from the autotuner (size class -> variant name). */
+  matmulTuning?: MatmulTuning;
 }
 
 /** Spread `groups` workgroups over x and y so neither exceeds the per-dimension limit. */
@@ -61,14 +66,15 @@ export function grid(groups: number, caps: DeviceCaps): [number, number, number]
   return [Math.ceil(groups / y), y, 1];
 }
 
-function header(k: Kernel, kg: KernelGraph, opts: CodegenOptions): { decls: string[]; bindings: Binding[]; names: Map<number, string> } {
+function header(k: Kernel, opts: CodegenOptions, vec4: ReadonlySet<number>): { decls: string[]; bindings: Binding[]; names: Map<number, string> } {
   const names = new Map<number, string>();
   const bindings: Binding[] = [];
   const decls: string[] = [];
   const aliasOf = new Map<number, number>();
   for (const o of k.outputs) { const a = opts.aliases?.get(o.id); if (a !== undefined) aliasOf.set(a, o.id); }
   const add = (v: Var, access: 'read' | 'read_write', name: string): void => {
-    decls.push(`@group(0) @binding(${bindings.length}) var<storage, ${access}> ${name}: array<${storageType(v.dtype)}>;`);
+    const elem = vec4.has(v.id) ? 'vec4<f32>' : storageType(v.dtype);
+    decls.push(`@group(0) @binding(${bindings.length}) var<storage, ${access}> ${name}: array<${elem}>;`);
     bindings.push({ varId: v.id, access });
     names.set(v.id, name);
   };
@@ -99,16 +105,20 @@ function finish(decls: string[], scope: Scope, body: string): string {
 const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
 
 export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
-  const { decls, bindings, names } = header(k, kg, opts);
+  const variant = k.kind === 'matmul' ? opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning) : undefined;
+  // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
+  const vec4 = new Set<number>();
+  const wide = variant && vec4Operand(k, variant, opts.aliases);
+  if (wide) vec4.add(wide.id);
+  const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
-  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)) }, counter);
+  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4 }, counter);
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
     case 'elementwise': return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
     case 'reduce': return { label, bindings, ...reduce(k, root, decls, opts.caps) };
     case 'matmul': {
-      const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps);
-      const r = matmulBody(k, root, variant, opts.caps);
+      const r = matmulBody(k, root, variant!, opts.caps, wide);
       return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops };
     }
     case 'argsort': return { label, bindings, ...argsort(k, root, decls, opts.caps) };

@@ -1,53 +1,82 @@
-// `flapc run bench matmul`: GFLOP/s of the compiled matmul per size, first-dispatch
-// warm-up (lavapipe compiles pipelines lazily), and fixed per-dispatch overhead.
+// `flapc run bench matmul`: GFLOP/s of every matmul variant this adapter can run (and of
+// tfjs-webgpu on the same device with --tfjs), timed round-robin in one run so that the
+// ratios are fair on a noisy machine; first-run time (lavapipe compiles pipelines at the
+// first dispatch) and the fixed per-dispatch overhead.
 import { compileGraph } from '../../compiler/compile.ts';
+import { LARGE_MATMUL_FMAS, MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { GraphBuilder } from '../../compiler/ir/builder.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
+import { type Runnable, checkCase, matmulCase, timeInterleaved, tuningFor } from '../tune/matmul-tune.ts';
+import { tfjsMatmul } from './tfjs-peer.ts';
 
-export interface MatmulResult { size: number; gflops: number; msPerRun: number; warmupMs: number }
+export interface Entry { name: string; gflops: number; msPerRun: number; firstRunMs: number; maxRelErr: number }
+export interface SizeResult { size: number; chosen: string; entries: Entry[]; chosenVsTfjs?: number }
+export interface BenchOptions { sizes: number[]; rounds: number; json: boolean; tfjs: boolean; log: (l: string) => void }
 
-async function timeRuns(exe: Executable, reps: number): Promise<number> {
+async function firstRun(r: Runnable): Promise<number> {
   const t0 = performance.now();
-  for (let i = 0; i < reps; i++) exe.run();
-  await exe.sync();
-  return (performance.now() - t0) / reps;
+  r.run(); await r.sync();
+  return performance.now() - t0;
 }
 
-export async function benchMatmul(gpu: Gpu, sizes: number[], reps: number, json: boolean): Promise<MatmulResult[]> {
-  const results: MatmulResult[] = [];
-  for (const n of sizes) {
-    const b = new GraphBuilder();
-    b.output('c', b.matmul(b.input('a', [n, n]), b.input('b', [n, n])));
-    const { plan } = compileGraph(b.build(), { caps: gpu.caps, debug: 0 });
-    const exe = await Executable.create(gpu, plan);
-    const fill = (k: number): Float32Array => Float32Array.from({ length: n * n }, (_, i) => ((i * 2654435761 + k) % 1000) / 1000 - 0.5);
-    exe.write('a', fill(1)); exe.write('b', fill(2));
-    const w0 = performance.now();
-    exe.run(); await exe.sync();
-    const warmupMs = performance.now() - w0;
-    const ms = await timeRuns(exe, Math.max(1, Math.min(reps, Math.ceil(2000 / Math.max(1, warmupMs)))));
-    const r = { size: n, gflops: (2 * n * n * n) / (ms * 1e6), msPerRun: ms, warmupMs };
-    results.push(r);
-    if (!json) console.log(`matmul ${n}x${n}: ${r.gflops.toFixed(2)} GFLOP/s  (${ms.toFixed(2)} ms/run, first run ${warmupMs.toFixed(0)} ms)`);
-    exe.destroy();
+export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results: SizeResult[]; perDispatchUs: number }> {
+  const { tuning } = await tuningFor(gpu, o.log);
+  const names = Object.keys(MATMUL_VARIANTS).filter((nm) => usable(nm, gpu.caps));
+  const results: SizeResult[] = [];
+  for (const n of o.sizes) {
+    const chosen = n ** 3 >= LARGE_MATMUL_FMAS ? tuning.large : tuning.small;
+    const runs: { name: string; r: Runnable; firstRunMs: number; maxRelErr: number; destroy(): void }[] = [];
+    let ref: Awaited<ReturnType<typeof matmulCase>> | undefined;
+    for (const nm of names) {
+      o.log(`matmul ${n}: compiling and warming up ${nm}`);
+      const c = await matmulCase(gpu, n, usable(nm, gpu.caps)!);
+      const firstRunMs = await firstRun(c.exe);
+      runs.push({ name: nm, r: c.exe, firstRunMs, maxRelErr: await checkCase(c), destroy: () => c.exe.destroy() });
+      ref ??= c;
+    }
+    if (o.tfjs && ref) {
+      o.log(`matmul ${n}: warming up tfjs-webgpu`);
+      const peer = await tfjsMatmul(gpu, n, ref.a, ref.b);
+      const firstRunMs = await firstRun(peer);
+      runs.push({ name: 'tfjs-webgpu', r: peer, firstRunMs, maxRelErr: await checkCase(ref, await peer.check()), destroy: () => peer.dispose() });
+    }
+    const rounds = Math.max(3, Math.min(o.rounds, Math.ceil(4000 / Math.max(1, n ** 3 / 2.5e6))));
+    o.log(`matmul ${n}: timing ${runs.length} contenders, ${rounds} rounds`);
+    const ms = await timeInterleaved(runs.map((x) => x.r), rounds);
+    const entries = runs.map((x, i) => ({ name: x.name, gflops: (2 * n ** 3) / (ms[i]! * 1e6), msPerRun: ms[i]!, firstRunMs: x.firstRunMs, maxRelErr: x.maxRelErr }));
+    for (const x of runs) x.destroy();
+    const mine = entries.find((e) => e.name === chosen), peer = entries.find((e) => e.name === 'tfjs-webgpu');
+    const res: SizeResult = { size: n, chosen, entries, ...(mine && peer && { chosenVsTfjs: mine.gflops / peer.gflops }) };
+    results.push(res);
+    if (!o.json) {
+      console.log(`matmul ${n}x${n}x${n}:`);
+      for (const e of entries) {
+        console.log(`  ${(e.name + (e.name === chosen ? ' *' : '')).padEnd(16)} ${e.gflops.toFixed(2).padStart(7)} GFLOP/s  ${e.msPerRun.toFixed(2).padStart(9)} ms/run  first run ${e.firstRunMs.toFixed(0).padStart(5)} ms  max rel err ${e.maxRelErr.toExponential(1)}`);
+      }
+      if (res.chosenVsTfjs) console.log(`  flapc (* = tuned choice) / tfjs-webgpu: ${res.chosenVsTfjs.toFixed(2)}x`);
+    }
   }
-  // Fixed cost of one tiny dispatch, measured as (100 dispatches - 1 dispatch) / 99 in one submit each.
+  const perDispatchUs = await dispatchOverhead(gpu);
+  if (o.json) console.log(JSON.stringify({ adapter: gpu.report.description, tuning, results, perDispatchUs }, null, 2));
+  else console.log(`per-dispatch overhead: ${perDispatchUs.toFixed(1)} µs`);
+  return { results, perDispatchUs };
+}
+
+/** Fixed cost of one tiny dispatch: (100 dispatches - 1 dispatch) / 99, each in one submit. */
+async function dispatchOverhead(gpu: Gpu): Promise<number> {
   const tiny = new GraphBuilder();
   let v = tiny.input('x', [4]);
-  const one = new GraphBuilder();
-  one.output('y', one.add(one.input('x', [4]), 1));
   for (let i = 0; i < 100; i++) v = tiny.add(tiny.reshape(tiny.sum(tiny.reshape(v, [1, 4]), 0), [4]), 1);
   tiny.output('y', v);
+  const one = new GraphBuilder();
+  one.output('y', one.add(one.input('x', [4]), 1));
   const exeMany = await Executable.create(gpu, compileGraph(tiny.build(), { caps: gpu.caps, debug: 0 }).plan);
   const exeOne = await Executable.create(gpu, compileGraph(one.build(), { caps: gpu.caps, debug: 0 }).plan);
   exeMany.write('x', [1, 2, 3, 4]); exeOne.write('x', [1, 2, 3, 4]);
-  await timeRuns(exeMany, 3); await timeRuns(exeOne, 3);
-  const many = await timeRuns(exeMany, 20), single = await timeRuns(exeOne, 20);
+  await timeInterleaved([exeMany, exeOne], 3);
+  const [many, single] = await timeInterleaved([exeMany, exeOne], 21);
   const dispatches = exeMany.plan.dispatches.length;
-  const perDispatchUs = ((many - single) / (dispatches - 1)) * 1000;
   exeMany.destroy(); exeOne.destroy();
-  if (json) console.log(JSON.stringify({ adapter: gpu.report.description, results, perDispatchUs, submitMs: single }, null, 2));
-  else console.log(`per-dispatch overhead: ${perDispatchUs.toFixed(1)} µs (${dispatches} dispatches in one submit); submit + wait for 1 dispatch: ${single.toFixed(3)} ms`);
-  return results;
+  return ((many! - single!) / (dispatches - 1)) * 1000;
 }

@@ -7,7 +7,7 @@ import { GraphBuilder } from '../../compiler/ir/builder.ts';
 import * as nn from '../../compiler/ir/nn.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { Executable } from '../exec/executor.ts';
+import { Executable, reportProfile } from '../exec/executor.ts';
 
 const B = 32, T = 16, D = 32, H = 4, C = 4;
 
@@ -70,6 +70,7 @@ export async function runDemo(gpu: Gpu, steps: number, json: boolean): Promise<v
   }
   await exe.sync();
   const trainMs = performance.now() - t1;
+  if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(exe);
   // Held-out accuracy: new batches from a different stream, with learning rate 0 (no update).
   const evalRng = lcg(99);
   let correct = 0, total = 0;

@@ -7,14 +7,20 @@ import { IRError } from '../../compiler/ir/types.ts';
 import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter } from '../gpu/device.ts';
 import { benchMatmul } from './bench-matmul.ts';
 import { runDemo } from './demo.ts';
+import { tuneMatmul } from '../tune/matmul-tune.ts';
+
+/** Progress lines go to stderr so --json output stays clean. */
+const progress = (line: string): void => { process.stderr.write(`${line}\n`); };
 
 const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU through Dawn
 
 usage:
   flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
   flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
-  flapc run bench matmul [--sizes 256,512,1024] [--reps N] [--json]
-                                        matmul GFLOP/s, warm-up and per-dispatch overhead on this adapter
+  flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
+                                        GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
+                                        first-run (pipeline compile) time and per-dispatch overhead
+  flapc tune [--json]                   time the matmul variants on this adapter and cache the fastest
 options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
 
 class UsageError extends Error {}
@@ -75,12 +81,23 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       if (rest[0] !== 'bench' || rest[1] !== 'matmul') throw new UsageError(`unknown run target '${rest.slice(0, 2).join(' ')}' (try: flapc run bench matmul)`);
-      const { values } = parseArgs({ args: rest.slice(2), options: { sizes: { type: 'string' }, reps: { type: 'string' }, json: { type: 'boolean' } } });
+      const { values } = parseArgs({ args: rest.slice(2), options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } } });
       const sizes = (values.sizes ?? '256,512,1024').split(',').map(Number);
       if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UsageError(`--sizes must be positive integers, got '${values.sizes}'`);
-      const reps = values.reps === undefined ? 10 : Number(values.reps);
+      const rounds = values.rounds === undefined ? 10 : Number(values.rounds);
+      if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a positive integer, got '${values.rounds}'`);
       const gpu = await acquireGpu();
-      try { await benchMatmul(gpu, sizes, reps, !!values.json); } finally { gpu.destroy(); }
+      try { await benchMatmul(gpu, { sizes, rounds, json: !!values.json, tfjs: !!values.tfjs, log: progress }); } finally { gpu.destroy(); }
+      return 0;
+    }
+    case 'tune': {
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const gpu = await acquireGpu();
+      try {
+        const rec = await tuneMatmul(gpu, progress);
+        if (values.json) console.log(JSON.stringify(rec, null, 2));
+        else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, large -> ${rec.tuning.large} (cached)`);
+      } finally { gpu.destroy(); }
       return 0;
     }
     case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return cmd ? 0 : 2;

@@ -29,7 +29,7 @@ export class Executable {
     const { device } = gpu;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const buffers = await withErrorScopes(gpu, 'allocating buffers', () =>
-      plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 4) * 4, usage, label: b.name ?? `tmp${i}` })));
+      plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 16) * 16, usage, label: b.name ?? `tmp${i}` })));
     const pipelines = await Promise.all(plan.pipelines.map((p) => {
       let pending = gpu.pipelineCache.get(p.hash);
       if (!pending) {
@@ -52,7 +52,7 @@ export class Executable {
     const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () => plan.dispatches.map((d) =>
       device.createBindGroup({
         layout: pipelines[d.pipeline]!.getBindGroupLayout(0),
-        entries: d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 4) * 4 } })),
+        entries: d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 } })),
       })));
     return new Executable(gpu, plan, buffers, pipelines, bindGroups);
   }
@@ -137,4 +137,17 @@ export class Executable {
   }
 
   destroy(): void { for (const b of this.buffers) b.destroy(); }
+}
+
+/** FLAPC_DEBUG=4: per-kernel GPU times of one run, slowest first, as a table on stderr. */
+export async function reportProfile(exe: Executable, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
+  const times = await exe.profile();
+  if (!times) { log('per-kernel timings: this adapter has no timestamp-query'); return; }
+  const total = times.reduce((s, t) => s + t.ms, 0);
+  const byLabel = new Map<string, { ms: number; n: number }>();
+  for (const t of times) { const e = byLabel.get(t.label) ?? { ms: 0, n: 0 }; e.ms += t.ms; e.n++; byLabel.set(t.label, e); }
+  log(`== per-kernel GPU time, one run: ${times.length} dispatches, ${total.toFixed(3)} ms ==`);
+  for (const [label, e] of [...byLabel].sort((a, b) => b[1].ms - a[1].ms)) {
+    log(`${e.ms.toFixed(3).padStart(10)} ms  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${label}${e.n > 1 ? ` (x${e.n})` : ''}`);
+  }
 }

@@ -71,6 +71,12 @@ async function loadInstance(): Promise<GPU> {
   return instance;
 }
 
+function subgroupSizeOf(a: GPUAdapter): number {
+  const info = a.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
+  if (!a.features.has('subgroups') || !info.subgroupMinSize || info.subgroupMinSize !== info.subgroupMaxSize) return 0;
+  return info.subgroupMinSize;
+}
+
 function capsOf(a: GPUAdapter): DeviceCaps {
   const l = a.limits;
   return {
@@ -81,6 +87,7 @@ function capsOf(a: GPUAdapter): DeviceCaps {
     maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
     maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
     subgroups: a.features.has('subgroups'),
+    subgroupSize: subgroupSizeOf(a),
     shaderF16: a.features.has('shader-f16'),
   };
 }
@@ -143,3 +150,6 @@ export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Pr
 
 /** Drop the process-wide Dawn instance once every device is destroyed, so Node can exit. */
 export function releaseInstance(): void { instance = null; }
+
+/** The Dawn GPU object (navigator.gpu's equivalent), for peers such as tfjs-webgpu in benchmarks. */
+export function dawnInstance(): GPU | null { return instance; }

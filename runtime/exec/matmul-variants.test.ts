@@ -1,0 +1,48 @@
+// Every matmul variant the test adapter can run, forced, vs the float64 reference: odd
+// shapes (tails in m, n and k), the vec4 operand path and its scalar fallback, batches,
+// transposed views, fused epilogues that re-read a vec4-bound operand, and A = B.
+import { afterAll, describe, expect, it } from 'vitest';
+import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
+import { GraphBuilder } from '../../compiler/ir/builder.ts';
+import * as nn from '../../compiler/ir/nn.ts';
+import { errorRatio, randomInputs, reference, runOnGpu, testGpu } from '../testing/harness.ts';
+
+type Build = (b: GraphBuilder) => void;
+const CASES: { name: string; k: number; kernels?: number; build: Build }[] = [
+  { name: '37x45 @ 45x53 (n % 4 != 0: scalar B loads)', k: 45, build: (b) => b.output('y', b.matmul(b.input('a', [37, 45]), b.input('b', [45, 53]))) },
+  { name: '64x36 @ 36x40 (vec4 B, k tail)', k: 36, build: (b) => b.output('y', b.matmul(b.input('a', [64, 36]), b.input('b', [36, 40]))) },
+  { name: '130x64 @ 64x132 (vec4 B, m and n tails)', k: 64, build: (b) => b.output('y', b.matmul(b.input('a', [130, 64]), b.input('b', [64, 132]))) },
+  { name: '256x128 @ 128x256 (whole tiles, no guards)', k: 128, build: (b) => b.output('y', b.matmul(b.input('a', [256, 128]), b.input('b', [128, 256]))) },
+  { name: 'batched 3x(21x34 @ 34x12)', k: 34, build: (b) => b.output('y', b.matmul(b.input('a', [3, 21, 34]), b.input('b', [3, 34, 12]))) },
+  { name: 'transposed views', k: 19, build: (b) => b.output('y', b.matmul(b.mT(b.input('a', [2, 19, 30])), b.mT(b.input('b', [2, 23, 19])))) },
+  { name: 'bias + gelu epilogue', k: 40, kernels: 1, build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 36]), b.param('bb', [36])))) },
+  { name: 'epilogue re-reads the vec4 operand', k: 24, kernels: 1, build: (b) => { const w = b.input('w', [24, 24]); b.output('y', b.add(b.matmul(b.input('x', [20, 24]), w), b.slice(w, [0, 0], [20, 24]))); } },
+  { name: 'A and B are one buffer', k: 24, build: (b) => { const x = b.input('x', [24, 24]); b.output('y', b.matmul(x, x)); } },
+];
+
+describe('matmul variants on Dawn vs float64 reference', async () => {
+  const gpu = await testGpu();
+  afterAll(() => { gpu.destroy(); });
+  const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
+
+  it('the subgroup variant is offered wherever the adapter fixes its subgroup size', () => {
+    expect(names.includes('subgroup16x8')).toBe(gpu.caps.subgroups && gpu.caps.subgroupSize >= 4);
+    expect(names).toContain('regtile4x4');
+  });
+
+  for (const name of names) {
+    CASES.forEach((c, n) => {
+      it(`${name}: ${c.name}`, async () => {
+        const b = new GraphBuilder();
+        c.build(b);
+        const g = b.build();
+        const inputs = randomInputs(g, 500 + n);
+        const ref = reference(g, inputs).y!;
+        const { outputs, plan } = await runOnGpu(g, inputs, { matmulVariant: usable(name, gpu.caps)! });
+        if (c.kernels) expect(plan.dispatches.length).toBe(c.kernels);
+        const { ratio, at } = errorRatio(outputs.y!, ref.data, 1e-5, 1e-4 * Math.sqrt(c.k));
+        expect(ratio, `worst at ${at}: gpu ${outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
+      });
+    });
+  }
+});
