@@ -39,15 +39,15 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   for (const i of s.inputs) {
     if (numel(i.v.shape) * 4 > maxBytes) throw new IRError(`input '${i.name}' ${shapeStr(i.v.shape)} is ${numel(i.v.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
   }
+  const kg = fuse(s, { maxBindings: opts.caps.maxStorageBuffersPerShaderStage, ...opts.fuse });
+  // Values that will live in buffers must fit one binding (views never materialise).
   s.eqns.forEach((e, n) => {
     for (const o of e.outputs) {
-      if (numel(o.shape) * 4 > maxBytes) {
+      if (kg.realized.has(o.id) && numel(o.shape) * 4 > maxBytes) {
         throw new IRError(`eqn #${n} ${e.prim}${e.source ? ` (${e.source})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
       }
     }
   });
-
-  const kg = fuse(s, { maxBindings: opts.caps.maxStorageBuffersPerShaderStage, ...opts.fuse });
   const mem = planMemory(kg);
   const pipelines: Plan['pipelines'] = [];
   const byHash = new Map<string, number>();

@@ -51,12 +51,14 @@ export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = D
   const scalar = (k: number): Var => b.reshape(b.slice(hyper, [k], [k + 1]), []);
   const lr = scalar(HYPER.lr), bc1 = scalar(HYPER.bc1), bc2 = scalar(HYPER.bc2);
 
-  let sumSq: Var | null = null;
-  for (const g of grads) {
-    const s = b.sum(b.mul(g, g));
-    sumSq = sumSq ? b.add(sumSq, s) : s;
+  // Sum of squares as a balanced tree: shallow, and it splits cleanly into kernels.
+  let terms = grads.map((g) => b.sum(b.mul(g, g)));
+  while (terms.length > 1) {
+    const next: Var[] = [];
+    for (let i = 0; i < terms.length; i += 2) next.push(i + 1 < terms.length ? b.add(terms[i]!, terms[i + 1]!) : terms[i]!);
+    terms = next;
   }
-  const norm = b.sqrt(sumSq!);
+  const norm = b.sqrt(terms[0]!);
   const scale = cfg.clipNorm > 0 ? b.minimum(b.div(cfg.clipNorm, b.add(norm, 1e-6)), 1) : null;
 
   const states: string[] = [];

@@ -42,6 +42,7 @@ export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
   const forced = new Set<number>();
   for (let attempt = 0; attempt < 10000; attempt++) {
     const kg = fuseOnce(g, opts, forced);
+    if (process.env.FLAPC_FUSE_TRACE) process.stderr.write(`fuse attempt ${attempt}: ${forced.size} forced, ${kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings).map((k) => `${k.kind}:${k.inputs.length}`).join(",")} over\n`);
     const before = forced.size;
     const uses = new Map<number, number>();
     for (const k of kg.kernels) {
@@ -59,13 +60,16 @@ export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
       if (n >= 2 && (isElementwise(e) || e.prim === 'gather') && recomputeCost(id, kg) > RECOMPUTE_LIMIT) forced.add(id);
     }
     if (forced.size > before) continue;
-    const over = kg.kernels.find((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
-    if (!over) return mergeElementwise(kg, opts);
-    const victim = splitCandidate(kg, over);
-    if (victim === null) {
-      throw new IRError(`kernel ${over.kind} writing %${over.outputs[0]!.id} needs ${over.inputs.length + over.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+    // Rule 5, one split per over-wide kernel per round (the kernels are independent).
+    const over = kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
+    if (over.length === 0) return mergeElementwise(kg, opts);
+    for (const k of over) {
+      const victims = splitCandidates(kg, k, opts);
+      if (victims.length === 0) {
+        throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+      }
+      for (const v of victims) forced.add(v);
     }
-    forced.add(victim);
   }
   throw new IRError('fusion did not converge');
 }
@@ -158,7 +162,12 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
   const order = new Map<number, number>();
   g.eqns.forEach((e, i) => e.outputs.forEach((o) => { producer.set(o.id, e); order.set(o.id, i); }));
   const consumers = new Map<number, Eqn[]>();
-  for (const e of g.eqns) for (const v of e.inputs) consumers.set(v.id, [...(consumers.get(v.id) ?? []), e]);
+  for (const e of g.eqns) {
+    for (const v of e.inputs) {
+      const list = consumers.get(v.id);
+      if (list) { if (!list.includes(e)) list.push(e); } else consumers.set(v.id, [e]);
+    }
+  }
   const outputIds = new Set(g.outputs.map((o) => o.v.id));
 
   const realized = new Set<number>([...g.inputs.map((i) => i.v.id), ...outputIds, ...forced]);
@@ -192,18 +201,30 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
     return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
   });
-  const byRoot = (id: number): Work | undefined => work.find((w) => w.root.id === id);
+  const workByRoot = new Map(work.map((w) => [w.root.id, w]));
   const onlyUsedWithin = (v: Var, set: ReadonlySet<number>, extra: readonly Eqn[] = []): boolean =>
     !outputIds.has(v.id) && (consumers.get(v.id) ?? []).every((c) => set.has(c.outputs[0]!.id) || extra.includes(c));
+  // Kernels whose results the values in `cl` read directly: the only possible merge partners.
+  const feeders = (cl: ReadonlySet<number>, self: Work): Work[] => {
+    const out = new Set<Work>();
+    for (const id of cl) {
+      for (const x of producer.get(id)?.inputs ?? []) {
+        const a = workByRoot.get(x.id);
+        if (a && a !== self) out.add(a);
+      }
+    }
+    return [...out].sort((p, q) => order.get(p.root.id)! - order.get(q.root.id)!);
+  };
+  const drop = (a: Work): void => { workByRoot.delete(a.root.id); work = work.filter((x) => x !== a); };
 
   // Rule 3: matmul / reduction epilogues.
   if (!opts.noEpilogue) {
-    for (const w of work) {
-      if (w.kind !== 'elementwise') continue;
+    for (const w of [...work]) {
+      if (w.kind !== 'elementwise' || !workByRoot.has(w.root.id)) continue;
       const cl = closure(w.root);
       cl.add(w.root.id);
-      for (const a of work) {
-        if (a === w || forced.has(a.root.id) || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
+      for (const a of feeders(cl, w)) {
+        if (forced.has(a.root.id) || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
         if (!onlyUsedWithin(a.root, cl)) continue;
         // Every value between the anchor and the root must be elementwise (same index).
         const dependents = [...cl].filter((id) => dependsOn(id, a.root.id, producer, realized));
@@ -211,7 +232,7 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
         if (!dependents.includes(w.root.id)) continue;
         realized.delete(a.root.id);
         w.kind = a.kind; w.anchor = a.anchor; w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
-        work = work.filter((x) => x !== a);
+        drop(a);
         break;
       }
     }
@@ -222,26 +243,28 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     let changed = true;
     while (changed) {
       changed = false;
-      for (const w of work) {
+      for (const w of [...work]) {
+        if (!workByRoot.has(w.root.id)) continue;
         const rowShape = w.kind === 'elementwise' ? w.root.shape : w.kind === 'reduce' && w.stages.length ? w.stages[0]!.reduce.inputs[0]!.shape : null;
         if (!rowShape || rowShape.length === 0) continue;
         if (w.kind === 'reduce' && !isLastAxis(w.stages[0]!.reduce)) continue;
-        const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
-        const cl = closure(w.root, locals);
-        for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) cl.add(id);
-        for (const s of w.stages) for (const id of closure(s.result, locals)) cl.add(id);
-        cl.add(w.root.id);
-        const feeder = work.find((a) => a !== w && !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
-          a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
-          (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, cl) &&
-          rowAligned(a.root, rowShape, w.root, consumers, cl));
-        if (!feeder) continue;
-        realized.delete(feeder.root.id);
-        w.stages = [...feeder.stages, ...w.stages];
-        if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
-        work = work.filter((x) => x !== feeder);
-        changed = true;
-        break;
+        for (;;) {
+          const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
+          const cl = closure(w.root, locals);
+          for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) cl.add(id);
+          for (const s of w.stages) for (const id of closure(s.result, locals)) cl.add(id);
+          cl.add(w.root.id);
+          const feeder = feeders(cl, w).find((a) => !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
+            a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
+            (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, cl) &&
+            rowAligned(a.root, rowShape, w.root, consumers, cl));
+          if (!feeder) break;
+          realized.delete(feeder.root.id);
+          w.stages = [...feeder.stages, ...w.stages];
+          if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
+          drop(feeder);
+          changed = true;
+        }
       }
     }
   }
@@ -317,9 +340,13 @@ function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: Rea
   return [...found.values()].sort((a, b) => a.id - b.id);
 }
 
-/** The inline computed value whose realization best splits an over-wide kernel. */
-function splitCandidate(kg: KernelGraph, k: Kernel): number | null {
-  let best: number | null = null, bestScore = 0;
+/**
+ * Inline computed values whose realization splits an over-wide kernel: the biggest
+ * sub-expressions that fit one kernel each, disjoint, until the rest fits (a 403-term
+ * gradient-norm sum splits in two rounds, not dozens).
+ */
+function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[] {
+  const cands: { id: number; leaves: number; nodes: Set<number> }[] = [];
   const stack = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? [])];
   const seen = new Set<number>();
   while (stack.length) {
@@ -328,23 +355,36 @@ function splitCandidate(kg: KernelGraph, k: Kernel): number | null {
     seen.add(v.id);
     const e = kg.producer.get(v.id);
     if (!e) continue;
-    const leaves = countLeaves(v, kg);
-    if (leaves > bestScore && leaves < k.inputs.length && !isIndexView(e)) { best = v.id; bestScore = leaves; }
+    if (!isIndexView(e)) {
+      const { leaves, nodes } = subtree(v, kg);
+      if (leaves > 1 && leaves < k.inputs.length) cands.push({ id: v.id, leaves, nodes });
+    }
     stack.push(...e.inputs);
   }
-  return best;
+  // Fitting candidates first, biggest first; then (if none fits) the biggest at all.
+  cands.sort((a, b) => Number(b.leaves < opts.maxBindings) - Number(a.leaves < opts.maxBindings) || b.leaves - a.leaves);
+  const chosen: typeof cands = [];
+  let width = k.inputs.length + k.outputs.length;
+  for (const c of cands) {
+    if (width <= opts.maxBindings) break;
+    if (chosen.some((x) => x.nodes.has(c.id) || c.nodes.has(x.id))) continue;
+    chosen.push(c);
+    width -= c.leaves - 1;
+    if (c.leaves >= opts.maxBindings) break;
+  }
+  return chosen.map((c) => c.id);
 }
 
-function countLeaves(root: Var, kg: KernelGraph): number {
+function subtree(root: Var, kg: KernelGraph): { leaves: number; nodes: Set<number> } {
   const leaves = new Set<number>();
+  const nodes = new Set<number>();
   const stack = [root];
-  const seen = new Set<number>();
   while (stack.length) {
     const v = stack.pop()!;
-    if (seen.has(v.id)) continue;
-    seen.add(v.id);
+    if (nodes.has(v.id) || leaves.has(v.id)) continue;
     if (kg.realized.has(v.id)) { leaves.add(v.id); continue; }
+    nodes.add(v.id);
     stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
   }
-  return leaves.size;
+  return { leaves: leaves.size, nodes };
 }

@@ -202,6 +202,14 @@ export class GraphBuilder {
     if (a.shape.length < 2 || b.shape.length < 2) {
       throw new IRError(`eqn #${this.eqns.length} matmul${this.source ? ` (${this.source})` : ''}: operands must have rank >= 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
     }
+    if (b.shape.length === 2 && a.shape.length > 2) {
+      // [..., M, K] @ [K, N]: fold the batch into rows, so the weight is never broadcast
+      // (its gradient is then one matmul, not a batch of them summed).
+      const K = a.shape[a.shape.length - 1]!;
+      const rows = a.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+      const flat = this.matmul(this.reshape(a, [rows, K]), b);
+      return this.reshape(flat, [...a.shape.slice(0, -1), b.shape[1]!]);
+    }
     const ba = a.shape.slice(0, -2), bb = b.shape.slice(0, -2);
     const batch = GraphBuilder.broadcastShapes(ba, bb);
     const aa = this.broadcastTo(a, [...batch, ...a.shape.slice(-2)]);

@@ -1,0 +1,157 @@
+// From a spec file to graphs and plans: load + validate YAML, parse the model DSL (and
+// the standard library), check names, elaborate once for training and once for
+// evaluation, append backward + AdamW to the training graph, then compile both.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { appendTrainStep } from '../autodiff/train-step.ts';
+import type { DeviceCaps } from '../codegen/wgsl.ts';
+import { compileGraph } from '../compile.ts';
+import type { Program } from '../dsl/ast.ts';
+import { checkProgram } from '../dsl/check.ts';
+import { type Elaboration, type ParamInfo, elaborate } from '../dsl/elaborate.ts';
+import { parseDsl } from '../dsl/parser.ts';
+import { printGraph } from '../ir/print.ts';
+import { type Graph, IRError, numel } from '../ir/types.ts';
+import type { Plan } from '../plan/plan.ts';
+import { Diagnostics } from './diagnostics.ts';
+import { type LoadedSpec, loadSpec } from './load.ts';
+
+export const STDLIB_FILE = 'stdlib.flap';
+const STDLIB_PATH = fileURLToPath(new URL('../dsl/stdlib.flap', import.meta.url));
+export const STDLIB_TEXT = readFileSync(STDLIB_PATH, 'utf8');
+const NAMESPACES = ['hp', 'audio', 'text', 'train', 'data'];
+
+let stdlib: Program | undefined;
+function stdlibProgram(): Program {
+  if (!stdlib) {
+    const d = new Diagnostics();
+    stdlib = parseDsl(STDLIB_TEXT, { file: STDLIB_FILE, lineOffset: 0, colOffset: 0 }, d);
+    if (d.hasErrors) throw new Error(`internal: the standard library does not parse:\n${d.list.map((x) => x.message).join('\n')}`);
+  }
+  return stdlib;
+}
+
+export interface ModelGraphs {
+  spec: LoadedSpec;
+  train: Elaboration & { graph: Graph };
+  eval: Elaboration & { graph: Graph };
+  params: ParamInfo[];
+}
+
+/** Everything up to graph IR. Returns undefined when diagnostics were reported. */
+export function buildModel(path: string, diags: Diagnostics, cwd?: string): ModelGraphs | undefined {
+  const spec = loadSpec(path, diags, cwd);
+  if (!spec) return undefined;
+  spec.sources.set(STDLIB_FILE, STDLIB_TEXT);
+  const user = parseDsl(spec.model.text, spec.model.origin, diags);
+  if (diags.hasErrors) return undefined;
+  // A user function of the same name replaces the library's (copy, then edit).
+  const mine = new Set(user.fns.map((f) => f.name));
+  const prog: Program = { fns: [...stdlibProgram().fns.filter((f) => !mine.has(f.name)), ...user.fns] };
+  checkProgram(prog, NAMESPACES, diags);
+  if (diags.hasErrors) return undefined;
+  const c = spec.config;
+  const namespaces = { hp: c.hyper, audio: c.audio, text: c.text, train: c.train, data: c.data };
+  const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]) };
+  const train = elaborate(prog, { ...common, training: true }, diags);
+  if (diags.hasErrors) return undefined;
+  if (train.losses.length === 0) { diags.error(`the model defines no loss in training (add: loss name = ... inside fn ${spec.model.entry})`, spec.model.entrySpan); return undefined; }
+  const ev = elaborate(prog, { ...common, training: false }, diags);
+  if (diags.hasErrors) return undefined;
+  if (ev.outputs.length === 0) { diags.error(`the model has no outputs in evaluation (add e.g. output audio_emb = ... inside fn ${spec.model.entry})`, spec.model.entrySpan); return undefined; }
+
+  const tb = train.b;
+  let total = tb.mul(train.losses[0]!.v, train.losses[0]!.weight);
+  for (const l of train.losses.slice(1)) total = tb.add(total, tb.mul(l.v, l.weight));
+  for (const l of train.losses) tb.output(`loss.${l.name}`, l.v);
+  try {
+    appendTrainStep(tb, total, {
+      beta1: c.train.beta1 as number, beta2: c.train.beta2 as number, eps: c.train.eps as number,
+      weightDecay: c.train.weight_decay as number, clipNorm: c.train.clip as number,
+    });
+  } catch (e) {
+    if (!(e instanceof IRError)) throw e;
+    diags.error(`training step: ${e.message}`, spec.model.entrySpan);
+    return undefined;
+  }
+  for (const o of ev.outputs) ev.b.output(o.name, o.v);
+  for (const l of ev.losses) ev.b.output(`loss.${l.name}`, l.v);
+  return { spec, train: { ...train, graph: tb.build() }, eval: { ...ev, graph: ev.b.build() }, params: train.params };
+}
+
+export interface GraphSummary { equations: number; kernels: number; pipelines: number; flops: number; memoryBytes: number }
+export interface SpecSummary {
+  name: string;
+  file: string;
+  parameters: number;
+  parameterTensors: number;
+  buffers: number;
+  inputs: { name: string; shape: number[]; dtype: string }[];
+  losses: { name: string; weight: number }[];
+  outputs: { name: string; shape: number[] }[];
+  train: GraphSummary;
+  eval: GraphSummary;
+  limits: DeviceCaps;
+  compileMs: number;
+}
+
+export interface CompiledSpec { model: ModelGraphs; trainPlan: Plan; evalPlan: Plan; summary: SpecSummary }
+
+const summarize = (p: Plan): GraphSummary => ({
+  equations: p.stats.equations, kernels: p.stats.kernels, pipelines: p.stats.pipelines, flops: p.stats.flops, memoryBytes: p.stats.bufferBytes,
+});
+
+/** Compile both graphs for `caps`; limit violations become diagnostics at the model entry. */
+export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, cwd?: string): CompiledSpec | undefined {
+  const t0 = performance.now();
+  const model = buildModel(path, diags, cwd);
+  if (!model) return undefined;
+  let trainPlan: Plan, evalPlan: Plan;
+  try {
+    trainPlan = compileGraph(model.train.graph, { caps, debug: 0 }).plan;
+    evalPlan = compileGraph(model.eval.graph, { caps, debug: 0 }).plan;
+  } catch (e) {
+    if (!(e instanceof IRError)) throw e;
+    // The message names the equation's source "(file:line:col)" when a DSL call made it.
+    const at = /\(([^()]+):(\d+):(\d+)\)/.exec(e.message);
+    diags.error(e.message.replace(/ \([^()]+:\d+:\d+\)/, ''), at ? { file: at[1]!, line: Number(at[2]), col: Number(at[3]) } : model.spec.model.entrySpan);
+    return undefined;
+  }
+  const tr = model.params.filter((p) => p.trainable);
+  const summary: SpecSummary = {
+    name: model.spec.config.name,
+    file: model.spec.file,
+    parameters: tr.reduce((a, p) => a + numel(p.shape), 0),
+    parameterTensors: tr.length,
+    buffers: model.params.length - tr.length,
+    inputs: model.train.inputs.map((i) => ({ name: i.name, shape: [...i.v.shape], dtype: i.v.dtype })),
+    losses: model.train.losses.map((l) => ({ name: l.name, weight: l.weight })),
+    outputs: model.eval.outputs.map((o) => ({ name: o.name, shape: [...o.v.shape] })),
+    train: summarize(trainPlan),
+    eval: summarize(evalPlan),
+    limits: caps,
+    compileMs: Math.round(performance.now() - t0),
+  };
+  return { model, trainPlan, evalPlan, summary };
+}
+
+/** Adapter-independent golden text for spec-tests: what the model is, not how it compiled. */
+export function irSummary(m: ModelGraphs): string {
+  const lines: string[] = [];
+  const tr = m.params.filter((p) => p.trainable);
+  lines.push(`model ${m.spec.config.name}: ${tr.reduce((a, p) => a + numel(p.shape), 0)} parameters in ${tr.length} tensors, ${m.params.length - tr.length} buffers`);
+  for (const p of m.params) lines.push(`  ${p.trainable ? 'param ' : 'buffer'} ${p.name} [${p.shape.join(', ')}] ${p.init.kind}${p.init.args.length ? `(${p.init.args.join(', ')})` : ''}`);
+  for (const i of m.train.inputs) lines.push(`input ${i.name} ${i.v.dtype}[${i.v.shape.join(', ')}]`);
+  for (const l of m.train.losses) lines.push(`loss ${l.name} weight ${l.weight}`);
+  for (const o of m.eval.outputs) lines.push(`output ${o.name} ${o.v.dtype}[${o.v.shape.join(', ')}]`);
+  const hist = (g: Graph): string => {
+    const h = new Map<string, number>();
+    for (const e of g.eqns) h.set(e.prim, (h.get(e.prim) ?? 0) + 1);
+    return [...h].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  };
+  lines.push(`train graph: ${m.train.graph.eqns.length} equations: ${hist(m.train.graph)}`);
+  lines.push(`eval graph: ${m.eval.graph.eqns.length} equations: ${hist(m.eval.graph)}`);
+  return lines.join('\n');
+}
+
+export { printGraph };
