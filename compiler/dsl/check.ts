@@ -21,6 +21,10 @@ export function checkProgram(prog: Program, namespaces: readonly string[], diags
     for (const p of f.params) {
       if (seen.has(p.name)) diags.error(`parameter '${p.name}' of ${f.name} is declared twice`, p.span);
       seen.add(p.name);
+      const t = p.type;
+      if (t?.kind === 'tensor' && t.dtype && !['f32', 'i32', 'u32', 'bool'].includes(t.dtype)) diags.error(`unknown dtype '${t.dtype}' (expected f32, i32, u32 or bool)`, t.span);
+      if (t?.kind === 'scalar' && !['int', 'float', 'bool', 'str'].includes(t.type)) diags.error(`unknown type '${t.type}' (expected int, float, bool, str or a shape like [B, D])`, t.span);
+      if (t?.kind === 'tensor' && t.dims.filter((d) => d.kind === 'rest').length > 1) diags.error('a shape may contain at most one ...', t.span);
     }
     const out: { callee: string; span: Span }[] = [];
     const scope = new Checker(fns, namespaces, diags, out);

@@ -3,7 +3,7 @@
 // and parameter scopes are all compile-time; what reaches the IR is straight-line tensor
 // code. Shape and dtype checks happen here, against the declared (symbolic) signatures.
 import { GraphBuilder } from '../ir/builder.ts';
-import { type DType, type Var, numel } from '../ir/types.ts';
+import { type DType, IRError, type Var, numel } from '../ir/types.ts';
 import { fnv1a } from '../plan/plan.ts';
 import type { Diagnostics, Span } from '../spec/diagnostics.ts';
 import type { Arg, Expr, FnDecl, Program, Stmt, TypeAnn } from './ast.ts';
@@ -33,6 +33,11 @@ export interface ElabOptions {
 
 /** Thrown to unwind a function body at `return`. */
 class Return { constructor(readonly value: Value) {} }
+/** Thrown after an error that makes the rest of a function meaningless (error(), duplicate params). */
+class Abort {}
+/** Thrown when the program unrolls past the budget: stops elaboration altogether. */
+class Stop {}
+const MAX_STEPS = 200_000;
 
 class Env {
   readonly vars = new Map<string, Value>();
@@ -57,6 +62,8 @@ class Elaborator {
   readonly b = new GraphBuilder();
   readonly fns = new Map<string, FnDecl>();
   readonly params: ParamInfo[] = [];
+  private readonly paramByName = new Map<string, ParamInfo>();
+  private readonly paramVar = new Map<string, Var>();
   readonly losses: LossInfo[] = [];
   readonly outputs: { name: string; v: Var }[] = [];
   readonly inputs: { name: string; v: Var }[] = [];
@@ -111,7 +118,7 @@ class Elaborator {
       env.vars.set(p.name, { t: 'tensor', v });
     }
     this.frames.push(frame);
-    try { this.block(entry.body, env, frame); } catch (e) { if (!(e instanceof Return)) throw e; }
+    try { this.block(entry.body, env, frame); } catch (e) { if (!(e instanceof Return) && !(e instanceof Abort) && !(e instanceof Stop)) throw e; }
     this.frames.pop();
     return this.result();
   }
@@ -120,7 +127,21 @@ class Elaborator {
 
   block(stmts: Stmt[], env: Env, frame: Frame): void { for (const s of stmts) this.stmt(s, env, frame); }
 
+  private steps = 0;
+
   stmt(s: Stmt, env: Env, f: Frame): void {
+    if (++this.steps > MAX_STEPS || this.b.eqns.length > MAX_STEPS) {
+      this.error(`the model unrolls to more than ${MAX_STEPS.toLocaleString('en-US')} steps or equations (check repeat counts)`, s.span);
+      throw new Stop();
+    }
+    try { this.stmt1(s, env, f); } catch (e) {
+      // The builder's own checks are a backstop: report them here, at the statement.
+      if (!(e instanceof IRError)) throw e;
+      this.error(e.message.replace(/^eqn #\d+ /, ''), s.span);
+    }
+  }
+
+  stmt1(s: Stmt, env: Env, f: Frame): void {
     switch (s.kind) {
       case 'let': case 'assign': {
         const v = this.expr(s.value, env, f);
@@ -210,20 +231,22 @@ class Elaborator {
       const msg = checkInit(iv.kind, iv.args, shape);
       if (msg) { this.error(`parameter '${s.name}': ${msg}`, s.init.span); env.vars.set(s.name, POISON); return; }
     }
-    const existing = this.params.find((p) => p.name === name);
+    const existing = this.paramByName.get(name);
     if (existing && this.sharing > 0) {
       if (existing.shape.join() !== shape.join()) { this.error(`parameter '${name}' is re-declared as ${fmtShape(shape)}, was ${fmtShape(existing.shape)}`, s.span); env.vars.set(s.name, POISON); return; }
-      env.vars.set(s.name, { t: 'tensor', v: this.b.inputs.find((i) => i.name === name)!.v });
+      env.vars.set(s.name, { t: 'tensor', v: this.paramVar.get(name)! });
       return;
     }
     if (existing) {
       this.error(`parameter '${name}' is defined twice (name the calls apart with 'as', e.g. linear(x, d) as q)`, s.span);
-      env.vars.set(s.name, POISON);
-      return;
+      throw new Abort();
     }
     if (numel(shape) * 4 > 2 ** 31) { this.error(`parameter '${name}' ${fmtShape(shape)} is larger than 2 GiB`, s.span); env.vars.set(s.name, POISON); return; }
     const v = this.b.input(name, shape, 'f32', s.trainable ? 'param' : 'state');
-    this.params.push({ name, shape, init, trainable: s.trainable, span: s.span });
+    const info = { name, shape, init, trainable: s.trainable, span: s.span };
+    this.params.push(info);
+    this.paramByName.set(name, info);
+    this.paramVar.set(name, v);
     env.vars.set(s.name, { t: 'tensor', v });
   }
 
@@ -316,6 +339,7 @@ class Elaborator {
       return NONE;
     } catch (r) {
       if (r instanceof Return) return r.value;
+      if (r instanceof Abort) return POISON;
       throw r;
     } finally {
       this.frames.pop();
@@ -330,14 +354,17 @@ class Elaborator {
     if (vals.some((v) => v.t === 'poison')) return POISON;
     const ctx: BuiltinCtx = {
       b: this.b, span: e.span,
-      error: (m) => this.error(`${name}: ${m.replace(new RegExp(`^${name.replace('.', '\\.')}: `), '')}`, e.span),
+      error: (m) => this.error(name === 'error' ? m : `${name}: ${m.replace(new RegExp(`^${name.replace('.', '\\.')}: `), '')}`, e.span),
       rand: (shape) => {
         this.rngKey ??= this.b.input('rng.key', [], 'u32', 'data');
         const seed = parseInt(fnv1a(`${f.path}#${this.rands++}`), 16) >>> 0;
         return this.b.randomUniform(this.rngKey, shape, seed);
       },
     };
-    try { return bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); }
+    let out: Value;
+    try { out = bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); }
+    if (name === 'error') throw new Abort();
+    return out;
   }
 
   /** Match a value against a declared type, binding symbolic dims; returns an error message or null. */

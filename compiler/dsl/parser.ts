@@ -11,6 +11,7 @@ const LABELS: [TokenType, string][] = [
   [T.Float, 'a number'], [T.StringLit, 'a string'], [T.Fn, "'fn'"], [T.Let, "'let'"], [T.Return, "'return'"], [T.Ellipsis, "'...'"],
 ];
 for (const [t, l] of LABELS) (t as { LABEL?: string }).LABEL = l;
+(EOF as { LABEL?: string }).LABEL = "'fn' (only functions may appear at the top level)";
 
 const describe = (t: IToken): string => (t.tokenType === EOF ? 'the end of the model' : `'${t.image}'`);
 const label = (t: TokenType): string => (t as { LABEL?: string }).LABEL ?? `'${t.name.toLowerCase()}'`;
@@ -22,6 +23,10 @@ const messages: IParserErrorMessageProvider = {
   buildEarlyExitMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0]!)} in ${RULE_WORDS[ruleName] ?? ruleName}`,
 };
 const RULE_WORDS: Record<string, string> = {
+  letStmt: 'a let statement (expected let name = value)', assignStmt: 'an assignment', paramStmt: 'a param declaration (param name: [dims] = init...)',
+  returnStmt: 'a return statement', lossStmt: 'a loss statement (loss name = value [weight w])', outputStmt: 'an output statement (output name = value)',
+  repeatStmt: 'a repeat statement (repeat n [as name] { ... })', ifStmt: 'an if statement', fnDecl: 'a function definition (fn name(params) { ... })',
+  paramDecl: 'a parameter list', block: 'a block', expression: 'an expression', postfixExpr: 'an expression',
   statement: 'a statement (expected let, param, buffer, return, loss, output, repeat, if or an assignment)',
   primary: 'an expression', typeAnn: 'a type', dimPat: 'a shape', arg: 'an argument', unaryExpr: 'an expression',
 };
@@ -197,6 +202,7 @@ class DslParser extends CstParser {
 }
 
 const parser = new DslParser();
+const MAX_NESTING = 200;
 
 /** Where the DSL text sits in its file: DSL line l, column c -> file line l + lineOffset, column c + colOffset. */
 export interface SourceOrigin { file: string; lineOffset: number; colOffset: number }
@@ -386,7 +392,7 @@ class AstBuilder {
     const span = this.span(t);
     if (tok(k, 'Float')) return { kind: 'num', value: Number(tok(k, 'Float')!.image), isInt: false, span };
     if (tok(k, 'Int')) return { kind: 'num', value: Number(tok(k, 'Int')!.image), isInt: true, span };
-    if (tok(k, 'StringLit')) return { kind: 'str', value: JSON.parse(tok(k, 'StringLit')!.image) as string, span };
+    if (tok(k, 'StringLit')) return { kind: 'str', value: unquote(tok(k, 'StringLit')!.image), span };
     if (tok(k, 'True') || tok(k, 'False')) return { kind: 'bool', value: !!tok(k, 'True'), span };
     if (tok(k, 'None')) return { kind: 'none', span };
     if (tok(k, 'Training')) return { kind: 'training', span };
@@ -396,13 +402,32 @@ class AstBuilder {
   }
 }
 
+/** A string literal's value: \n, \t, \" and \\ are escapes; any other character stands for itself. */
+function unquote(image: string): string {
+  const ESC: Record<string, string> = { n: '\n', t: '\t', '"': '"', '\\': '\\' };
+  return image.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => ESC[c] ?? c);
+}
+
 /** Parse DSL text; diagnostics are added to `diags`, and a best-effort AST is returned. */
 export function parseDsl(text: string, origin: SourceOrigin, diags: Diagnostics): Program {
   const b = new AstBuilder(origin);
   const lexed = T.dslLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
-    diags.error(`unexpected character '${ch.length > 1 ? ch[0] : ch}'`, { file: origin.file, line: (e.line ?? 1) + origin.lineOffset, col: (e.column ?? 1) + origin.colOffset, len: 1 });
+    diags.error(ch.startsWith('"') ? 'unterminated string (a string must end on the line it starts)' : `unexpected character '${ch[0]}'`, { file: origin.file, line: (e.line ?? 1) + origin.lineOffset, col: (e.column ?? 1) + origin.colOffset, len: 1 });
+  }
+  // Chevrotain recurses per nesting level (brackets, runs of unary operators, ** chains):
+  // refuse absurd depth with a diagnostic before it could overflow the stack.
+  let depth = 0, unary = 0, pow = 0;
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.LParen || t.tokenType === T.LBracket || t.tokenType === T.LBrace) depth++;
+    else if (t.tokenType === T.RParen || t.tokenType === T.RBracket || t.tokenType === T.RBrace) depth--;
+    unary = t.tokenType === T.Minus || t.tokenType === T.Bang ? unary + 1 : 0;
+    if (t.tokenType === T.StarStar) pow++;
+    if (depth > MAX_NESTING || unary > MAX_NESTING || pow > MAX_NESTING) {
+      diags.error(`expression nested deeper than ${MAX_NESTING} levels`, b.span(t));
+      return { fns: [] };
+    }
   }
   parser.input = lexed.tokens;
   const cst = parser.program();

@@ -13,6 +13,7 @@ export type Operand = Var | Scalar;
 export class GraphBuilder {
   private nextId = 0;
   readonly eqns: Eqn[] = [];
+  private readonly inputNames = new Set<string>();
   readonly inputs: GraphInput[] = [];
   readonly outputs: GraphOutput[] = [];
   /** Label attached to equations created while it is set (e.g. a spec span or layer name). */
@@ -23,7 +24,8 @@ export class GraphBuilder {
   }
 
   input(name: string, shape: Shape, dtype: DType = 'f32', role: InputRole = 'data'): Var {
-    if (this.inputs.some((i) => i.name === name)) throw new IRError(`duplicate graph input '${name}'`);
+    if (this.inputNames.has(name)) throw new IRError(`duplicate graph input '${name}'`);
+    this.inputNames.add(name);
     let types;
     try { types = inferTypes('constant', [], { value: 0, shape, dtype }); } catch (e) {
       throw new IRError(`input '${name}': ${(e as Error).message}`);

@@ -13,6 +13,7 @@ import { parseDsl } from '../dsl/parser.ts';
 import { printGraph } from '../ir/print.ts';
 import { type Graph, IRError, numel } from '../ir/types.ts';
 import type { Plan } from '../plan/plan.ts';
+import type { KernelGraph } from '../fuse/kernel-ir.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { type LoadedSpec, loadSpec } from './load.ts';
 
@@ -40,6 +41,7 @@ export interface ModelGraphs {
 
 /** Everything up to graph IR. Returns undefined when diagnostics were reported. */
 export function buildModel(path: string, diags: Diagnostics, cwd?: string): ModelGraphs | undefined {
+  diags.sources.set(STDLIB_FILE, STDLIB_TEXT);
   const spec = loadSpec(path, diags, cwd);
   if (!spec) return undefined;
   spec.sources.set(STDLIB_FILE, STDLIB_TEXT);
@@ -51,6 +53,9 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   checkProgram(prog, NAMESPACES, diags);
   if (diags.hasErrors) return undefined;
   const c = spec.config;
+  // Whole-model errors point at the entry function itself when it exists.
+  const entryFn = prog.fns.find((f) => f.name === spec.model.entry);
+  if (entryFn) spec.model.entrySpan = entryFn.span;
   const namespaces = { hp: c.hyper, audio: c.audio, text: c.text, train: c.train, data: c.data };
   const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]) };
   const train = elaborate(prog, { ...common, training: true }, diags);
@@ -95,7 +100,7 @@ export interface SpecSummary {
   compileMs: number;
 }
 
-export interface CompiledSpec { model: ModelGraphs; trainPlan: Plan; evalPlan: Plan; summary: SpecSummary }
+export interface CompiledSpec { model: ModelGraphs; trainPlan: Plan; evalPlan: Plan; trainKernels: KernelGraph; evalKernels: KernelGraph; summary: SpecSummary }
 
 const summarize = (p: Plan): GraphSummary => ({
   equations: p.stats.equations, kernels: p.stats.kernels, pipelines: p.stats.pipelines, flops: p.stats.flops, memoryBytes: p.stats.bufferBytes,
@@ -106,10 +111,10 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
   const t0 = performance.now();
   const model = buildModel(path, diags, cwd);
   if (!model) return undefined;
-  let trainPlan: Plan, evalPlan: Plan;
+  let trainPlan: Plan, evalPlan: Plan, trainKernels: KernelGraph, evalKernels: KernelGraph;
   try {
-    trainPlan = compileGraph(model.train.graph, { caps, debug: 0 }).plan;
-    evalPlan = compileGraph(model.eval.graph, { caps, debug: 0 }).plan;
+    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug: 0 }));
+    ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug: 0 }));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
     // The message names the equation's source "(file:line:col)" when a DSL call made it.
@@ -132,7 +137,7 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
     limits: caps,
     compileMs: Math.round(performance.now() - t0),
   };
-  return { model, trainPlan, evalPlan, summary };
+  return { model, trainPlan, evalPlan, trainKernels, evalKernels, summary };
 }
 
 /** Adapter-independent golden text for spec-tests: what the model is, not how it compiled. */

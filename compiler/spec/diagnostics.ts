@@ -27,6 +27,8 @@ export class DiagnosticError extends Error {
 /** Collects diagnostics; `fail()` throws them as one DiagnosticError. */
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
+  /** Text of every file read so far (display path -> text), for rendering carets. */
+  readonly sources = new Map<string, string>();
   /** Stop after this many errors: a broken file should not print thousands of lines. */
   static readonly MAX = 50;
   error(message: string, span?: Span): void {

@@ -102,6 +102,8 @@ function toLocated(n: YNode | null | undefined, file: string, text: string, lc: 
 function merge(base: Located, over: Located): Located {
   if (base.kind !== 'map' || over.kind !== 'map') return over;
   const entries = new Map(base.entries);
+  // A child's model.source or model.file replaces whichever of the two the base had.
+  if (over.entries.has('source') || over.entries.has('file')) { entries.delete('source'); entries.delete('file'); }
   for (const [k, v] of over.entries) {
     const b = entries.get(k);
     entries.set(k, b && k !== 'source' ? { key: v.key, value: merge(b.value, v.value) } : v);
@@ -116,14 +118,25 @@ function readYaml(path: string, display: string, sources: Map<string, string>, d
     return undefined;
   }
   sources.set(display, text);
+  diags.sources.set(display, text);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  let doc;
+  try { doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }); } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    diags.error('YAML: the document is nested too deeply', { file: display, line: 1, col: 1 });
+    return undefined;
+  }
   for (const e of doc.errors) {
     const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     diags.error(`YAML: ${msg}`, spanAt(display, lc, e.pos[0], e.pos[1] - e.pos[0]));
   }
   if (doc.errors.length) return undefined;
-  const root = toLocated(doc.contents as YNode, display, text, lc, { file: display, line: 1, col: 1 });
+  let root: Located;
+  try { root = toLocated(doc.contents as YNode, display, text, lc, { file: display, line: 1, col: 1 }); } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    diags.error('YAML: the document is nested too deeply', { file: display, line: 1, col: 1 });
+    return undefined;
+  }
   if (root.kind !== 'map') { diags.error('a spec must be a YAML mapping (key: value lines)', root.span); return undefined; }
   return root;
 }
@@ -246,6 +259,7 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, sources
       try {
         text = readFileSync(p, 'utf8');
         sources.set(display(p), text);
+        diags.sources.set(display(p), text);
         origin = { file: display(p), lineOffset: 0, colOffset: 0 };
       } catch { diags.error(`cannot read model file '${fileE.value.value}'`, fileE.value.span); }
     }

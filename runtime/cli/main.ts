@@ -7,6 +7,7 @@ import { IRError } from '../../compiler/ir/types.ts';
 import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter } from '../gpu/device.ts';
 import { benchMatmul } from './bench-matmul.ts';
 import { runDemo } from './demo.ts';
+import { CompileUsageError, compileCommand } from './compile-cmd.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -20,6 +21,9 @@ usage:
   flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
                                         GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
                                         first-run (pipeline compile) time and per-dispatch overhead
+  flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval]
+                [--target adapter|baseline] [--json]
+                                        check a spec and compile its training and evaluation steps
   flapc tune [--json]                   time the matmul variants on this adapter and cache the fastest
 options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
 
@@ -90,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
       try { await benchMatmul(gpu, { sizes, rounds, json: !!values.json, tfjs: !!values.tfjs, log: progress }); } finally { gpu.destroy(); }
       return 0;
     }
+    case 'compile': return compileCommand(rest);
     case 'tune': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       const gpu = await acquireGpu();
@@ -108,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
   releaseInstance();
   if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
-  if (e instanceof UsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`flapc: error: ${(e as Error).message}`);
     process.exitCode = 2;
     return;
