@@ -18,6 +18,10 @@ export interface DeviceCaps {
   subgroups: boolean;
   /** Lanes per subgroup when the adapter fixes it (min = max), else 0. */
   subgroupSize: number;
+  /** A CPU implementation (lavapipe, SwiftShader): loop trip counts are hidden from its
+   *  LLVM, which otherwise fully unrolls them (a 179-line layer-norm backward kernel took
+   *  19.8 s to compile on lavapipe instead of 0.55 s). */
+  cpu: boolean;
   shaderF16: boolean;
 }
 
@@ -31,6 +35,7 @@ export const BASELINE_CAPS: DeviceCaps = {
   maxComputeWorkgroupsPerDimension: 65535,
   subgroups: false,
   subgroupSize: 0,
+  cpu: false,
   shaderF16: false,
 };
 
@@ -105,6 +110,27 @@ function finish(decls: string[], scope: Scope, body: string): string {
 const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
 
 export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
+  const ck = generateKernel1(k, kg, opts);
+  return opts.caps.cpu ? { ...ck, wgsl: opaqueLoopBounds(ck.wgsl) } : ck;
+}
+
+/**
+ * Make constant loop bounds in the entry point opaque: `k < 16` becomes `k < 16 + opaque_zero`,
+ * where opaque_zero = min(num_workgroups.z - 1, 0) is 0 at run time (every dispatch has z >= 1)
+ * but unknown to the shader compiler, so it keeps the loop instead of unrolling it.
+ */
+export function opaqueLoopBounds(wgsl: string): string {
+  const at = wgsl.indexOf('fn main(');
+  if (at < 0) return wgsl;
+  const head = wgsl.slice(0, at);
+  let body = wgsl.slice(at).replace('fn main(', 'fn main(@builtin(num_workgroups) flapc_nwg: vec3<u32>, ');
+  const open = body.indexOf('{');
+  body = `${body.slice(0, open + 1)}\n  let opaque_zero = min(i32(flapc_nwg.z) - 1, 0);${body.slice(open + 1)}`;
+  body = body.replace(/for \(var (\w+) = 0; \1 < (\d+);/g, 'for (var $1 = 0; $1 < $2 + opaque_zero;');
+  return head + body;
+}
+
+function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
   const variant = k.kind === 'matmul' ? opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning) : undefined;
   // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
   const vec4 = new Set<number>();

@@ -89,6 +89,7 @@ function capsOf(a: GPUAdapter): DeviceCaps {
     subgroups: a.features.has('subgroups'),
     subgroupSize: subgroupSizeOf(a),
     shaderF16: a.features.has('shader-f16'),
+    cpu: (a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true || a.info.architecture === 'software' || a.info.vendor === 'google' && a.info.architecture === 'swiftshader',
   };
 }
 
