@@ -126,4 +126,22 @@ describe('flapc compile', () => {
     expect(existsSync(join(dir, 'keep.txt'))).toBe(true);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('flapc run loads a compiled plan and trains it on the GPU (the loss falls on the fixed batch)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flapc-run-'));
+    const out = join(dir, 'micro');
+    const c = flapc(['compile', 'runtime/exec/fixtures/micro-flap.yaml', '-o', out]);
+    expect(c.code, c.err).toBe(0);
+    const r = flapc(['run', out, '--steps', '8', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out) as { steps: number; history: Record<string, number>[]; first: Record<string, number>; last: Record<string, number> };
+    expect(s.history).toHaveLength(8);
+    for (const h of s.history) for (const k of ['loss', 'grad_norm', 'loss.contrastive', 'loss.reconstruction']) expect(Number.isFinite(h[k])).toBe(true);
+    expect(s.last.loss).toBeLessThan(s.first.loss!);
+    const bad = flapc(['run', join(dir, 'nothing-here')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no such spec or compiled directory/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
 });
+

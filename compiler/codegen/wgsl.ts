@@ -291,24 +291,35 @@ function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
 }
 
 function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
-  // Each output element gathers the updates aimed at it: deterministic, no float atomics.
+  // One thread per destination row (batch index, target index): it scans the indices once
+  // and adds every matching update row into its own output row. Deterministic (ascending
+  // update order), no float atomics, and O(rows·I + I·rest) instead of O(rows·rest·I): the
+  // embedding-table gradient (30522 rows) dropped from 1.5 s to a few ms per step.
   const e = k.anchor!;
   const [idx, upd] = [e.inputs[0]!, e.inputs[1]!];
   const { batchDims: bd, shape } = e.params as { batchDims: number; shape: number[] };
   const out = k.outputs[0]!;
-  const total = numel(shape);
-  const groups = Math.ceil(total / WG);
+  const buf = s.ctx.buffers.get(out.id)!;
+  const rowShape = shape.slice(0, bd + 1), restShape = shape.slice(bd + 1);
+  const rows = numel(rowShape), rest = numel(restShape);
+  const groups = Math.ceil(rows / WG);
   const body = s.child();
-  const od = body.dims({ shape, lin: 'gid' });
+  const rd = body.dims({ shape: rowShape, lin: 'gid' });
   const iShape = idx.shape.slice(bd);
   const nI = numel(iShape);
   const loop = body.child();
   const pd = loop.dims({ shape: iShape, lin: 'p' });
-  const j = loop.value(idx, { shape: idx.shape, dims: [...od.slice(0, bd), ...pd] });
-  const u = loop.value(upd, { shape: upd.shape, dims: [...od.slice(0, bd), ...pd, ...od.slice(bd + 1)] });
-  const lines = [...body.lines, 'var acc = 0.0f;', `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => '  ' + l),
-    `  if (${j} == ${od[bd]}) { acc += ${u}; }`, '}', `${s.ctx.buffers.get(out.id)}[gid] = acc;`];
-  s.usesRng ||= body.usesRng || loop.usesRng; s.usesErf ||= body.usesErf || loop.usesErf;
-  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${total}) { return; }`, indent(lines, '  '), '}'].join('\n');
-  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: total * nI };
+  const j = loop.value(idx, { shape: idx.shape, dims: [...rd.slice(0, bd), ...pd] });
+  const inner = loop.child();
+  const qd = inner.dims({ shape: restShape, lin: 'q' });
+  const u = inner.value(upd, { shape: upd.shape, dims: [...rd.slice(0, bd), ...pd, ...qd] });
+  const lines = [...body.lines,
+    `for (var q = 0; q < ${rest}; q++) { ${buf}[gid * ${rest} + q] = 0.0f; }`,
+    `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => '  ' + l),
+    `  if (${j} == ${rd[bd]}) {`,
+    `    for (var q = 0; q < ${rest}; q++) {`, ...inner.lines.map((l) => '      ' + l),
+    `      ${buf}[gid * ${rest} + q] += ${u};`, '    }', '  }', '}'];
+  s.usesRng ||= body.usesRng || loop.usesRng || inner.usesRng; s.usesErf ||= body.usesErf || loop.usesErf || inner.usesErf;
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: rows * nI + numel(upd.shape) };
 }

@@ -8,6 +8,7 @@ import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance,
 import { benchMatmul } from './bench-matmul.ts';
 import { runDemo } from './demo.ts';
 import { CompileUsageError, compileCommand } from './compile-cmd.ts';
+import { runCommand } from './run-cmd.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -18,6 +19,9 @@ const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU 
 usage:
   flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
   flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
+  flapc run <spec.yaml | compiled-dir> [--steps N] [--seed S] [--json]
+                                        compile (or load) a model and train it on the GPU; until the data
+                                        pipeline lands the batch is a synthetic fixed set of clip/caption pairs
   flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
                                         GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
                                         first-run (pipeline compile) time and per-dispatch overhead
@@ -84,7 +88,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'run': {
-      if (rest[0] !== 'bench' || rest[1] !== 'matmul') throw new UsageError(`unknown run target '${rest.slice(0, 2).join(' ')}' (try: flapc run bench matmul)`);
+      if (rest[0] !== 'bench') {
+        const gpu = await acquireGpu();
+        try { return await runCommand(gpu, rest); } finally { gpu.destroy(); }
+      }
+      if (rest[1] !== 'matmul') throw new UsageError(`unknown benchmark '${rest[1] ?? ''}' (try: flapc run bench matmul)`);
       const { values } = parseArgs({ args: rest.slice(2), options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } } });
       const sizes = (values.sizes ?? '256,512,1024').split(',').map(Number);
       if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UsageError(`--sizes must be positive integers, got '${values.sizes}'`);
