@@ -215,11 +215,12 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     }
     return [...out].sort((p, q) => order.get(p.root.id)! - order.get(q.root.id)!);
   };
-  const drop = (a: Work): void => { workByRoot.delete(a.root.id); work = work.filter((x) => x !== a); };
+  const dropped = new Set<Work>();
+  const drop = (a: Work): void => { workByRoot.delete(a.root.id); dropped.add(a); };
 
   // Rule 3: matmul / reduction epilogues.
   if (!opts.noEpilogue) {
-    for (const w of [...work]) {
+    for (const w of work) {
       if (w.kind !== 'elementwise' || !workByRoot.has(w.root.id)) continue;
       const cl = closure(w.root);
       cl.add(w.root.id);
@@ -241,23 +242,32 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
   // Rule 4: chain last-axis reductions over the same rows into one row kernel.
   if (!opts.noRowFusion) {
     let changed = true;
+    const rowClosure = new Map<Work, { stages: number; set: Set<number> }>();
     while (changed) {
       changed = false;
-      for (const w of [...work]) {
+      for (const w of work) {
         if (!workByRoot.has(w.root.id)) continue;
         const rowShape = w.kind === 'elementwise' ? w.root.shape : w.kind === 'reduce' && w.stages.length ? w.stages[0]!.reduce.inputs[0]!.shape : null;
         if (!rowShape || rowShape.length === 0) continue;
         if (w.kind === 'reduce' && !isLastAxis(w.stages[0]!.reduce)) continue;
         for (;;) {
-          const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
-          const cl = closure(w.root, locals);
-          for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) cl.add(id);
-          for (const s of w.stages) for (const id of closure(s.result, locals)) cl.add(id);
-          cl.add(w.root.id);
-          const feeder = feeders(cl, w).find((a) => !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
+          // A work's closure changes only when it absorbs a feeder (others' merges never
+          // reach into it: an absorbed value was used by the absorbing work alone).
+          let cl = rowClosure.get(w);
+          if (!cl || cl.stages !== w.stages.length) {
+            const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
+            const set = closure(w.root, locals);
+            for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) set.add(id);
+            for (const s of w.stages) for (const id of closure(s.result, locals)) set.add(id);
+            set.add(w.root.id);
+            cl = { stages: w.stages.length, set };
+            rowClosure.set(w, cl);
+          }
+          const clSet = cl.set;
+          const feeder = feeders(clSet, w).find((a) => !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
             a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
-            (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, cl) &&
-            rowAligned(a.root, rowShape, w.root, consumers, cl));
+            (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, clSet) &&
+            rowAligned(a.root, rowShape, w.root, consumers, clSet));
           if (!feeder) break;
           realized.delete(feeder.root.id);
           w.stages = [...feeder.stages, ...w.stages];
@@ -269,6 +279,7 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     }
   }
 
+  work = work.filter((w) => !dropped.has(w));
   work.sort((a, b) => order.get(a.root.id)! - order.get(b.root.id)!);
   const kernels: Kernel[] = work.map((w) => ({
     kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
