@@ -81,19 +81,9 @@ export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<n
 
 export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
   if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB);
-  const e = k.anchor!;
-  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
-  const r = a.shape.length;
-  const M = a.shape[r - 2]!, K = a.shape[r - 1]!, N = b.shape[r - 1]!;
-  const batchShape = a.shape.slice(0, r - 2);
-  const batch = numel(batchShape);
+  const { e, a, b, M, K, N, batch } = operands(k);
   const tileM = v.wy * v.rm, tileN = v.wx * v.rn;
-  const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
-  checkGrid(a, b, gx, gy, batch, caps);
-  const lines: string[] = [];
-  const top = s.child();
-  const bdims = top.dims({ shape: batchShape, lin: 'bz' });
-  lines.push(...top.lines.splice(0));
+  const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
   const aIdx = (m: string, kk: string): Idx => ({ shape: a.shape, dims: [...bdims, m, kk] });
   const bIdx = (kk: string, n: string): Idx => ({ shape: b.shape, dims: [...bdims, kk, n] });
   for (let i = 0; i < v.rm; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
@@ -164,6 +154,25 @@ ${lines.map((l) => '  ' + l).join('\n')}
   return { body, dispatch: [gx, gy, Math.max(batch, 1)], flops: 2 * batch * M * N * K };
 }
 
+/** The anchor matmul's operands and sizes: [...batch, M, K] @ [...batch, K, N]. */
+function operands(k: Kernel): { e: Eqn; a: Var; b: Var; M: number; K: number; N: number; batchShape: number[]; batch: number } {
+  const e = k.anchor!;
+  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+  const r = a.shape.length;
+  const batchShape = a.shape.slice(0, r - 2);
+  return { e, a, b, M: a.shape[r - 2]!, K: a.shape[r - 1]!, N: b.shape[r - 1]!, batchShape, batch: numel(batchShape) };
+}
+
+/** Workgroup grid for the tiles (checked against the adapter) and the batch index dims. */
+function prologue(k: Kernel, s: Scope, tileM: number, tileN: number, caps: DeviceCaps): { gx: number; gy: number; top: Scope; bdims: string[]; lines: string[] } {
+  const { a, b, M, N, batchShape, batch } = operands(k);
+  const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
+  checkGrid(a, b, gx, gy, batch, caps);
+  const top = s.child();
+  const bdims = top.dims({ shape: batchShape, lin: 'bz' });
+  return { gx, gy, top, bdims, lines: top.lines.splice(0) };
+}
+
 function checkGrid(a: Var, b: Var, gx: number, gy: number, batch: number, caps: DeviceCaps): void {
   const max = caps.maxComputeWorkgroupsPerDimension;
   if (batch > max || gx > max || gy > max) throw new Error(`matmul ${a.shape.join('x')} @ ${b.shape.join('x')} needs more workgroups than the adapter allows`);
@@ -172,20 +181,10 @@ function checkGrid(a: Var, b: Var, gx: number, gy: number, batch: number, caps: 
 /** Subgroup-broadcast layout (see MatmulVariant). Lane j of subgroup w owns rows
  *  m0..m0+RM-1 (shared by the subgroup) and columns n0 + c·4·SG + 0..3 for c < RN/4. */
 function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
-  const e = k.anchor!;
-  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
-  const r = a.shape.length;
-  const M = a.shape[r - 2]!, K = a.shape[r - 1]!, N = b.shape[r - 1]!;
-  const batchShape = a.shape.slice(0, r - 2);
-  const batch = numel(batchShape);
+  const { e, a, b, M, K, N, batch } = operands(k);
   const SG = v.wx, RM = v.rm, C = v.rn / 4;
   const tileM = v.wy * RM, tileN = SG * v.rn;
-  const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
-  checkGrid(a, b, gx, gy, batch, caps);
-  const lines: string[] = [];
-  const top = s.child();
-  const bdims = top.dims({ shape: batchShape, lin: 'bz' });
-  lines.push(...top.lines.splice(0));
+  const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
   for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
   for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
   for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);

@@ -68,6 +68,18 @@ const scalarMath = (f: (x: number) => number, g: (b: GraphBuilder, x: Var) => Va
   },
 });
 
+/** Elementwise of two operands: compile-time on numbers, a graph op on tensors. */
+function pairwise(f: (x: number, y: number) => number, g: (b: GraphBuilder, x: Var, y: Var) => Var): Builtin {
+  return {
+    params: [{ name: 'a' }, { name: 'b' }],
+    run(c, [a, b]) {
+      if ((a!.t === 'int' || a!.t === 'float') && (b!.t === 'int' || b!.t === 'float')) return a!.t === 'int' && b!.t === 'int' ? I(f(a!.v, b!.v)) : { t: 'float', v: f(a!.v, b!.v) };
+      const x = tensorArg(c, a!, 'a'), y = tensorArg(c, b!, 'b');
+      return x && y ? T(g(c.b, x, y)) : POISON;
+    },
+  };
+}
+
 function reduction(kind: 'sum' | 'max' | 'mean'): Builtin {
   return {
     params: [{ name: 'x' }, { name: 'axis', default: NONE }, { name: 'keepdims', default: { t: 'bool', v: false } }],
@@ -127,22 +139,8 @@ export const BUILTINS: Record<string, Builtin> = {
   cos: scalarMath(Math.cos, (b, x) => b.cos(x)),
   abs: scalarMath(Math.abs, (b, x) => b.abs(x)),
   erf: scalarMath((x) => x, (b, x) => b.erf(x)),
-  maximum: {
-    params: [{ name: 'a' }, { name: 'b' }],
-    run(c, [a, b]) {
-      if ((a!.t === 'int' || a!.t === 'float') && (b!.t === 'int' || b!.t === 'float')) return a!.t === 'int' && b!.t === 'int' ? I(Math.max(a!.v, b!.v)) : { t: 'float', v: Math.max(a!.v, b!.v) };
-      const x = tensorArg(c, a!, 'a'), y = tensorArg(c, b!, 'b');
-      return x && y ? T(c.b.maximum(x, y)) : POISON;
-    },
-  },
-  minimum: {
-    params: [{ name: 'a' }, { name: 'b' }],
-    run(c, [a, b]) {
-      if ((a!.t === 'int' || a!.t === 'float') && (b!.t === 'int' || b!.t === 'float')) return a!.t === 'int' && b!.t === 'int' ? I(Math.min(a!.v, b!.v)) : { t: 'float', v: Math.min(a!.v, b!.v) };
-      const x = tensorArg(c, a!, 'a'), y = tensorArg(c, b!, 'b');
-      return x && y ? T(c.b.minimum(x, y)) : POISON;
-    },
-  },
+  maximum: pairwise(Math.max, (b, x, y) => b.maximum(x, y)),
+  minimum: pairwise(Math.min, (b, x, y) => b.minimum(x, y)),
   where: {
     params: [{ name: 'cond' }, { name: 'a' }, { name: 'b' }],
     run(c, [cond, a, b]) {
