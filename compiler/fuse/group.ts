@@ -380,10 +380,28 @@ function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[
     if (width <= opts.maxBindings) break;
     if (chosen.some((x) => x.nodes.has(c.id) || c.nodes.has(x.id))) continue;
     chosen.push(c);
-    width -= c.leaves - 1;
+    width = widthWith(kg, k, new Set(chosen.map((x) => x.id)));
     if (c.leaves >= opts.maxBindings) break;
   }
   return chosen.map((c) => c.id);
+}
+
+/** Buffers kernel k would bind if the values in `cut` were realized (shared leaves counted once). */
+function widthWith(kg: KernelGraph, k: Kernel, cut: ReadonlySet<number>): number {
+  const leaves = new Set<number>();
+  const seen = new Set<number>();
+  const stack = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((st) => st.reduce.inputs)];
+  if (k.anchor && !k.stages.length) stack.push(...k.anchor.inputs);
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
+    if (kg.realized.has(v.id) || cut.has(v.id)) { leaves.add(v.id); continue; }
+    if (k.stages.some((st) => st.reduce.outputs[0]!.id === v.id)) continue;
+    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
+  }
+  for (const o of k.outputs) leaves.delete(o.id);
+  return leaves.size + k.outputs.length;
 }
 
 function subtree(root: Var, kg: KernelGraph): { leaves: number; nodes: Set<number> } {
