@@ -87,12 +87,12 @@ export async function timeInterleaved(cases: Runnable[], rounds: number): Promis
 /** Relative error that marks a variant broken (f32 products over n terms stay far below it). */
 const MAX_REL_ERR = 1e-4;
 
-export async function tuneMatmul(gpu: Gpu, log: (line: string) => void = () => {}): Promise<TuningRecord> {
+export async function tuneMatmul(gpu: Gpu, log: (line: string) => void = () => {}, shapes: Record<keyof typeof TUNE_SHAPES, number> = TUNE_SHAPES): Promise<TuningRecord> {
   const names = Object.keys(MATMUL_VARIANTS).filter((nm) => usable(nm, gpu.caps));
   const timings = { small: [] as VariantTiming[], large: [] as VariantTiming[] };
   const tuning: MatmulTuning = { small: 'regtile4x4', large: 'regtile4x4' };
   for (const cls of ['small', 'large'] as const) {
-    const n = TUNE_SHAPES[cls];
+    const n = shapes[cls];
     const cases: { name: string; c: MatmulCase; firstRunMs: number; err: number }[] = [];
     for (const nm of names) {
       log(`tuning matmul ${n}³: compiling ${nm}`);

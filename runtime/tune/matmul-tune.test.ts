@@ -1,0 +1,42 @@
+// The autotuner times every usable variant, verifies each against float64, caches the
+// fastest per adapter, and ignores a cache it cannot trust.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
+import { testGpu } from '../testing/harness.ts';
+import { loadTuning, tuneMatmul } from './matmul-tune.ts';
+
+describe('matmul autotuner', async () => {
+  const gpu = await testGpu();
+  const dir = mkdtempSync(join(tmpdir(), 'flapc-tune-'));
+  process.env.FLAPC_CACHE_DIR = dir;
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); delete process.env.FLAPC_CACHE_DIR; gpu.destroy(); });
+
+  it('times every usable variant, checks it, and caches the fastest per size class', async () => {
+    const lines: string[] = [];
+    const rec = await tuneMatmul(gpu, (l) => lines.push(l), { small: 24, large: 40 });
+    const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
+    for (const cls of ['small', 'large'] as const) {
+      expect(rec.timings[cls].map((t) => t.variant).sort()).toEqual([...names].sort());
+      for (const t of rec.timings[cls]) { expect(t.maxRelErr).toBeLessThan(1e-5); expect(t.ms).toBeGreaterThan(0); }
+      const fastest = [...rec.timings[cls]].sort((a, b) => a.ms - b.ms)[0]!.variant;
+      expect(rec.tuning[cls]).toBe(fastest);
+    }
+    expect(lines.some((l) => l.includes('->'))).toBe(true);
+    expect(loadTuning(gpu)).toEqual(rec);
+  }, 300_000);
+
+  it('ignores a corrupt or stale cache', () => {
+    const [file] = readdirSync(dir).filter((f) => f.startsWith('matmul-tuning-'));
+    const path = join(dir, file!);
+    const rec = JSON.parse(readFileSync(path, 'utf8')) as { version: number; tuning: { large: string } };
+    writeFileSync(path, JSON.stringify({ ...rec, tuning: { ...rec.tuning, large: 'no-such-variant' } }));
+    expect(loadTuning(gpu)).toBeUndefined();
+    writeFileSync(path, JSON.stringify({ ...rec, version: -1 }));
+    expect(loadTuning(gpu)).toBeUndefined();
+    writeFileSync(path, '{ not json');
+    expect(loadTuning(gpu)).toBeUndefined();
+  });
+});
