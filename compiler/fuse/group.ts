@@ -383,7 +383,40 @@ function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[
     width = widthWith(kg, k, new Set(chosen.map((x) => x.id)));
     if (c.leaves >= opts.maxBindings) break;
   }
+  // Still too wide (e.g. 50 chosen partial sums): group the chosen values hierarchically in
+  // the same round, taking sub-expressions that fit once the chosen ones count as leaves.
+  for (let pass = 0; pass < 8 && width > opts.maxBindings; pass++) {
+    const cut = new Set(chosen.map((x) => x.id));
+    const more = cands
+      .filter((c) => !cut.has(c.id) && !chosen.some((x) => x.nodes.has(c.id)))
+      .map((c) => ({ c, eff: effectiveLeaves(kg, c.id, cut) }))
+      .filter((x) => x.eff > 1 && x.eff < opts.maxBindings)
+      .sort((a, b) => b.eff - a.eff);
+    const taken: typeof cands = [];
+    for (const { c } of more) {
+      if (taken.some((x) => x.nodes.has(c.id) || c.nodes.has(x.id))) continue;
+      taken.push(c);
+    }
+    if (taken.length === 0) break;
+    chosen.push(...taken);
+    width = widthWith(kg, k, new Set(chosen.map((x) => x.id)));
+  }
   return chosen.map((c) => c.id);
+}
+
+/** Leaves under `root` when the values in `cut` count as realized. */
+function effectiveLeaves(kg: KernelGraph, root: number, cut: ReadonlySet<number>): number {
+  const leaves = new Set<number>();
+  const seen = new Set<number>();
+  const stack = [...(kg.producer.get(root)?.inputs ?? [])];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v.id)) continue;
+    seen.add(v.id);
+    if (kg.realized.has(v.id) || cut.has(v.id)) { leaves.add(v.id); continue; }
+    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
+  }
+  return leaves.size;
 }
 
 /** Buffers kernel k would bind if the values in `cut` were realized (shared leaves counted once). */
