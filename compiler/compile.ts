@@ -51,12 +51,17 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   const mem = planMemory(kg);
   const pipelines: Plan['pipelines'] = [];
   const byHash = new Map<string, number>();
+  const cache = new Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>();
+  const wgslHash = new Map<string, string>();
   const dispatches: Plan['dispatches'] = kg.kernels.map((k) => {
     const ck = generateKernel(k, kg, {
-      caps: opts.caps, aliases: mem.aliases,
+      caps: opts.caps, aliases: mem.aliases, cache,
       ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }), ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
     });
-    const hash = fnv1a(ck.wgsl);
+    // Cached kernels return the same string object, whose lookup V8 answers from the
+    // string's own cached hash: each distinct WGSL text is hashed by fnv1a once.
+    let hash = wgslHash.get(ck.wgsl);
+    if (hash === undefined) wgslHash.set(ck.wgsl, (hash = fnv1a(ck.wgsl)));
     let p = byHash.get(hash);
     if (p === undefined) { p = pipelines.length; byHash.set(hash, p); pipelines.push({ hash, label: ck.label, wgsl: ck.wgsl }); }
     if (debug >= 2) log(`kernel ${describeKernel(k)}  dispatch ${ck.dispatch.join('x')}  pipeline ${hash}`);

@@ -5,6 +5,7 @@ import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
 import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
+import { kernelKey } from './kernel-key.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, vec4Operand } from './matmul.ts';
 
 /** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
@@ -60,6 +61,8 @@ export interface CodegenOptions {
   matmulVariant?: MatmulVariant;
   /** Per-adapter matmul choice from the autotuner (size class -> variant name). */
   matmulTuning?: MatmulTuning;
+  /** Kernels already generated in this compile, by structural key (see kernel-key.ts). */
+  cache?: Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>;
 }
 
 /** Spread `groups` workgroups over x and y so neither exceeds the per-dimension limit. */
@@ -110,8 +113,27 @@ function finish(decls: string[], scope: Scope, body: string): string {
 const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
 
 export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
-  const ck = generateKernel1(k, kg, opts);
-  return opts.caps.cpu ? { ...ck, wgsl: opaqueLoopBounds(ck.wgsl) } : ck;
+  const key = opts.cache && kernelKey(k, kg, opts.aliases);
+  const hit = key ? opts.cache!.get(key) : undefined;
+  if (hit) {
+    // Same structure: same WGSL and grid; only the bound buffers differ.
+    const { bindings } = header(k, opts, vec4Set(k, opts));
+    return { label: `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`, bindings, ...hit };
+  }
+  let ck = generateKernel1(k, kg, opts);
+  if (opts.caps.cpu) ck = { ...ck, wgsl: opaqueLoopBounds(ck.wgsl) };
+  if (key) opts.cache!.set(key, { wgsl: ck.wgsl, dispatch: ck.dispatch, flops: ck.flops });
+  return ck;
+}
+
+/** Matmul operands bound as vec4 (same decision generateKernel1 makes). */
+function vec4Set(k: Kernel, opts: CodegenOptions): Set<number> {
+  const out = new Set<number>();
+  if (k.kind !== 'matmul') return out;
+  const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
+  const wide = vec4Operand(k, variant, opts.aliases);
+  if (wide) out.add(wide.id);
+  return out;
 }
 
 /**
@@ -133,9 +155,8 @@ export function opaqueLoopBounds(wgsl: string): string {
 function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
   const variant = k.kind === 'matmul' ? opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning) : undefined;
   // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
-  const vec4 = new Set<number>();
+  const vec4 = vec4Set(k, opts);
   const wide = variant && vec4Operand(k, variant, opts.aliases);
-  if (wide) vec4.add(wide.id);
   const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
   const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4 }, counter);

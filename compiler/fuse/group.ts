@@ -117,26 +117,42 @@ function kernelClosure(k: Kernel, kg: KernelGraph): Set<number> {
  * parameter update become one kernel writing three buffers.
  */
 function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
-  const kernels = [...kg.kernels];
+  // Kernels keep their positions (merged-away ones become null) so "between i and j" stays
+  // meaningful; candidate producers are found through an index, not a scan of all kernels.
+  const kernels: (Kernel | null)[] = [...kg.kernels];
+  const producerOf = new Map<number, number>();
+  const readers = new Map<number, Set<number>>();
+  kernels.forEach((k, i) => {
+    for (const o of k!.outputs) producerOf.set(o.id, i);
+    for (const v of k!.inputs) { let r = readers.get(v.id); if (!r) readers.set(v.id, (r = new Set())); r.add(i); }
+  });
   for (let j = 0; j < kernels.length; j++) {
-    if (kernels[j]!.kind !== 'elementwise') continue;
-    for (let i = j - 1; i >= 0; i--) {
+    for (;;) {
       const B = kernels[j]!;
-      const A = kernels[i]!;
-      if (A.kind !== 'elementwise' || !sameShape(A.outputs[0]!.shape, B.outputs[0]!.shape)) continue;
-      const aOut = A.outputs.map((o) => o.id);
-      if (!aOut.some((id) => B.inputs.some((v) => v.id === id))) continue;
-      if (kernels.slice(i + 1, j).some((k) => k.inputs.some((v) => aOut.includes(v.id)))) continue;
-      if (!aOut.every((id) => readsOnlyAligned(B, id, kg))) continue;
-      const inputs = [...A.inputs, ...B.inputs.filter((v) => !aOut.includes(v.id))]
-        .filter((v, n, arr) => arr.findIndex((u) => u.id === v.id) === n).sort((x, y) => x.id - y.id);
-      if (inputs.length + A.outputs.length + B.outputs.length > opts.maxBindings) continue;
-      kernels[j] = { ...B, outputs: [...A.outputs, ...B.outputs], inputs };
-      kernels.splice(i, 1);
-      j--;
+      if (B.kind !== 'elementwise') break;
+      const cands = [...new Set(B.inputs.map((v) => producerOf.get(v.id)).filter((i): i is number => i !== undefined && i < j))].sort((x, y) => y - x);
+      let merged = false;
+      for (const i of cands) {
+        const A = kernels[i];
+        if (!A || A.kind !== 'elementwise' || !sameShape(A.outputs[0]!.shape, B.outputs[0]!.shape)) continue;
+        const aOut = A.outputs.map((o) => o.id);
+        if (aOut.some((id) => [...(readers.get(id) ?? [])].some((r) => r > i && r < j && kernels[r]))) continue;
+        if (!aOut.every((id) => readsOnlyAligned(B, id, kg))) continue;
+        const inputs = [...A.inputs, ...B.inputs.filter((v) => !aOut.includes(v.id))]
+          .filter((v, n, arr) => arr.findIndex((u) => u.id === v.id) === n).sort((x, y) => x.id - y.id);
+        if (inputs.length + A.outputs.length + B.outputs.length > opts.maxBindings) continue;
+        kernels[j] = { ...B, outputs: [...A.outputs, ...B.outputs], inputs };
+        kernels[i] = null;
+        for (const o of A.outputs) producerOf.set(o.id, j);
+        for (const v of A.inputs) { readers.get(v.id)?.delete(i); let r = readers.get(v.id); if (!r) readers.set(v.id, (r = new Set())); r.add(j); }
+        for (const id of aOut) readers.get(id)?.delete(j);
+        merged = true;
+        break;
+      }
+      if (!merged) break;
     }
   }
-  return { ...kg, kernels };
+  return { ...kg, kernels: kernels.filter((k): k is Kernel => k !== null) };
 }
 
 /** B reads value `id` only through elementwise operations (so at its own output index). */
@@ -157,7 +173,12 @@ export function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolea
   return ok;
 }
 
-function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
+interface GraphIndex { producer: Map<number, Eqn>; order: Map<number, number>; consumers: Map<number, Eqn[]>; outputIds: Set<number> }
+/** Producer, program order and consumers of every value: the graph is the same every round. */
+const graphIndex = new WeakMap<Graph, GraphIndex>();
+function indexGraph(g: Graph): GraphIndex {
+  let ix = graphIndex.get(g);
+  if (ix) return ix;
   const producer = new Map<number, Eqn>();
   const order = new Map<number, number>();
   g.eqns.forEach((e, i) => e.outputs.forEach((o) => { producer.set(o.id, e); order.set(o.id, i); }));
@@ -168,7 +189,13 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
       if (list) { if (!list.includes(e)) list.push(e); } else consumers.set(v.id, [e]);
     }
   }
-  const outputIds = new Set(g.outputs.map((o) => o.v.id));
+  ix = { producer, order, consumers, outputIds: new Set(g.outputs.map((o) => o.v.id)) };
+  graphIndex.set(g, ix);
+  return ix;
+}
+
+function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
+  const { producer, order, consumers, outputIds } = indexGraph(g);
 
   const realized = new Set<number>([...g.inputs.map((i) => i.v.id), ...outputIds, ...forced]);
   for (const e of g.eqns) {
