@@ -269,7 +269,7 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
   // Rule 4: chain last-axis reductions over the same rows into one row kernel.
   if (!opts.noRowFusion) {
     let changed = true;
-    const rowClosure = new Map<Work, { stages: number; set: Set<number> }>();
+    const rowClosure = new Map<Work, { stages: number; set: Set<number>; feeders: Work[] }>();
     while (changed) {
       changed = false;
       for (const w of work) {
@@ -287,11 +287,11 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
             for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) set.add(id);
             for (const s of w.stages) for (const id of closure(s.result, locals)) set.add(id);
             set.add(w.root.id);
-            cl = { stages: w.stages.length, set };
+            cl = { stages: w.stages.length, set, feeders: feeders(set, w) };
             rowClosure.set(w, cl);
           }
           const clSet = cl.set;
-          const feeder = feeders(clSet, w).find((a) => !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
+          const feeder = cl.feeders.find((a) => workByRoot.has(a.root.id) && !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
             a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
             (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, clSet) &&
             rowAligned(a.root, rowShape, w.root, consumers, clSet));
@@ -308,10 +308,14 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
 
   work = work.filter((w) => !dropped.has(w));
   work.sort((a, b) => order.get(a.root.id)! - order.get(b.root.id)!);
-  const kernels: Kernel[] = work.map((w) => ({
-    kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
-    inputs: kernelInputs(w, producer, realized),
-  }));
+  // Inputs on first use: rounds that only discover values to realize never need them.
+  const kernels: Kernel[] = work.map((w) => {
+    let inputs: Var[] | undefined;
+    return {
+      kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
+      get inputs(): Var[] { return (inputs ??= kernelInputs(w, producer, realized)); },
+    };
+  });
   return { graph: g, kernels, realized, producer };
 }
 
