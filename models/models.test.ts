@@ -143,5 +143,21 @@ describe('flapc compile', () => {
     expect(bad.err).toMatch(/no such spec or compiled directory/);
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
+
+  it('--emit ir|kernels|wgsl|plan print the graph IR, one line per kernel, the WGSL and the plan', () => {
+    const emit = (what: string, graph = 'train'): string => {
+      const r = flapc(['compile', 'models/clap-tiny.yaml', '--target', 'baseline', '--emit', what, '--graph', graph]);
+      expect(r.code, r.err).toBe(0);
+      return r.out;
+    };
+    expect(emit('ir')).toMatch(/= matmul\(%\d+, %\d+\) +# models\/flap.yaml:\d+:\d+/);
+    expect(emit('ir', 'eval').split('\n').filter((l) => / = /.test(l)).length).toBeLessThan(emit('ir').split('\n').filter((l) => / = /.test(l)).length);
+    const k = emit('kernels').trim().split('\n');
+    const summary = JSON.parse(flapc(['compile', 'models/clap-tiny.yaml', '--target', 'baseline', '--json']).out) as { train: { kernels: number } };
+    expect(k.length).toBe(summary.train.kernels);
+    expect(k.every((l) => /^(elementwise|reduce|matmul|argsort|scatter_add)/.test(l))).toBe(true);
+    expect((emit('wgsl').match(/@compute/g) ?? []).length).toBe(JSON.parse(emit('plan')).pipelines.length);
+    expect(JSON.parse(emit('plan', 'eval')).format).toBe('flapc-plan');
+  }, 120_000);
 });
 
