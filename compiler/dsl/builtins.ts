@@ -229,6 +229,20 @@ export const BUILTINS: Record<string, Builtin> = {
       return T(c.b.concat(vs, a));
     },
   },
+  stack: {
+    params: [{ name: 'items' }, { name: 'axis', default: I(0) }],
+    run(c, [items, axis]) {
+      if (items!.t !== 'list' || items!.items.length === 0) return c.error(`items must be a non-empty list of tensors, got ${describe(items!)}`);
+      const ts = items!.items.map((v, i) => tensorArg(c, v, `items[${i}]`));
+      if (ts.some((t) => !t)) return POISON;
+      const vs = ts as Var[];
+      if (vs.some((v) => v.dtype !== vs[0]!.dtype || v.shape.join() !== vs[0]!.shape.join())) return c.error(`items must share one shape and dtype, got ${vs.map((u) => `${u.dtype}${fmtShape(u.shape)}`).join(', ')}`);
+      const a = axisOf(c, axis!, vs[0]!.shape.length + 1);
+      if (a === undefined) return POISON;
+      const sh = vs[0]!.shape;
+      return T(c.b.concat(vs.map((v) => c.b.reshape(v, [...sh.slice(0, a), 1, ...sh.slice(a)])), a));
+    },
+  },
   slice: {
     params: [{ name: 'x' }, { name: 'axis' }, { name: 'start' }, { name: 'end' }],
     run(c, [x, axis, start, end]) {
