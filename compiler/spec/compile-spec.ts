@@ -10,7 +10,6 @@ import type { Program } from '../dsl/ast.ts';
 import { checkProgram } from '../dsl/check.ts';
 import { type Elaboration, type ParamInfo, elaborate } from '../dsl/elaborate.ts';
 import { parseDsl } from '../dsl/parser.ts';
-import { printGraph } from '../ir/print.ts';
 import { type Graph, IRError, numel } from '../ir/types.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { KernelGraph } from '../fuse/kernel-ir.ts';
@@ -44,7 +43,6 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   diags.sources.set(STDLIB_FILE, STDLIB_TEXT);
   const spec = loadSpec(path, diags, cwd);
   if (!spec) return undefined;
-  spec.sources.set(STDLIB_FILE, STDLIB_TEXT);
   const user = parseDsl(spec.model.text, spec.model.origin, diags);
   if (diags.hasErrors) return undefined;
   // A user function of the same name replaces the library's (copy, then edit).
@@ -159,4 +157,3 @@ export function irSummary(m: ModelGraphs): string {
   return lines.join('\n');
 }
 
-export { printGraph };

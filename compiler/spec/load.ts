@@ -20,8 +20,6 @@ export interface LoadedSpec {
   /** Plain config (sections as objects), validated. */
   config: SpecConfig;
   model: { text: string; origin: SourceOrigin; entry: string; entrySpan: Span };
-  /** Every file read (display path -> text), for rendering diagnostics. */
-  sources: Map<string, string>;
 }
 
 export interface SpecConfig {
@@ -111,13 +109,12 @@ function merge(base: Located, over: Located): Located {
   return { kind: 'map', entries, span: over.span };
 }
 
-function readYaml(path: string, display: string, sources: Map<string, string>, diags: Diagnostics, from?: Span): Located | undefined {
+function readYaml(path: string, display: string, diags: Diagnostics, from?: Span): Located | undefined {
   let text: string;
   try { text = readFileSync(path, 'utf8'); } catch (e) {
     diags.error(`cannot read spec '${display}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, from);
     return undefined;
   }
-  sources.set(display, text);
   diags.sources.set(display, text);
   const lc = new LineCounter();
   let doc;
@@ -143,7 +140,6 @@ function readYaml(path: string, display: string, sources: Map<string, string>, d
 
 /** Load a spec and everything it extends; returns undefined when errors were reported. */
 export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()): LoadedSpec | undefined {
-  const sources = new Map<string, string>();
   const display = (p: string): string => { const r = relative(cwd, p); return r.startsWith('..') ? p : r; };
   const chain: string[] = [];
   const load = (abs: string, from?: Span): Located | undefined => {
@@ -152,7 +148,7 @@ export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()):
       return undefined;
     }
     chain.push(abs);
-    const tree = readYaml(abs, display(abs), sources, diags, from);
+    const tree = readYaml(abs, display(abs), diags, from);
     if (!tree || tree.kind !== 'map') { chain.pop(); return undefined; }
     const ext = tree.entries.get('extends');
     let out: Located = tree;
@@ -171,7 +167,7 @@ export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()):
   const abs = resolve(cwd, path);
   const tree = load(abs);
   if (!tree || tree.kind !== 'map') return undefined;
-  return validate(display(abs), tree, sources, diags, dirname(abs), display);
+  return validate(display(abs), tree, diags, dirname(abs), display);
 }
 
 function plain(l: Located): unknown {
@@ -205,7 +201,7 @@ function show(v: Located): string {
   return v.value === null ? 'nothing' : typeof v.value === 'string' ? `'${v.value}'` : String(v.value);
 }
 
-function validate(file: string, tree: Extract<Located, { kind: 'map' }>, sources: Map<string, string>, diags: Diagnostics, dir: string, display: (p: string) => string): LoadedSpec | undefined {
+function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: Diagnostics, dir: string, display: (p: string) => string): LoadedSpec | undefined {
   for (const [k, e] of tree.entries) if (!TOP_KEYS.includes(k)) unknownKey(diags, 'the spec', k, e.key, TOP_KEYS);
   const section = (name: string): Extract<Located, { kind: 'map' }> | undefined => {
     const e = tree.entries.get(name);
@@ -258,12 +254,11 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, sources
       const p = resolve(dir, fileE.value.value);
       try {
         text = readFileSync(p, 'utf8');
-        sources.set(display(p), text);
         diags.sources.set(display(p), text);
         origin = { file: display(p), lineOffset: 0, colOffset: 0 };
       } catch { diags.error(`cannot read model file '${fileE.value.value}'`, fileE.value.span); }
     }
   } else diags.error("model needs 'source: |' (the DSL inline) or 'file:' (a .flap file)", model.span);
   if (diags.hasErrors || text === undefined || !origin) return undefined;
-  return { file, tree, config, model: { text, origin, entry, entrySpan: entryE?.value.span ?? model.span }, sources };
+  return { file, tree, config, model: { text, origin, entry, entrySpan: entryE?.value.span ?? model.span } };
 }
