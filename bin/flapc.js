@@ -5,5 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const r = spawnSync(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(root, 'runtime/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// tsx by absolute URL: a bare '--import tsx' resolves from the caller's working directory.
+const tsx = import.meta.resolve('tsx');
+const r = spawnSync(process.execPath, ['--max-semi-space-size=64', '--import', tsx, join(root, 'runtime/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -1,0 +1,185 @@
+// Batches for training and evaluation. Clips are featurised in worker threads (FeaturizePool) a
+// prefetch window ahead of the consumer, through the on-disk cache. Order, caption choice and crop
+// positions depend only on (seed, epoch, position), never on timing, so a seed fixes the batches.
+// Training streams epoch after epoch (each a fresh permutation) without dropping a partial last
+// batch: the next epoch's first clips complete it. A clip that fails to load is reported once and
+// left out of later epochs.
+import { type Features, type FrontEnd, cropNormalise, evalStarts } from './frontend.ts';
+import type { BadItem, Clip } from './manifest.ts';
+import { sourceName } from './manifest.ts';
+import type { FeaturizePool } from './pool.ts';
+import type { WordPieceTokenizer } from './tokenizer.ts';
+
+export interface Norm { mean: number; std: number }
+
+export interface LoaderOptions {
+  fe: FrontEnd;
+  tokenizer: WordPieceTokenizer;
+  maxTokens: number;
+  batch: number;
+  seed: number;
+  pool: FeaturizePool;
+  cacheDir: string | null;
+  norm: Norm;
+  /** Clips in flight ahead of the consumer (default 2 batches). */
+  prefetch?: number;
+  /** Called as clips load: (loaded, cached, failed). */
+  progress?: (s: LoadStats) => void;
+}
+
+export interface LoadStats { loaded: number; cached: number; failed: number }
+
+export interface TrainBatch {
+  mel: Float32Array;        // [batch, frames, melBins], normalised
+  tokens: Int32Array;       // [batch, maxTokens]
+  clips: number[];          // index into the clip list, per row
+  captions: number[];       // which caption of the clip, per row
+  epoch: number;            // epoch of the batch's first row
+}
+
+export interface EvalBatch {
+  mel: Float32Array;
+  /** Clip of each row (chunks of one clip share it); rows past `valid` are padding. */
+  clips: number[];
+  valid: number;
+}
+
+/** 32-bit mix of integers (splitmix-style): a counter-based RNG, so results need no state. */
+export function mix(...xs: number[]): number {
+  let h = 0x9e3779b9;
+  for (const x of xs) {
+    h = Math.imul(h ^ (x >>> 0), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+/** Fisher-Yates permutation of 0..n-1 for (seed, epoch). */
+export function permutation(n: number, seed: number, epoch: number): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = mix(seed, epoch, i) % (i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+export class Loader {
+  readonly bad: BadItem[] = [];
+  readonly stats: LoadStats = { loaded: 0, cached: 0, failed: 0 };
+  private failed = new Set<number>();
+
+  constructor(readonly clips: Clip[], readonly opts: LoaderOptions) {
+    if (clips.length === 0) throw new Error('no usable clips to load');
+  }
+
+  private async load(i: number): Promise<Features | undefined> {
+    if (this.failed.has(i)) return undefined;
+    const c = this.clips[i]!;
+    const r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir });
+    if (!r.ok) {
+      if (!this.failed.has(i)) { this.failed.add(i); this.bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); }
+      this.stats.failed++;
+    } else {
+      this.stats.loaded++;
+      if (r.cached) this.stats.cached++;
+    }
+    this.opts.progress?.(this.stats);
+    return r.ok ? r.features : undefined;
+  }
+
+  /** Endless training batches; `epochs` bounds the stream (for tests and one-pass tools). */
+  async *train(epochs = Infinity): AsyncGenerator<TrainBatch> {
+    const { batch, seed } = this.opts;
+    const depth = Math.max(1, this.opts.prefetch ?? 2 * batch);
+    // The stream of (clip, epoch, position) and a window of loads running ahead of it.
+    const order = function* (self: Loader): Generator<{ clip: number; epoch: number; pos: number }> {
+      for (let e = 0; e < epochs; e++) {
+        const live = permutation(self.clips.length, seed, e).filter((i) => !self.failed.has(i));
+        if (live.length === 0) return;
+        for (let k = 0; k < live.length; k++) yield { clip: live[k]!, epoch: e, pos: k };
+      }
+    }(this);
+    const window: { clip: number; epoch: number; pos: number; f: Promise<Features | undefined> }[] = [];
+    const refill = (): void => {
+      while (window.length < depth) {
+        const n = order.next();
+        if (n.done) return;
+        window.push({ ...n.value, f: this.load(n.value.clip) });
+      }
+    };
+    refill();
+    let rows: { clip: number; epoch: number; pos: number; f: Features }[] = [];
+    while (window.length > 0) {
+      const w = window.shift()!;
+      refill();
+      const f = await w.f;
+      if (f) rows.push({ ...w, f });
+      if (rows.length < batch && window.length > 0) continue;
+      if (rows.length === 0) break;
+      if (rows.length < batch) break;    // the stream ended (bounded epochs): no padding rows
+      yield this.assemble(rows);
+      rows = [];
+    }
+    if (this.clips.length - this.failed.size === 0) throw new Error('every clip failed to load (see the bad-item report)');
+  }
+
+  private assemble(rows: { clip: number; epoch: number; pos: number; f: Features }[]): TrainBatch {
+    const { fe, maxTokens, seed, norm, tokenizer } = this.opts;
+    const per = fe.frames * fe.melBins;
+    const mel = new Float32Array(rows.length * per);
+    const tokens = new Int32Array(rows.length * maxTokens);
+    const captions: number[] = [];
+    rows.forEach((r, b) => {
+      const clip = this.clips[r.clip]!;
+      const cap = mix(seed, r.epoch, r.pos, 1) % clip.captions.length;
+      const slack = r.f.frames - fe.frames;
+      const start = slack > 0 ? mix(seed, r.epoch, r.pos, 2) % (slack + 1) : 0;
+      cropNormalise(r.f, fe, start, norm, mel, b * per);
+      tokens.set(tokenizer.encode(clip.captions[cap]!, maxTokens), b * maxTokens);
+      captions.push(cap);
+    });
+    return { mel, tokens, clips: rows.map((r) => r.clip), captions, epoch: rows[0]!.epoch };
+  }
+
+  /** Every clip once, in order, as model-sized rows (crop at 0, or all chunks): for embedding. */
+  async *evalAudio(): AsyncGenerator<EvalBatch> {
+    const { fe, batch, norm } = this.opts;
+    const per = fe.frames * fe.melBins;
+    const depth = Math.max(1, this.opts.prefetch ?? 2 * batch);
+    const pending: Promise<Features | undefined>[] = [];
+    let next = 0;
+    const refill = (): void => { while (pending.length < depth && next < this.clips.length) pending.push(this.load(next++)); };
+    let cur: EvalBatch = { mel: new Float32Array(batch * per), clips: [], valid: 0 };
+    refill();
+    for (let i = 0; i < this.clips.length; i++) {
+      const f = await pending.shift()!;
+      refill();
+      if (!f) continue;
+      for (const start of evalStarts(f, fe)) {
+        cropNormalise(f, fe, start, norm, cur.mel, cur.valid * per);
+        cur.clips.push(i);
+        cur.valid++;
+        if (cur.valid === batch) { yield cur; cur = { mel: new Float32Array(batch * per), clips: [], valid: 0 }; }
+      }
+    }
+    if (cur.valid > 0) yield cur;
+  }
+}
+
+/** Dataset mean/std of log-mel values over the real (unpadded) frames of up to `max` clips. */
+export async function estimateNorm(clips: Clip[], pool: FeaturizePool, fe: FrontEnd, cacheDir: string | null, seed: number, max = 256): Promise<Norm & { clips: number }> {
+  const pick = permutation(clips.length, seed, 0x6e6f726d).slice(0, max);
+  let n = 0, sum = 0, sq = 0, used = 0;
+  const results = await Promise.all(pick.map((i) => pool.run({ source: clips[i]!.source, fe, cacheDir })));
+  for (const r of results) {
+    if (!r.ok) continue;
+    used++;
+    for (const v of r.features.mel) { n++; sum += v; sq += v * v; }
+  }
+  if (n === 0) throw new Error('no clip could be loaded to estimate the feature mean and std');
+  const mean = sum / n;
+  return { mean, std: Math.sqrt(Math.max(1e-12, sq / n - mean * mean)), clips: used };
+}
