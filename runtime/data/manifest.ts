@@ -82,7 +82,7 @@ function readCsv(file: string): { header: string[]; rows: { cells: string[]; lin
   try { text = readFileSync(file, 'utf8'); } catch (e) { throw new ManifestError(file, 0, `cannot read: ${(e as Error).message}`); }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true }) as { record: string[]; info: { lines: number } }[];
+    records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     const err = e as Error & { lines?: number };
     throw new ManifestError(file, err.lines ?? 0, `malformed CSV: ${err.message.replace(/^[A-Za-z ]+: /, '')}`);

@@ -28,7 +28,8 @@ export class FeaturizePool {
       if (p && p.id === m.id) p.resolve(m.result);
       this.pump();
     });
-    w.on('error', (e) => {
+    w.on('error', (err: unknown) => {
+      const e = err instanceof Error ? err : new Error(String(err));
       // A crashed worker fails its job (as a bad item) and is replaced.
       // A worker that never finished a job is broken (not a bad file): fail loudly, no respawn loop.
       const p = slot.busy;

@@ -28,7 +28,7 @@ export interface CorpusExpectation {
 async function tar(path: string, members: { name: string; data: Uint8Array }[], truncateTo?: number): Promise<void> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
   const done = new Promise<void>((r) => pack.on('end', () => r()));
   for (const m of members) pack.entry({ name: m.name, size: m.data.length }, Buffer.from(m.data));
   pack.finalize();
