@@ -9,6 +9,7 @@ import { benchMatmul } from './bench-matmul.ts';
 import { runDemo } from './demo.ts';
 import { CompileUsageError, compileCommand } from './compile-cmd.ts';
 import { runCommand } from './run-cmd.ts';
+import { DataUsageError, dataCommand } from './data-cmd.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -29,6 +30,11 @@ usage:
                 [--target adapter|baseline] [--json]
                                         check a spec and compile its training and evaluation steps
   flapc tune [--json]                   time the matmul variants on this adapter and cache the fastest
+  flapc data check <manifest|folder|shard...> [--spec spec.yaml] [--json] [--report bad.jsonl] [--workers N] [--no-cache]
+                                        decode and featurise every clip as training would; print usable clips,
+                                        durations, caption lengths, log-mel mean/std and every bad item
+                                        (Clotho/AudioCaps CSV, JSONL, WebDataset .tar, folders with .txt/.json
+                                        sidecars); exit 1 if any item is bad, 2 if none is usable
 options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
 
 class UsageError extends Error {}
@@ -103,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'compile': return compileCommand(rest);
+    case 'data': return dataCommand(rest, progress);
     case 'tune': {
       const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
       const gpu = await acquireGpu();
@@ -121,7 +128,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
   releaseInstance();
   if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
-  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`flapc: error: ${(e as Error).message}`);
     process.exitCode = 2;
     return;

@@ -50,7 +50,7 @@ export async function decodeAudio(bytes: Uint8Array): Promise<DecodedAudio> {
       const r = await flac.decodeFile(bytes);
       firstError(r.errors, 'FLAC');
       const total = flacTotalSamples(bytes);
-      if (total > 0 && r.samplesDecoded < total) throw new DecodeFailure(`truncated FLAC: ${r.samplesDecoded} of ${total} samples decoded`);
+      if (total > 0 && r.samplesDecoded < total) throw new DecodeFailure(`incomplete FLAC (truncated or corrupt): ${r.samplesDecoded} of ${total} samples decoded`);
       out = { format, sampleRate: r.sampleRate, channels: r.channelData };
       break;
     }

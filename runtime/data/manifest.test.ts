@@ -45,7 +45,7 @@ describe('dataset readers', () => {
   it('JSONL: relative paths, caption or captions, tags as list or string', () => {
     const ds = openDataset([join(dir, 'jsonl', 'train.jsonl')]);
     expect(ds.clips.map((c) => [c.captions, c.tags])).toEqual([[['a pure tone', 'a whistle-like tone'], ['tone']], [['a high tone'], ['tone', 'beep']]]);
-    expect(ds.bad.map((b) => b.origin)).toEqual([`${join(dir, 'jsonl', 'train.jsonl')}:4`]);
+    expect(ds.bad).toEqual([{ item: join(dir, 'jsonl', 'clips', 'nope.wav'), reason: 'missing file', origin: `${join(dir, 'jsonl', 'train.jsonl')}:4` }]);
   });
 
   it('WebDataset shards: grouped by key, json and txt captions, every problem reported', () => {

@@ -3,7 +3,7 @@
 // an item that cannot be used is a BadItem with its path and reason, never dropped silently. A
 // manifest that is itself malformed throws a ManifestError located at file:line.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { indexTar, readRange } from './tar-index.ts';
 
@@ -172,7 +172,8 @@ function readJsonl(file: string, out: Collector): void {
     const rec = o as Record<string, unknown>;
     const key = PATH_KEYS.find((k) => typeof rec[k] === 'string');
     if (!key) throw new ManifestError(file, line, `no audio path (one of: ${PATH_KEYS.join(', ')})`);
-    const p = resolve(base, rec[key] as string);
+    const given = rec[key] as string;
+    const p = isAbsolute(given) ? given : join(base, given);
     const origin = `${file}:${line}`;
     const exists = existsSync(p) && statSync(p).isFile();
     out.add(p, origin, exists ? { kind: 'file', path: p } : undefined, jsonCaptions(rec), parseTags(rec.tags), typeof rec.id === 'string' ? rec.id : basename(p));

@@ -133,7 +133,7 @@ export async function writeTestCorpus(dir: string): Promise<CorpusExpectation> {
   const s0 = join(wds, 'shard-000000.tar'), s1 = join(wds, 'shard-000001.tar');
   good.push(`${s0}:k1`, `${s0}:sub/k2`, `${s1}:m1`);
   Object.assign(bad, {
-    [`${s0}:k3`]: /no audio member/, [`${s0}:k4`]: /malformed JSON/, [`${s0}:k5`]: /truncated FLAC|FLAC/, [s1]: /truncated tar/,
+    [`${s0}:k3`]: /no audio member/, [`${s0}:k4`]: /malformed JSON/, [`${s0}:k5`]: /incomplete FLAC \(truncated or corrupt\)/, [s1]: /truncated tar/,
   });
 
   // A plain folder with sidecars.

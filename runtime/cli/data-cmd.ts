@@ -1,0 +1,148 @@
+// `flapc data check <manifest | folder | shard ...> [--spec spec.yaml] [--json] [--report bad.jsonl]
+//  [--workers N] [--no-cache]`: reads, decodes and featurises every clip exactly as training would,
+// then prints usable clips and captions, durations, caption lengths, the log-mel mean/std, and every
+// bad item with its reason. Exit 0: all usable; 1: some items bad (listed); 2: unusable input.
+import { writeFileSync, renameSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Diagnostics, renderDiagnostics } from '../../compiler/spec/diagnostics.ts';
+import { loadSpec } from '../../compiler/spec/load.ts';
+import { defaultCacheDir } from '../data/feature-cache.ts';
+import { type FrontEnd, frontEndFromSpec } from '../data/frontend.ts';
+import { type BadItem, type Dataset, ManifestError, openDataset, sourceName } from '../data/manifest.ts';
+import { FeaturizePool } from '../data/pool.ts';
+import { tokenizerFor } from '../data/tokenizer.ts';
+
+export class DataUsageError extends Error {}
+
+export const DEFAULT_SPEC = fileURLToPath(new URL('../../models/flap-tiny.yaml', import.meta.url));
+
+export function frontEndOf(specPath: string): { fe: FrontEnd; tokenizer: string; maxTokens: number; spec: string } {
+  const diags = new Diagnostics();
+  const spec = loadSpec(specPath, diags);
+  if (!spec) throw new DataUsageError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
+  return { fe: frontEndFromSpec(spec.config.audio), tokenizer: spec.config.text.tokenizer as string, maxTokens: spec.config.text.max_tokens as number, spec: specPath };
+}
+
+const quantile = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
+
+export interface CheckReport {
+  inputs: string[];
+  spec: string;
+  manifests: Dataset['manifests'];
+  skipped: Dataset['skipped'];
+  listed: number;
+  usable: number;
+  captions: number;
+  bad: BadItem[];
+  silent: string[];
+  seconds: { total: number; min: number; p10: number; median: number; p90: number; max: number; histogram: Record<string, number> };
+  frames: { model: number; padded: number; cropped: number };
+  tokens: { max: number; median: number; p90: number; truncated: number };
+  mel: { mean: number; std: number };
+  cached: number;
+  elapsedMs: number;
+}
+
+export async function checkData(inputs: string[], opts: { spec: string; workers: number; cacheDir: string | null; log?: (s: string) => void }): Promise<CheckReport> {
+  const t0 = performance.now();
+  const { fe, tokenizer, maxTokens } = frontEndOf(opts.spec);
+  const ds = openDataset(inputs);
+  const tok = tokenizerFor(tokenizer);
+  const pool = new FeaturizePool(opts.workers);
+  const bad = [...ds.bad];
+  const durations: number[] = [], silent: string[] = [];
+  let usable = 0, captions = 0, cached = 0, padded = 0, cropped = 0, n = 0, sum = 0, sq = 0, done = 0, lastLog = 0;
+  const tokenLens: number[] = [];
+  try {
+    const window = Math.max(4, opts.workers * 4);
+    let next = 0;
+    const inflight = new Map<number, Promise<void>>();
+    const start = (i: number): void => {
+      const c = ds.clips[i]!;
+      inflight.set(i, pool.run({ source: c.source, fe, cacheDir: opts.cacheDir }).then((r) => {
+        inflight.delete(i);
+        done++;
+        if (!r.ok) { bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); return; }
+        usable++; captions += c.captions.length;
+        if (r.cached) cached++;
+        durations.push(r.features.seconds);
+        if (r.features.silent) silent.push(sourceName(c.source));
+        if (r.features.frames < fe.frames) padded++; else if (r.features.frames > fe.frames) cropped++;
+        for (const v of r.features.mel) { n++; sum += v; sq += v * v; }
+        for (const cap of c.captions) tokenLens.push(tok.tokenize(cap).length + 2);
+        const now = performance.now();
+        if (opts.log && (now - lastLog > 1000 || done === ds.clips.length)) {
+          lastLog = now;
+          opts.log(`checked ${done}/${ds.clips.length} clips, ${bad.length} bad, ${(done / ((now - t0) / 1000)).toFixed(1)} clips/s`);
+        }
+      }));
+    };
+    while (next < ds.clips.length || inflight.size > 0) {
+      while (next < ds.clips.length && inflight.size < window) start(next++);
+      if (inflight.size > 0) await Promise.race(inflight.values());
+    }
+  } finally {
+    await pool.close();
+  }
+  durations.sort((a, b) => a - b);
+  tokenLens.sort((a, b) => a - b);
+  const hist: Record<string, number> = { '<1s': 0, '1-5s': 0, '5-10s': 0, '10-30s': 0, '>=30s': 0 };
+  for (const d of durations) hist[d < 1 ? '<1s' : d < 5 ? '1-5s' : d < 10 ? '5-10s' : d < 30 ? '10-30s' : '>=30s']!++;
+  const mean = n ? sum / n : 0;
+  return {
+    inputs, spec: opts.spec, manifests: ds.manifests, skipped: ds.skipped, listed: ds.clips.length + ds.bad.length, usable, captions, bad, silent,
+    seconds: { total: durations.reduce((a, b) => a + b, 0), min: durations[0] ?? 0, p10: quantile(durations, 0.1), median: quantile(durations, 0.5), p90: quantile(durations, 0.9), max: durations.at(-1) ?? 0, histogram: hist },
+    frames: { model: fe.frames, padded, cropped },
+    tokens: { max: tokenLens.at(-1) ?? 0, median: quantile(tokenLens, 0.5), p90: quantile(tokenLens, 0.9), truncated: tokenLens.filter((l) => l > maxTokens).length },
+    mel: { mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0 },
+    cached, elapsedMs: Math.round(performance.now() - t0),
+  };
+}
+
+function printReport(r: CheckReport): void {
+  const s = r.seconds, f = (x: number): string => x.toFixed(2);
+  console.log(`${r.usable} usable clips with ${r.captions} captions; ${r.bad.length} bad of ${r.listed} listed (${r.manifests.map((m) => `${m.path}: ${m.format}`).join(', ')})`);
+  console.log(`duration   total ${s.total >= 3600 ? `${(s.total / 3600).toFixed(2)} h` : `${(s.total / 60).toFixed(1)} min`}; min ${f(s.min)} s, p10 ${f(s.p10)}, median ${f(s.median)}, p90 ${f(s.p90)}, max ${f(s.max)} s`);
+  console.log(`           ${Object.entries(s.histogram).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  console.log(`frames     model sees ${r.frames.model}: ${r.frames.padded} clips padded, ${r.frames.cropped} cropped`);
+  console.log(`captions   tokens median ${r.tokens.median}, p90 ${r.tokens.p90}, max ${r.tokens.max}; ${r.tokens.truncated} captions truncated to the spec's max_tokens`);
+  console.log(`log-mel    mean ${r.mel.mean.toFixed(4)}, std ${r.mel.std.toFixed(4)}`);
+  if (r.silent.length) console.log(`silent     ${r.silent.length} clips are digital silence: ${r.silent.slice(0, 5).join(', ')}${r.silent.length > 5 ? ', ...' : ''}`);
+  for (const sk of r.skipped) console.log(`skipped    ${sk.path}: ${sk.reason}`);
+  if (r.bad.length) {
+    console.log(`bad items (${r.bad.length}):`);
+    for (const b of r.bad) console.log(`  ${b.item}: ${b.reason}${b.origin && b.origin !== b.item ? ` (${b.origin})` : ''}`);
+  }
+  console.log(`checked in ${(r.elapsedMs / 1000).toFixed(1)} s (${r.cached} clips from the feature cache)`);
+}
+
+export function writeReport(path: string, bad: BadItem[]): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, bad.map((b) => JSON.stringify(b)).join('\n') + (bad.length ? '\n' : ''));
+  renameSync(tmp, path);
+}
+
+export async function dataCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check <manifest|folder|shard...>)`);
+  const { values, positionals } = parseArgs({
+    args: rest, allowPositionals: true,
+    options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+  });
+  if (positionals.length === 0) throw new DataUsageError('data check needs at least one manifest, folder or shard');
+  const workers = values.workers === undefined ? Math.min(4, availableParallelism()) : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0) throw new DataUsageError(`--workers must be a non-negative integer, got '${values.workers}'`);
+  let r: CheckReport;
+  try {
+    r = await checkData(positionals, { spec: values.spec ?? DEFAULT_SPEC, workers, cacheDir: values['no-cache'] ? null : defaultCacheDir(), log: values.json ? undefined : log });
+  } catch (e) {
+    if (e instanceof ManifestError) throw new DataUsageError(e.message);
+    throw e;
+  }
+  if (values.report) writeReport(values.report, r.bad);
+  if (values.json) console.log(JSON.stringify(r, null, 2)); else printReport(r);
+  if (r.usable === 0) { log('flapc: error: no usable clips'); return 2; }
+  return r.bad.length > 0 ? 1 : 0;
+}
