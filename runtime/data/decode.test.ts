@@ -91,7 +91,7 @@ describe('compressed formats (fixtures made with sox, oggenc and lame)', () => {
 
 describe('resample', () => {
   it('keeps a tone below both Nyquist rates (44.1 kHz -> 16 kHz and 8 kHz -> 16 kHz)', () => {
-    for (const [from, to, hz] of [[44100, 16000, 1000], [8000, 16000, 440], [22050, 16000, 5000], [48000, 16000, 6000]] as const) {
+    for (const [from, to, hz] of [[44100, 16000, 1000], [8000, 16000, 440], [22050, 16000, 5000], [48000, 16000, 6000], [44100, 16001, 3000]] as const) {   // 16001: too many phases, interpolated kernel
       const x = sine(hz, from, from, 0.5);
       const y = resample(x, from, to);
       expect(y.length).toBe(resampledLength(x.length, from, to));

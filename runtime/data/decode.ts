@@ -112,6 +112,15 @@ function decodeWav(bytes: Uint8Array): DecodedAudio {
   const depth = (wav as unknown as { bitDepth: string }).bitDepth;
   const nch = fmt.numChannels;
   if (!(nch >= 1 && nch <= 64)) throw new DecodeFailure(`bad WAV: ${nch} channels`);
+  // Little-endian 16-bit PCM (most WAVs) straight from the bytes: wavefile's generic per-sample
+  // path costs ~100 ms per 10 s of 44.1 kHz stereo.
+  if (depth === '16' && (wav as unknown as { container: string }).container === 'RIFF') {
+    const frames = Math.floor(data.samples.length / (2 * nch));
+    const v = new DataView(data.samples.buffer, data.samples.byteOffset, frames * 2 * nch);
+    const channels = Array.from({ length: nch }, () => new Float32Array(frames));
+    for (let i = 0, o = 0; i < frames; i++) for (let c = 0; c < nch; c++, o += 2) channels[c]![i] = v.getInt16(o, true) / 32768;
+    return { format: 'wav', sampleRate: fmt.sampleRate, channels };
+  }
   let raw: Float64Array | Float64Array[];
   try { raw = wav.getSamples(false, Float64Array) as Float64Array | Float64Array[]; } catch (e) {
     throw new DecodeFailure(`unsupported WAV encoding (format ${fmt.audioFormat}, ${depth} bits): ${(e as Error).message}`);

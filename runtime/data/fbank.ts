@@ -117,33 +117,55 @@ export class Fbank {
 
   frames(samples: number): number { return frameCount(samples, this.win, this.hop); }
 
+  /** DC removal, pre-emphasis and window of frame f into dst (length nfft, zero-padded). */
+  private prepare(signal: Float32Array | Float64Array, f: number, dst: Float64Array): void {
+    const { win, hop, window } = this;
+    const pre = this.opts.preemphasis ?? 0.97;
+    const off = f * hop;
+    let mean = 0;
+    for (let i = 0; i < win; i++) mean += signal[off + i]!;
+    mean /= win;
+    // Sample 0 is its own predecessor (Kaldi's replicate padding).
+    let prev = signal[off]! - mean;
+    for (let i = 0; i < win; i++) {
+      const x = signal[off + i]! - mean;
+      dst[i] = (x - pre * prev) * window[i]!;
+      prev = x;
+    }
+    dst.fill(0, win);
+  }
+
+  private melRow(power: Float64Array, out: Float32Array, at: number): void {
+    for (let b = 0; b < this.banks.length; b++) {
+      const { first, w } = this.banks[b]!;
+      let e = 0;
+      for (let k = 0; k < w.length; k++) e += w[k]! * power[first + k]!;
+      out[at + b] = e > 1.1920928955078125e-7 ? Math.log(e) : LOG_FLOOR;
+    }
+  }
+
   /** Log-mel features [frames, melBins] of a mono signal (any scale; AudioMAE uses [-1, 1]). */
   compute(signal: Float32Array | Float64Array): Float32Array {
-    const { win, hop, nfft, window, re, im, power } = this;
-    const pre = this.opts.preemphasis ?? 0.97;
+    const { nfft, re, im, power } = this;
     const nf = this.frames(signal.length), nb = this.banks.length;
     const out = new Float32Array(nf * nb);
-    for (let f = 0; f < nf; f++) {
-      const off = f * hop;
-      let mean = 0;
-      for (let i = 0; i < win; i++) mean += signal[off + i]!;
-      mean /= win;
-      // Pre-emphasis runs backwards so each sample still sees its unmodified predecessor;
-      // sample 0 is its own predecessor (Kaldi's replicate padding).
-      for (let i = win - 1; i >= 0; i--) {
-        const x = signal[off + i]! - mean;
-        const prev = (i > 0 ? signal[off + i - 1]! : signal[off]!) - mean;
-        re[i] = (x - pre * prev) * window[i]!;
-      }
-      re.fill(0, win); im.fill(0);
+    const half = nfft / 2;
+    const power2 = new Float64Array(half + 1);
+    // Two real frames per complex FFT: z = x + i y, then X[k] = (Z[k] + conj Z[N-k]) / 2 and
+    // Y[k] = (Z[k] - conj Z[N-k]) / 2i.
+    for (let f = 0; f < nf; f += 2) {
+      this.prepare(signal, f, re);
+      if (f + 1 < nf) this.prepare(signal, f + 1, im); else im.fill(0);
       fft(re, im);
-      for (let k = 0; k <= nfft / 2; k++) power[k] = re[k]! * re[k]! + im[k]! * im[k]!;
-      for (let b = 0; b < nb; b++) {
-        const { first, w } = this.banks[b]!;
-        let e = 0;
-        for (let k = 0; k < w.length; k++) e += w[k]! * power[first + k]!;
-        out[f * nb + b] = e > 1.1920928955078125e-7 ? Math.log(e) : LOG_FLOOR;
+      for (let k = 0; k <= half; k++) {
+        const m = (nfft - k) & (nfft - 1);
+        const ar = re[k]! + re[m]!, ai = im[k]! - im[m]!;     // 2 X[k]
+        const br = im[k]! + im[m]!, bi = re[m]! - re[k]!;     // 2 Y[k]
+        power[k] = 0.25 * (ar * ar + ai * ai);
+        power2[k] = 0.25 * (br * br + bi * bi);
       }
+      this.melRow(power, out, f * nb);
+      if (f + 1 < nf) this.melRow(power2, out, (f + 1) * nb);
     }
     return out;
   }
