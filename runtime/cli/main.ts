@@ -20,9 +20,9 @@ const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU 
 usage:
   flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
   flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
-  flapc run <spec.yaml | compiled-dir> [--steps N] [--seed S] [--json]
-                                        compile (or load) a model and train it on the GPU; until the data
-                                        pipeline lands the batch is a synthetic fixed set of clip/caption pairs
+  flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--steps N] [--seed S] [--workers N] [--json]
+                                        compile (or load) a model and train it on the GPU from the data (--data,
+                                        else the spec's data.train); with neither, a synthetic fixed batch
   flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
                                         GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
                                         first-run (pipeline compile) time and per-dispatch overhead

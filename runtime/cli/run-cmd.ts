@@ -1,10 +1,13 @@
-// `flapc run <spec.yaml | compiled-dir> [--steps N] [--seed S] [--json]`: load a compiled
-// plan (written by `flapc compile -o`) or compile a spec, initialise the parameters from
-// the manifest, and run training steps on the GPU adapter. Until the data pipeline lands,
-// the batch is synthetic and fixed: B random spectrograms, each paired with its own random
-// caption, so the contrastive loss must fall from ln(B) as the model memorises the pairs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// `flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--steps N] [--seed S]
+// [--json]`: load a compiled plan (written by `flapc compile -o`) or compile a spec, initialise
+// the parameters from the manifest, and run training steps on the GPU adapter. With data (from
+// --data or the spec's `data.train`), batches come from the loader: log-mel crops and WordPiece
+// captions, featurised in worker threads a few batches ahead. Without, the batch is synthetic and
+// fixed (B random spectrograms, each with its own random caption), so the contrastive loss must
+// fall from ln(B) as the model memorises the pairs.
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HYPER_NAME, adamwHyper } from '../../compiler/autodiff/train-step.ts';
 import { type Plan, parsePlan } from '../../compiler/plan/plan.ts';
@@ -14,19 +17,29 @@ import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
 import { type ParamSpec, initParam } from '../train/init.ts';
 import { CompileUsageError, MANIFEST_FORMAT } from './compile-cmd.ts';
+import { writeReport } from './data-cmd.ts';
+import { contentHash, defaultCacheDir } from '../data/feature-cache.ts';
+import { type FrontEnd, frontEndFromSpec } from '../data/frontend.ts';
+import { Loader, type TrainBatch, estimateNorm } from '../data/loader.ts';
+import { ManifestError, openDataset } from '../data/manifest.ts';
+import { FeaturizePool } from '../data/pool.ts';
+import { tokenizerFor } from '../data/tokenizer.ts';
 
-interface Loaded { name: string; plan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number }
+interface Loaded {
+  name: string; plan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
+  audio: Record<string, unknown>; text: Record<string, unknown>; data: Record<string, unknown>; base: string;
+}
 
 function loadCompiled(dir: string): Loaded {
   const read = (f: string): string => {
     try { return readFileSync(join(dir, f), 'utf8'); } catch { throw new CompileUsageError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`); }
   };
-  let m: { format?: string; name: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, number> }; plans: { train: string } };
+  let m: { format?: string; name: string; spec: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, number>; audio: Record<string, unknown>; data: Record<string, unknown> }; plans: { train: string } };
   try { m = JSON.parse(read('manifest.json')); } catch (e) { throw new CompileUsageError(`${dir}/manifest.json: ${(e as Error).message}`); }
   if (m.format !== MANIFEST_FORMAT) throw new CompileUsageError(`${dir}/manifest.json is not a flapc manifest`);
   let plan: Plan;
   try { plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`); } catch (e) { throw new CompileUsageError((e as Error).message); }
-  return { name: m.name, plan, params: m.params, train: m.config.train, vocab: m.config.text.vocab! };
+  return { name: m.name, plan, params: m.params, train: m.config.train, vocab: m.config.text.vocab!, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec) };
 }
 
 function compileFor(gpu: Gpu, spec: string): Loaded | number {
@@ -34,7 +47,7 @@ function compileFor(gpu: Gpu, spec: string): Loaded | number {
   const c = compileSpec(spec, gpu.caps, d);
   if (!c) { process.stderr.write(`${renderDiagnostics(d.list, d.sources)}\n`); return 2; }
   const cfg = c.model.spec.config;
-  return { name: cfg.name, plan: c.trainPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number };
+  return { name: cfg.name, plan: c.trainPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(spec) };
 }
 
 /** Gaussian noise from a small LCG (Box-Muller): synthetic but reproducible. */
@@ -47,8 +60,11 @@ function noise(n: number, seed: number, scale = 1): Float32Array {
 }
 
 export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } } });
-  if (positionals.length !== 1) throw new CompileUsageError('usage: flapc run <spec.yaml | compiled-dir> [--steps N] [--seed S] [--json]');
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string', multiple: true }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new CompileUsageError('usage: flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--steps N] [--seed S] [--workers N] [--json]');
   const steps = values.steps === undefined ? 30 : Number(values.steps);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(steps) || steps < 1) throw new CompileUsageError(`--steps must be a positive integer, got '${values.steps}'`);
@@ -72,22 +88,33 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   const mel = input('mel'), tokens = input('tokens');
   if (!mel || !tokens) throw new CompileUsageError("flapc run needs a model whose entry takes 'mel' and 'tokens' inputs");
   const [B, L] = tokens.shape as [number, number];
-  // Caption b: a random length (4..L) of random word ids; padded with 0 ([PAD]).
-  const tok = new Int32Array(B * L);
-  const r = noise(B * L * 2, seed + 7);
-  for (let b = 0; b < B; b++) {
-    const len = 4 + Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3);
-    for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, loaded.vocab - 1000) : 0;
+  const data = await openData(loaded, values.data, { seed, batch: B, maxTokens: L, frames: mel.shape[1]!, workers: values.workers, cache: !values['no-cache'], log });
+  if (!data) {
+    // Caption b: a random length (4..L) of random word ids; padded with 0 ([PAD]).
+    const tok = new Int32Array(B * L);
+    const r = noise(B * L * 2, seed + 7);
+    for (let b = 0; b < B; b++) {
+      const len = 4 + Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3);
+      for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, loaded.vocab - 1000) : 0;
+    }
+    exe.write('mel', noise(mel.shape.reduce((a, b) => a * b, 1), seed + 3));
+    exe.write('tokens', tok);
   }
-  exe.write('mel', noise(mel.shape.reduce((a, b) => a * b, 1), seed + 3));
-  exe.write('tokens', tok);
   const tr = loaded.train;
   const cfg = { beta1: tr.beta1!, beta2: tr.beta2!, eps: tr.eps!, weightDecay: tr.weight_decay!, clipNorm: tr.clip! };
   const lossNames = plan.outputs.map((o) => o.name).filter((n) => n.startsWith('loss.'));
   const history: Record<string, number>[] = [];
   let firstStepMs = 0;
   const t1 = performance.now();
+  let epoch = 0;
   for (let step = 1; step <= steps; step++) {
+    if (data) {
+      const nb = await data.batches.next();
+      if (nb.done) throw new Error('the data stream ended');
+      exe.write('mel', nb.value.mel);
+      exe.write('tokens', nb.value.tokens);
+      epoch = nb.value.epoch;
+    }
     const ts = performance.now();
     const lr = tr.lr! * Math.min(1, step / Math.max(1, Math.min(tr.warmup!, steps / 4)));
     if (input('rng.key')) exe.write('rng.key', new Uint32Array([seed * 100003 + step]));
@@ -97,18 +124,51 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
     for (const n of ['loss', 'grad_norm', ...lossNames]) rec[n] = (await exe.read(n))[0]!;
     history.push(rec);
     if (step === 1) firstStepMs = performance.now() - ts;
-    log(`step ${String(step).padStart(4)}/${steps}  loss ${rec.loss!.toFixed(4)}  ${lossNames.map((n) => `${n.slice(5)} ${rec[n]!.toFixed(4)}`).join('  ')}  grad-norm ${rec.grad_norm!.toFixed(3)}${step === 1 ? `  (first step ${(firstStepMs / 1000).toFixed(1)} s: pipelines compile on first use)` : ''}`);
+    log(`step ${String(step).padStart(4)}/${steps}${data ? ` ep ${epoch}` : ''}  loss ${rec.loss!.toFixed(4)}  ${lossNames.map((n) => `${n.slice(5)} ${rec[n]!.toFixed(4)}`).join('  ')}  grad-norm ${rec.grad_norm!.toFixed(3)}${step === 1 ? `  (first step ${(firstStepMs / 1000).toFixed(1)} s: pipelines compile on first use)` : ''}`);
   }
   const msPerStep = steps > 1 ? (performance.now() - t1 - firstStepMs) / (steps - 1) : firstStepMs;
   if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(exe);
   exe.destroy();
+  await data?.close();
   const first = history[0]!, last = history[history.length - 1]!;
-  const summary = { model: loaded.name, adapter: gpu.report.description, kernels: plan.dispatches.length, steps, msPerStep, firstStepMs, setupMs: t1 - t0, first, last, history, data: 'synthetic fixed batch' };
+  const dataDesc = data ? { clips: data.loader.clips.length, bad: data.bad(), report: data.report, epochs: epoch + 1, norm: data.norm } : 'synthetic fixed batch';
+  const summary = { model: loaded.name, adapter: gpu.report.description, kernels: plan.dispatches.length, steps, msPerStep, firstStepMs, setupMs: t1 - t0, first, last, history, data: dataDesc };
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else {
-    console.log(`${loaded.name} on ${summary.adapter}: ${steps} training steps on a synthetic fixed batch of ${B} clip/caption pairs`);
+    console.log(data
+      ? `${loaded.name} on ${summary.adapter}: ${steps} training steps of ${B} clip/caption pairs from ${data.loader.clips.length} clips (epoch ${epoch + 1}); ${data.bad()} bad items skipped${data.bad() ? ` (listed in ${data.report})` : ''}`
+      : `${loaded.name} on ${summary.adapter}: ${steps} training steps on a synthetic fixed batch of ${B} clip/caption pairs`);
     console.log(`  loss ${first.loss!.toFixed(4)} -> ${last.loss!.toFixed(4)}${lossNames.map((n) => `; ${n.slice(5)} ${first[n]!.toFixed(4)} -> ${last[n]!.toFixed(4)}`).join('')} (chance level for the contrastive loss: ln ${B} = ${Math.log(B).toFixed(4)})`);
     console.log(`  ${msPerStep.toFixed(0)} ms/step after a first step of ${(firstStepMs / 1000).toFixed(1)} s; setup (compile + pipelines) ${((t1 - t0) / 1000).toFixed(1)} s`);
   }
   return 0;
+}
+
+interface OpenedData { loader: Loader; batches: AsyncGenerator<TrainBatch>; norm: { mean: number; std: number }; report: string; bad: () => number; close: () => Promise<void> }
+
+/** The training stream from --data or the spec's data.train; undefined when neither names data. */
+async function openData(m: Loaded, cli: string[] | undefined, o: { seed: number; batch: number; maxTokens: number; frames: number; workers?: string; cache: boolean; log: (l: string) => void }): Promise<OpenedData | undefined> {
+  const fromSpec = m.data.train === undefined ? [] : (Array.isArray(m.data.train) ? m.data.train : [m.data.train]).map((p) => (isAbsolute(String(p)) ? String(p) : join(m.base, String(p))));
+  const inputs = cli && cli.length > 0 ? cli : fromSpec;
+  if (inputs.length === 0) return undefined;
+  const workers = o.workers === undefined ? Math.min(2, availableParallelism()) : Number(o.workers);
+  if (!Number.isInteger(workers) || workers < 0) throw new CompileUsageError(`--workers must be a non-negative integer, got '${o.workers}'`);
+  let ds;
+  try { ds = openDataset(inputs); } catch (e) { if (e instanceof ManifestError) throw new CompileUsageError(e.message); throw e; }
+  if (ds.clips.length === 0) throw new CompileUsageError(`no usable clips in ${inputs.join(', ')} (${ds.bad.length} bad items; see flapc data check)`);
+  const tokenizer = tokenizerFor(m.text.tokenizer as string);
+  if (tokenizer.size > m.vocab) throw new CompileUsageError(`the spec's text.vocab (${m.vocab}) is smaller than the ${m.text.tokenizer as string} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  const fe: FrontEnd = { ...frontEndFromSpec(m.audio), frames: o.frames };
+  const cacheDir = o.cache ? defaultCacheDir() : null;
+  const pool = new FeaturizePool(workers);
+  const reportDir = join(cacheDir ? dirname(cacheDir) : process.cwd(), 'reports');
+  const report = join(reportDir, `${contentHash(new TextEncoder().encode(inputs.join('\n'))).slice(0, 12)}.jsonl`);
+  o.log(`data: ${ds.clips.length} clips from ${ds.manifests.map((x) => `${x.path} (${x.format})`).join(', ')}; estimating log-mel mean/std`);
+  const norm = await estimateNorm(ds.clips, pool, fe, cacheDir, o.seed);
+  o.log(`data: log-mel mean ${norm.mean.toFixed(3)}, std ${norm.std.toFixed(3)} over ${norm.clips} clips`);
+  const loader = new Loader(ds.clips, { fe, tokenizer, maxTokens: o.maxTokens, batch: o.batch, seed: o.seed, pool, cacheDir, norm });
+  const bad = (): number => ds.bad.length + loader.bad.length;
+  const save = (): void => { mkdirSync(reportDir, { recursive: true }); writeReport(report, [...ds.bad, ...loader.bad]); };
+  if (ds.bad.length) { save(); o.log(`data: ${ds.bad.length} bad items skipped, listed in ${report}`); }
+  return { loader, batches: loader.train(), norm: { mean: norm.mean, std: norm.std }, report, bad, close: async () => { if (bad()) save(); await pool.close(); } };
 }
