@@ -180,6 +180,11 @@ function readJsonl(file: string, out: Collector): void {
   });
 }
 
+function jsonlHasCaptions(file: string): boolean {
+  const first = readFileSync(file, 'utf8').split('\n').find((l) => l.trim());
+  try { const o = JSON.parse(first ?? '{}') as Record<string, unknown>; return 'captions' in o || 'caption' in o || 'text' in o; } catch { return true; }
+}
+
 /** WebDataset: members grouped by key (path up to the first dot of the basename). */
 function readShard(file: string, out: Collector): void {
   const idx = indexTar(file);
@@ -236,7 +241,11 @@ export function openDataset(inputs: string[]): Dataset {
     const ext = extname(file).toLowerCase();
     let format: ManifestFormat;
     if (ext === '.tar') { format = 'webdataset'; readShard(file, out); }
-    else if (ext === '.jsonl' || ext === '.ndjson') { format = 'jsonl'; readJsonl(file, out); }
+    else if (ext === '.jsonl' || ext === '.ndjson') {
+      // In a scanned folder, a JSONL without captions is side data (e.g. a corpus's tags.jsonl).
+      if (fromFolder && !jsonlHasCaptions(file)) { ds.skipped.push({ path: file, reason: 'not a caption manifest (no caption field)' }); return; }
+      format = 'jsonl'; readJsonl(file, out);
+    }
     else if (ext === '.csv') {
       const { header, rows } = readCsv(file);
       const f = csvFormat(header);

@@ -1,0 +1,221 @@
+// The reviewed source table of the offline corpus: every usable recording, instrument, voice and
+// texture, with 2-4 truthful descriptions of what is audible. A description is a triple
+// [subject, present-tense verb phrase, gerund phrase] so captions can be built in varied shapes
+// ("A dog barks", "the sound of a dog barking", "a dog barking while rain falls").
+// Review rule: a file is listed only when its name in its package makes the sound unambiguous
+// (a tuxpaint stamp's animal call, a wesnoth effect named for its action); fantasy or UI sounds,
+// music whose content is unknown, and spoken-word files are left out. Packages reserved for
+// out-of-domain evaluation (design.md) never appear here.
+
+export type Say = readonly [subject: string, verb: string, gerund: string];
+
+export type Category = 'animal' | 'bird' | 'insect' | 'human' | 'household' | 'tool' | 'music' | 'drums' | 'speech'
+  | 'vehicle' | 'weather' | 'fire' | 'impact' | 'weapon' | 'alarm' | 'electronic' | 'noise' | 'nature';
+
+export interface FileSource {
+  kind: 'file';
+  id: string;
+  pkg: string;
+  path: string;            // inside the unpacked package
+  category: Category;
+  tags: string[];
+  say: Say[];
+  /** A short one-shot event that can be repeated with gaps to fill a clip. */
+  repeat?: boolean;
+  /** Only in the 'full' corpus. */
+  full?: boolean;
+}
+
+export const RESERVED_PACKAGES = ['qabcs-data', 'scratch', 'sonic-pi-samples', 'lmms-common', 'hydrogen-drumkits', 'asterisk-core-sounds-en',
+  'asterisk-sounds-main', 'sound-theme-freedesktop', 'fluid-soundfont-gm', 'fluid-soundfont-gs', 'flite'];
+
+const TUX = 'usr/share/tuxpaint/stamps/';
+const tux = (id: string, path: string, category: Category, tags: string[], say: Say[], repeat = true): FileSource =>
+  ({ kind: 'file', id: `tuxpaint/${id}`, pkg: 'tuxpaint-stamps-default', path: TUX + path, category, tags, say, repeat });
+const WES = 'usr/share/games/wesnoth/1.16/data/core/sounds/';
+const wes = (id: string, path: string, category: Category, tags: string[], say: Say[], repeat = true): FileSource =>
+  ({ kind: 'file', id: `wesnoth/${id}`, pkg: 'wesnoth-1.16-data', path: WES + path, category, tags, say, repeat });
+
+export const FILE_SOURCES: FileSource[] = [
+  tux('frog', 'animals/amphibians/frog.ogg', 'animal', ['frog', 'croak'], [['a frog', 'croaks', 'croaking'], ['a frog', 'calls out', 'calling out']]),
+  tux('blackbird', 'animals/birds/blackbird.ogg', 'bird', ['bird', 'birdsong'], [['a blackbird', 'sings', 'singing'], ['a songbird', 'chirps and whistles', 'chirping and whistling'], ['a bird', 'sings a melodic song', 'singing a melodic song']], false),
+  tux('crow', 'animals/birds/crow.ogg', 'bird', ['crow', 'caw'], [['a crow', 'caws', 'cawing'], ['a large black bird', 'calls harshly', 'calling harshly']]),
+  tux('cuckoo', 'animals/birds/cuckoo.ogg', 'bird', ['cuckoo', 'bird_call'], [['a cuckoo', 'calls', 'calling'], ['a bird', 'repeats its two-note call', 'repeating its two-note call']]),
+  tux('duck', 'animals/birds/duck.ogg', 'bird', ['duck', 'quack'], [['a duck', 'quacks', 'quacking'], ['a duck', 'quacks loudly', 'quacking loudly']]),
+  tux('drake', 'animals/birds/drake.ogg', 'bird', ['duck', 'quack'], [['a duck', 'quacks', 'quacking'], ['a male duck', 'quacks', 'quacking']]),
+  tux('gander', 'animals/birds/gander.ogg', 'bird', ['goose', 'honk'], [['a goose', 'honks', 'honking'], ['a gander', 'honks loudly', 'honking loudly']]),
+  tux('hen', 'animals/birds/hen.ogg', 'bird', ['chicken', 'cluck'], [['a hen', 'clucks', 'clucking'], ['a chicken', 'clucks', 'clucking']]),
+  tux('owl', 'animals/birds/owl.ogg', 'bird', ['owl', 'hoot'], [['an owl', 'hoots', 'hooting'], ['an owl', 'calls softly', 'calling softly']]),
+  tux('rooster', 'animals/birds/rooster.ogg', 'bird', ['rooster', 'crow'], [['a rooster', 'crows', 'crowing'], ['a cockerel', 'crows loudly', 'crowing loudly']]),
+  tux('seagull', 'animals/birds/seagull.ogg', 'bird', ['seagull', 'bird_call'], [['a seagull', 'cries', 'crying'], ['a gull', 'squawks', 'squawking']]),
+  tux('turkey', 'animals/birds/turkey.ogg', 'bird', ['turkey', 'gobble'], [['a turkey', 'gobbles', 'gobbling'], ['a turkey', 'gobbles noisily', 'gobbling noisily']]),
+  tux('lark', 'animals/birds/lark.ogg', 'bird', ['bird', 'birdsong'], [['a lark', 'sings', 'singing'], ['a small bird', 'twitters', 'twittering']]),
+  tux('bee', 'animals/insects/bee.ogg', 'insect', ['bee', 'buzz'], [['a bee', 'buzzes', 'buzzing'], ['an insect', 'drones', 'droning'], ['a bee', 'buzzes around', 'buzzing around']], false),
+  tux('grasshopper', 'animals/insects/grasshopper.ogg', 'insect', ['grasshopper', 'chirp'], [['a grasshopper', 'chirps', 'chirping'], ['an insect', 'chirps rhythmically', 'chirping rhythmically']]),
+  tux('hornet', 'animals/insects/hornet.ogg', 'insect', ['hornet', 'buzz'], [['a hornet', 'buzzes', 'buzzing'], ['a flying insect', 'buzzes loudly', 'buzzing loudly']]),
+  tux('mosquito', 'animals/insects/mosquito.ogg', 'insect', ['mosquito', 'buzz'], [['a mosquito', 'whines', 'whining'], ['a mosquito', 'buzzes', 'buzzing'], ['a tiny insect', 'whines in a high pitch', 'whining in a high pitch']]),
+  tux('chimp', 'animals/mammals/apes/chimp.ogg', 'animal', ['chimpanzee', 'screech'], [['a chimpanzee', 'screeches', 'screeching'], ['an ape', 'hoots and screams', 'hooting and screaming']]),
+  tux('dolphin', 'animals/mammals/aquatic/dolphin.ogg', 'animal', ['dolphin', 'whistle'], [['a dolphin', 'clicks and whistles', 'clicking and whistling'], ['a dolphin', 'squeaks', 'squeaking']]),
+  tux('whale', 'animals/mammals/aquatic/whale.ogg', 'animal', ['whale', 'whale_song'], [['a whale', 'sings', 'singing'], ['a whale', 'moans', 'moaning']], false),
+  tux('sea-lion', 'animals/mammals/aquatic/sea_lion.ogg', 'animal', ['sea_lion', 'bark'], [['a sea lion', 'barks', 'barking'], ['a sea lion', 'honks', 'honking']]),
+  tux('bear', 'animals/mammals/bears/bear.ogg', 'animal', ['bear', 'growl'], [['a bear', 'growls', 'growling'], ['a large animal', 'growls', 'growling']]),
+  tux('cow', 'animals/mammals/bovines/cow.ogg', 'animal', ['cow', 'moo'], [['a cow', 'moos', 'mooing'], ['a cow', 'lows', 'lowing']]),
+  tux('cow-white', 'animals/mammals/bovines/cow_white.ogg', 'animal', ['cow', 'moo'], [['a cow', 'moos', 'mooing'], ['cattle', 'moo', 'mooing']]),
+  tux('bull', 'animals/mammals/bovines/bull.ogg', 'animal', ['bull', 'bellow'], [['a bull', 'bellows', 'bellowing'], ['a bull', 'snorts and bellows', 'snorting and bellowing']]),
+  tux('goat', 'animals/mammals/bovines/goat.ogg', 'animal', ['goat', 'bleat'], [['a goat', 'bleats', 'bleating'], ['a goat', 'bleats loudly', 'bleating loudly']]),
+  tux('mountaingoat', 'animals/mammals/bovines/mountaingoat.ogg', 'animal', ['goat', 'bleat'], [['a goat', 'bleats', 'bleating'], ['a mountain goat', 'bleats', 'bleating']]),
+  tux('ram', 'animals/mammals/bovines/ram.ogg', 'animal', ['sheep', 'bleat'], [['a ram', 'bleats', 'bleating'], ['a sheep', 'bleats', 'bleating']]),
+  tux('sheep', 'animals/mammals/bovines/sheep.ogg', 'animal', ['sheep', 'bleat'], [['a sheep', 'bleats', 'bleating'], ['a sheep', 'baas', 'baaing']]),
+  tux('lamb', 'animals/mammals/bovines/sheep_lamb.ogg', 'animal', ['sheep', 'bleat'], [['a lamb', 'bleats', 'bleating'], ['a young sheep', 'baas', 'baaing']]),
+  tux('camel', 'animals/mammals/camel/camel.ogg', 'animal', ['camel', 'groan'], [['a camel', 'groans', 'groaning'], ['a camel', 'grumbles and bellows', 'grumbling and bellowing']], false),
+  tux('dromedary', 'animals/mammals/camel/dromedary.ogg', 'animal', ['camel', 'groan'], [['a camel', 'groans', 'groaning'], ['a dromedary', 'grumbles', 'grumbling']]),
+  tux('lion', 'animals/mammals/cats/lion.ogg', 'animal', ['lion', 'roar'], [['a lion', 'roars', 'roaring'], ['a big cat', 'roars', 'roaring']]),
+  tux('tiger', 'animals/mammals/cats/tiger.ogg', 'animal', ['tiger', 'growl'], [['a tiger', 'growls', 'growling'], ['a big cat', 'snarls and growls', 'snarling and growling']], false),
+  tux('dog', 'animals/mammals/dogs/dog.ogg', 'animal', ['dog', 'bark'], [['a dog', 'barks', 'barking'], ['a dog', 'barks loudly', 'barking loudly']]),
+  tux('elephant', 'animals/mammals/elephant.ogg', 'animal', ['elephant', 'trumpet'], [['an elephant', 'trumpets', 'trumpeting'], ['an elephant', 'trumpets loudly', 'trumpeting loudly']]),
+  tux('donkey', 'animals/mammals/equines/donkey.ogg', 'animal', ['donkey', 'bray'], [['a donkey', 'brays', 'braying'], ['a donkey', 'hee-haws', 'hee-hawing']]),
+  tux('horse', 'animals/mammals/equines/horse.ogg', 'animal', ['horse', 'neigh'], [['a horse', 'neighs', 'neighing'], ['a horse', 'whinnies', 'whinnying']]),
+  tux('pig', 'animals/mammals/pig.ogg', 'animal', ['pig', 'oink'], [['a pig', 'oinks', 'oinking'], ['a pig', 'grunts', 'grunting']]),
+  tux('mouse', 'animals/mammals/rodents/mouse.ogg', 'animal', ['mouse', 'squeak'], [['a mouse', 'squeaks', 'squeaking'], ['a small rodent', 'squeaks', 'squeaking']]),
+  tux('camera', 'hobbies/camera_35mm.ogg', 'household', ['camera', 'shutter', 'click'], [['a camera shutter', 'clicks', 'clicking'], ['a film camera', 'takes a picture', 'taking a picture']]),
+  tux('cymbal', 'hobbies/music/percussion/cymbal_crash.ogg', 'drums', ['cymbal', 'crash'], [['a cymbal', 'crashes', 'crashing'], ['a crash cymbal', 'is struck', 'being struck']]),
+  tux('tomtom', 'hobbies/music/percussion/drum_tomtom_floor.ogg', 'drums', ['drum', 'tom'], [['a floor tom', 'is struck', 'being struck'], ['a deep drum', 'booms', 'booming']]),
+  tux('drumkit', 'hobbies/music/percussion/drumkit.ogg', 'drums', ['drum_kit', 'drums'], [['a drum kit', 'plays a short beat', 'playing a short beat'], ['a drummer', 'plays a short fill', 'playing a short fill']]),
+  tux('cello', 'hobbies/music/string/cello.ogg', 'music', ['cello', 'strings'], [['a cello', 'plays', 'playing'], ['a bowed cello', 'plays a few notes', 'playing a few notes']]),
+  tux('violin', 'hobbies/music/string/violin.ogg', 'music', ['violin', 'strings'], [['a violin', 'plays', 'playing'], ['a bowed violin', 'plays a few notes', 'playing a few notes']]),
+  tux('bassoon', 'hobbies/music/wind/bassoon.ogg', 'music', ['bassoon', 'woodwind'], [['a bassoon', 'plays', 'playing'], ['a woodwind instrument', 'plays low notes', 'playing low notes']], false),
+  tux('toilet', 'household/toilet.ogg', 'household', ['toilet', 'flush', 'water'], [['a toilet', 'flushes', 'flushing'], ['water', 'rushes through a flushing toilet', 'rushing through a flushing toilet']]),
+  tux('hammer', 'household/tools/hammer.ogg', 'tool', ['hammer', 'hit'], [['a hammer', 'strikes', 'striking'], ['someone', 'hammers', 'hammering']]),
+  tux('mallet', 'household/tools/mallet_metal.ogg', 'tool', ['hammer', 'metal', 'hit'], [['a metal mallet', 'strikes', 'striking'], ['metal', 'clanks', 'clanking']]),
+  tux('saw', 'household/tools/saw.ogg', 'tool', ['saw', 'wood'], [['a hand saw', 'cuts wood', 'cutting wood'], ['someone', 'saws wood', 'sawing wood']]),
+  tux('scissors', 'household/arttools/scissors_small_closed.ogg', 'tool', ['scissors', 'snip'], [['scissors', 'snip', 'snipping'], ['a pair of scissors', 'cuts', 'cutting']]),
+  tux('rubberduck', 'household/rubberduck.ogg', 'household', ['toy', 'squeak'], [['a rubber duck', 'squeaks', 'squeaking'], ['a squeaky toy', 'squeaks', 'squeaking']]),
+  tux('thunder', 'naturalforces/lightningbolt.ogg', 'weather', ['thunder', 'storm'], [['thunder', 'rumbles', 'rumbling'], ['a thunderclap', 'crashes', 'crashing'], ['a storm', 'thunders', 'thundering']], false),
+  tux('fireworks', 'seasonal/newyears/fireworks.ogg', 'impact', ['fireworks', 'explosion'], [['fireworks', 'explode', 'exploding'], ['fireworks', 'pop and crackle', 'popping and crackling']]),
+  tux('firetruck', 'vehicles/emergency/firetruck.ogg', 'vehicle', ['siren', 'fire_truck'], [['a fire truck siren', 'wails', 'wailing'], ['a siren', 'sounds', 'sounding'], ['an emergency vehicle', 'passes with its siren on', 'passing with its siren on']], false),
+
+  wes('birds1', 'ambient/birds1.ogg', 'bird', ['birds', 'birdsong'], [['birds', 'chirp', 'chirping'], ['several birds', 'sing', 'singing']], false),
+  wes('birds2', 'ambient/birds2.ogg', 'bird', ['birds', 'birdsong'], [['birds', 'chirp', 'chirping'], ['birds', 'sing and call', 'singing and calling']], false),
+  wes('birds3', 'ambient/birds3.ogg', 'bird', ['birds', 'birdsong'], [['birds', 'chirp', 'chirping'], ['small birds', 'twitter', 'twittering']], false),
+  wes('campfire', 'ambient/campfire.ogg', 'fire', ['fire', 'crackle'], [['a campfire', 'crackles', 'crackling'], ['a fire', 'burns and pops', 'burning and popping'], ['burning wood', 'crackles', 'crackling']], false),
+  wes('wardrums', 'ambient/wardrums.ogg', 'drums', ['drums', 'drumbeat'], [['drums', 'beat steadily', 'beating steadily'], ['large drums', 'pound', 'pounding']], false),
+  wes('flame', 'fire.wav', 'fire', ['fire', 'whoosh'], [['flames', 'whoosh', 'whooshing'], ['a burst of fire', 'roars', 'roaring']]),
+  wes('lightning', 'lightning.ogg', 'weather', ['thunder', 'lightning'], [['thunder', 'cracks', 'cracking'], ['a lightning strike', 'crackles and booms', 'crackling and booming']]),
+  wes('explosion', 'explosion.ogg', 'impact', ['explosion', 'boom'], [['an explosion', 'booms', 'booming'], ['something', 'explodes', 'exploding']]),
+  wes('gunshot', 'gunshot.wav', 'weapon', ['gunshot', 'gun'], [['a gun', 'fires', 'firing'], ['a gunshot', 'rings out', 'ringing out']]),
+  wes('rumble', 'rumble.ogg', 'impact', ['rumble', 'earthquake'], [['the ground', 'rumbles', 'rumbling'], ['a deep rumble', 'builds up', 'building up']], false),
+  wes('cave-in', 'cave-in.ogg', 'impact', ['rocks', 'collapse'], [['rocks', 'tumble down', 'tumbling down'], ['rubble', 'collapses', 'collapsing']]),
+  wes('horse-canter', 'horse-canter.wav', 'animal', ['horse', 'hooves'], [['a horse', 'canters', 'cantering'], ['hooves', 'clop', 'clopping']]),
+  wes('horse-elf-canter', 'horse-elf-canter.wav', 'animal', ['horse', 'hooves'], [['a horse', 'canters', 'cantering'], ['hooves', 'beat on the ground', 'beating on the ground']]),
+  wes('bat-wings', 'bat-flapping.wav', 'animal', ['wings', 'flap'], [['wings', 'flap', 'flapping'], ['a bat', 'flaps its wings', 'flapping its wings']]),
+  ...[1, 2, 3, 4].map((i) => wes(`wolf-growl-${i}`, `wolf-growl-${i}.ogg`, 'animal', ['wolf', 'growl'], [['a wolf', 'growls', 'growling'], ['an animal', 'snarls', 'snarling']])),
+  ...[1, 2, 3].map((i) => wes(`human-die-${i}`, `human-die-${i}.ogg`, 'human', ['man', 'scream'], [['a man', 'cries out in pain', 'crying out in pain'], ['a man', 'groans', 'groaning']])),
+  ...[1, 2, 3, 4, 5].map((i) => wes(`human-hit-${i}`, `human-hit-${i}.ogg`, 'human', ['man', 'grunt'], [['a man', 'grunts', 'grunting'], ['a man', 'grunts in pain', 'grunting in pain']])),
+  ...[1, 2, 3].map((i) => wes(`human-female-hit-${i}`, `human-female-hit-${i}.ogg`, 'human', ['woman', 'grunt'], [['a woman', 'gasps', 'gasping'], ['a woman', 'grunts in pain', 'grunting in pain']])),
+  ...[1, 2, 3].map((i) => wes(`human-female-die-${i}`, `human-female-die-${i}.ogg`, 'human', ['woman', 'scream'], [['a woman', 'cries out', 'crying out'], ['a woman', 'screams in pain', 'screaming in pain']])),
+  wes('laugh', 'dwarf-laugh.wav', 'human', ['man', 'laughter'], [['a man', 'laughs', 'laughing'], ['a man', 'laughs heartily', 'laughing heartily']]),
+  wes('groan', 'groan.wav', 'human', ['man', 'groan'], [['a man', 'groans', 'groaning'], ['a person', 'moans', 'moaning']]),
+  wes('bow', 'bow.ogg', 'weapon', ['bow', 'arrow'], [['an arrow', 'is shot from a bow', 'being shot from a bow'], ['a bowstring', 'twangs', 'twanging']]),
+  wes('sword', 'sword-1.ogg', 'weapon', ['sword', 'metal'], [['a sword', 'clangs', 'clanging'], ['metal blades', 'clash', 'clashing']]),
+  wes('axe', 'axe.ogg', 'weapon', ['axe', 'chop'], [['an axe', 'chops', 'chopping'], ['an axe', 'swings and strikes', 'swinging and striking']]),
+  ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => wes(`horn-${i}`, `horn-signals/horn-${i}.ogg`, 'music', ['horn', 'brass'], [['a horn', 'sounds', 'sounding'], ['a brass horn', 'blows a signal', 'blowing a signal']], false)),
+  wes('fanfare', 'fanfare-short.wav', 'music', ['trumpet', 'fanfare'], [['trumpets', 'play a short fanfare', 'playing a short fanfare'], ['brass instruments', 'play a fanfare', 'playing a fanfare']]),
+  wes('splash', 'water-blast.wav', 'nature', ['water', 'splash'], [['water', 'splashes', 'splashing'], ['a wave of water', 'crashes', 'crashing']]),
+  wes('chest', 'open-chest.wav', 'household', ['creak', 'wood'], [['a wooden chest', 'creaks open', 'creaking open'], ['a wooden lid', 'creaks', 'creaking']]),
+  wes('coins', 'gold.ogg', 'household', ['coins', 'jingle'], [['coins', 'jingle', 'jingling'], ['metal coins', 'clink together', 'clinking together']]),
+];
+
+// General MIDI instruments rendered by fluidsynth (0-based program numbers).
+export interface Instrument { program: number; id: string; category: Category; tags: string[]; subjects: string[] }
+export const INSTRUMENTS: Instrument[] = [
+  { program: 0, id: 'piano', category: 'music', tags: ['piano'], subjects: ['a piano', 'a grand piano'] },
+  { program: 6, id: 'harpsichord', category: 'music', tags: ['harpsichord'], subjects: ['a harpsichord', 'a plucked keyboard'] },
+  { program: 11, id: 'vibraphone', category: 'music', tags: ['vibraphone'], subjects: ['a vibraphone', 'a mallet instrument'] },
+  { program: 12, id: 'marimba', category: 'music', tags: ['marimba'], subjects: ['a marimba', 'a wooden mallet instrument'] },
+  { program: 14, id: 'tubular-bells', category: 'music', tags: ['bells'], subjects: ['tubular bells', 'chiming bells'] },
+  { program: 19, id: 'church-organ', category: 'music', tags: ['organ'], subjects: ['a church organ', 'a pipe organ'] },
+  { program: 21, id: 'accordion', category: 'music', tags: ['accordion'], subjects: ['an accordion'] },
+  { program: 22, id: 'harmonica', category: 'music', tags: ['harmonica'], subjects: ['a harmonica'] },
+  { program: 24, id: 'nylon-guitar', category: 'music', tags: ['guitar'], subjects: ['an acoustic guitar', 'a classical guitar'] },
+  { program: 25, id: 'steel-guitar', category: 'music', tags: ['guitar'], subjects: ['an acoustic guitar', 'a steel-string guitar'] },
+  { program: 32, id: 'acoustic-bass', category: 'music', tags: ['bass'], subjects: ['a double bass', 'an acoustic bass'] },
+  { program: 40, id: 'violin', category: 'music', tags: ['violin', 'strings'], subjects: ['a violin'] },
+  { program: 42, id: 'cello', category: 'music', tags: ['cello', 'strings'], subjects: ['a cello'] },
+  { program: 46, id: 'harp', category: 'music', tags: ['harp'], subjects: ['a harp'] },
+  { program: 48, id: 'strings', category: 'music', tags: ['strings', 'orchestra'], subjects: ['a string section', 'an ensemble of strings'] },
+  { program: 56, id: 'trumpet', category: 'music', tags: ['trumpet', 'brass'], subjects: ['a trumpet'] },
+  { program: 57, id: 'trombone', category: 'music', tags: ['trombone', 'brass'], subjects: ['a trombone'] },
+  { program: 60, id: 'french-horn', category: 'music', tags: ['horn', 'brass'], subjects: ['a french horn'] },
+  { program: 65, id: 'alto-sax', category: 'music', tags: ['saxophone'], subjects: ['a saxophone', 'an alto saxophone'] },
+  { program: 68, id: 'oboe', category: 'music', tags: ['oboe', 'woodwind'], subjects: ['an oboe'] },
+  { program: 71, id: 'clarinet', category: 'music', tags: ['clarinet', 'woodwind'], subjects: ['a clarinet'] },
+  { program: 73, id: 'flute', category: 'music', tags: ['flute', 'woodwind'], subjects: ['a flute'] },
+  { program: 75, id: 'pan-flute', category: 'music', tags: ['pan_flute', 'woodwind'], subjects: ['a pan flute'] },
+  { program: 80, id: 'square-lead', category: 'electronic', tags: ['synthesizer'], subjects: ['a synthesizer', 'an electronic keyboard'] },
+  { program: 105, id: 'banjo', category: 'music', tags: ['banjo'], subjects: ['a banjo'] },
+  { program: 114, id: 'steel-drums', category: 'music', tags: ['steel_drum'], subjects: ['steel drums', 'a steel pan'] },
+];
+
+/** GM sound-effect programs: sampled imitations, described as what they imitate. */
+export interface Effect { program: number; id: string; note: number; category: Category; tags: string[]; say: Say[] }
+export const GM_EFFECTS: Effect[] = [
+  { program: 122, id: 'seashore', note: 60, category: 'nature', tags: ['waves', 'sea'], say: [['waves', 'wash onto a shore', 'washing onto a shore'], ['the sea', 'surges and recedes', 'surging and receding']] },
+  { program: 123, id: 'bird-tweet', note: 72, category: 'bird', tags: ['bird', 'tweet'], say: [['a bird', 'tweets', 'tweeting'], ['a small bird', 'chirps', 'chirping']] },
+  { program: 124, id: 'telephone', note: 60, category: 'alarm', tags: ['telephone', 'ring'], say: [['a telephone', 'rings', 'ringing'], ['a phone', 'rings repeatedly', 'ringing repeatedly']] },
+  { program: 125, id: 'helicopter', note: 60, category: 'vehicle', tags: ['helicopter'], say: [['a helicopter', 'whirs', 'whirring'], ['helicopter blades', 'chop through the air', 'chopping through the air']] },
+  { program: 126, id: 'applause', note: 60, category: 'human', tags: ['applause', 'crowd'], say: [['a crowd', 'applauds', 'applauding'], ['people', 'clap their hands', 'clapping their hands']] },
+  { program: 127, id: 'gunshot', note: 60, category: 'weapon', tags: ['gunshot', 'gun'], say: [['a gun', 'fires', 'firing'], ['gunshots', 'ring out', 'ringing out']] },
+];
+
+/** espeak-ng voices: [voice, language name (undefined = English), gender]. */
+export const VOICES: [string, string | undefined, 'male' | 'female'][] = [
+  ['en', undefined, 'male'], ['en+f3', undefined, 'female'], ['en-us', undefined, 'male'], ['en-us+f2', undefined, 'female'],
+  ['en-gb-scotland', undefined, 'male'], ['en+m3', undefined, 'male'], ['en+f4', undefined, 'female'], ['en-029', undefined, 'male'],
+  ['de', 'German', 'male'], ['de+f3', 'German', 'female'], ['fr', 'French', 'male'], ['fr+f2', 'French', 'female'],
+  ['es', 'Spanish', 'male'], ['es+f3', 'Spanish', 'female'], ['it', 'Italian', 'male'],
+];
+export const SENTENCES: Record<string, string[]> = {
+  English: [
+    'The train to the city leaves in ten minutes from platform four.', 'Please remember to close the window before you go to sleep.',
+    'We walked along the river until the sun went down.', 'Could you pass me the salt and the pepper, please?',
+    'The weather tomorrow will be cold and windy with some rain.', 'My brother bought a new bicycle last weekend.',
+    'Turn left at the next corner and the library is on your right.', 'The meeting has been moved to Thursday afternoon.',
+    'She plays the piano every evening after dinner.', 'Keep your hands and arms inside the vehicle at all times.',
+    'There are seven apples and three oranges in the basket.', 'The museum opens at nine and closes at five.',
+  ],
+  German: ['Guten Morgen, wie geht es dir heute?', 'Der Zug nach Berlin hat zehn Minuten Verspätung.', 'Ich möchte gerne einen Kaffee mit Milch.'],
+  French: ['Bonjour, je voudrais un billet pour Paris.', 'Il fait très beau aujourd\'hui au bord de la mer.', 'Nous allons au marché demain matin.'],
+  Spanish: ['Buenos días, ¿dónde está la estación de tren?', 'Mañana vamos a la playa con mis amigos.', 'La cena está lista en la cocina.'],
+  Italian: ['Buongiorno, vorrei un caffè per favore.', 'Domani andiamo al mare con la famiglia.', 'Il museo è chiuso il lunedì.'],
+};
+
+/**
+ * sox-synthesised textures. A variant is one or more units, each the effect arguments after
+ * `sox -n unit.wav`; units are concatenated. `loop` repeats the result to fill the clip; otherwise
+ * the single unit is continuous and its `synth` gets the clip length.
+ */
+export interface Texture { id: string; variants: { units: string[][]; loop?: boolean }[]; category: Category; tags: string[]; say: Say[] }
+const cont = (...args: string[]): { units: string[][] } => ({ units: [args] });
+const loop = (...units: string[][]): { units: string[][]; loop: boolean } => ({ units, loop: true });
+export const TEXTURES: Texture[] = [
+  { id: 'white-noise', category: 'noise', tags: ['static', 'noise'], variants: [cont('synth', 'whitenoise', 'vol', '0.3'), cont('synth', 'whitenoise', 'highpass', '3000')],
+    say: [['static', 'hisses', 'hissing'], ['white noise', 'hisses steadily', 'hissing steadily']] },
+  { id: 'pink-noise', category: 'noise', tags: ['noise', 'rushing'], variants: [cont('synth', 'pinknoise', 'lowpass', '2000'), cont('synth', 'pinknoise', 'lowpass', '1200')],
+    say: [['a soft rushing noise', 'continues', 'continuing'], ['a steady rushing sound', 'fills the air', 'filling the air']] },
+  { id: 'brown-noise', category: 'noise', tags: ['noise', 'rumble'], variants: [cont('synth', 'brownnoise', 'lowpass', '400'), cont('synth', 'brownnoise', 'lowpass', '250')],
+    say: [['a low rumbling noise', 'drones on', 'droning on'], ['a deep steady rumble', 'continues', 'continuing']] },
+  { id: 'mains-hum', category: 'electronic', tags: ['hum', 'electrical'], variants: [cont('synth', 'sine', '50', 'sine', '100', 'sine', '150', 'remix', '-'), cont('synth', 'sine', '60', 'sine', '120', 'sine', '180', 'remix', '-')],
+    say: [['an electrical hum', 'drones', 'droning'], ['a low mains hum', 'buzzes steadily', 'buzzing steadily']] },
+  { id: 'beeps', category: 'electronic', tags: ['beep'], variants: [loop(['synth', '0.15', 'sine', '1000', 'pad', '0', '0.35']), loop(['synth', '0.1', 'sine', '1800', 'pad', '0', '0.2']), loop(['synth', '0.3', 'square', '800', 'vol', '0.3', 'pad', '0', '0.5'])],
+    say: [['an electronic device', 'beeps repeatedly', 'beeping repeatedly'], ['a series of beeps', 'sounds', 'sounding'], ['a machine', 'beeps at a steady rate', 'beeping at a steady rate']] },
+  { id: 'two-tone-alarm', category: 'alarm', tags: ['alarm', 'siren'], variants: [loop(['synth', '0.4', 'square', '700', 'vol', '0.3'], ['synth', '0.4', 'square', '950', 'vol', '0.3']), loop(['synth', '0.25', 'sine', '900'], ['synth', '0.25', 'sine', '1300'])],
+    say: [['an alarm', 'sounds', 'sounding'], ['a two-tone alarm', 'blares', 'blaring'], ['an alarm', 'alternates between two tones', 'alternating between two tones']] },
+  { id: 'sweep-up', category: 'electronic', tags: ['tone', 'sweep'], variants: [cont('synth', 'sine', '200-2000'), cont('synth', 'sine', '300-3000')],
+    say: [['an electronic tone', 'rises in pitch', 'rising in pitch'], ['a whistling tone', 'slides upward', 'sliding upward']] },
+  { id: 'sweep-down', category: 'electronic', tags: ['tone', 'sweep'], variants: [cont('synth', 'sine', '2000-200'), cont('synth', 'sine', '2500-300')],
+    say: [['an electronic tone', 'falls in pitch', 'falling in pitch'], ['a whistling tone', 'slides downward', 'sliding downward']] },
+  { id: 'dial-tone', category: 'electronic', tags: ['telephone', 'tone'], variants: [cont('synth', 'sine', '350', 'sine', '440', 'remix', '-')],
+    say: [['a telephone dial tone', 'hums', 'humming'], ['a steady telephone tone', 'sounds', 'sounding']] },
+  { id: 'pure-tone', category: 'electronic', tags: ['tone'], variants: [cont('synth', 'sine', '440'), cont('synth', 'sine', '1000'), cont('synth', 'sine', '3000', 'vol', '0.5')],
+    say: [['a pure tone', 'sounds steadily', 'sounding steadily'], ['a single steady tone', 'rings', 'ringing']] },
+];
