@@ -2,7 +2,9 @@
 //  [--workers N] [--no-cache]`: reads, decodes and featurises every clip exactly as training would,
 // then prints usable clips and captions, durations, caption lengths, the log-mel mean/std, and every
 // bad item with its reason. Exit 0: all usable; 1: some items bad (listed); 2: unusable input.
-import { writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,6 +15,10 @@ import { type FrontEnd, frontEndFromSpec } from '../data/frontend.ts';
 import { type BadItem, type Dataset, ManifestError, openDataset, sourceName } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
 import { tokenizerFor } from '../data/tokenizer.ts';
+import { buildCorpus } from '../corpus/build.ts';
+import { CorpusToolError } from '../corpus/debian.ts';
+import type { Size } from '../corpus/plan.ts';
+import { augmentCommand } from './augment-cmd.ts';
 
 export class DataUsageError extends Error {}
 
@@ -88,8 +94,9 @@ export async function checkData(inputs: string[], opts: { spec: string; workers:
   }
   durations.sort((a, b) => a - b);
   tokenLens.sort((a, b) => a - b);
-  const hist: Record<string, number> = { '<1s': 0, '1-5s': 0, '5-10s': 0, '10-30s': 0, '>=30s': 0 };
-  for (const d of durations) hist[d < 1 ? '<1s' : d < 5 ? '1-5s' : d < 10 ? '5-10s' : d < 30 ? '10-30s' : '>=30s']!++;
+  // Buckets include their upper bound: a 10.00 s clip is a 5-10 s clip.
+  const hist: Record<string, number> = { '<=1s': 0, '1-5s': 0, '5-10s': 0, '10-30s': 0, '>30s': 0 };
+  for (const d of durations) hist[d <= 1 ? '<=1s' : d <= 5 ? '1-5s' : d <= 10 ? '5-10s' : d <= 30 ? '10-30s' : '>30s']!++;
   const mean = n ? sum / n : 0;
   return {
     inputs, spec: opts.spec, manifests: ds.manifests, skipped: ds.skipped, listed: ds.clips.length + ds.bad.length, usable, captions, bad, silent,
@@ -126,7 +133,9 @@ export function writeReport(path: string, bad: BadItem[]): void {
 
 export async function dataCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check <manifest|folder|shard...>)`);
+  if (sub === 'build') return buildCommand(rest, log);
+  if (sub === 'augment') return augmentCommand(rest, log);
+  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment)`);
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,
     options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
@@ -145,4 +154,34 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
   if (values.json) console.log(JSON.stringify(r, null, 2)); else printReport(r);
   if (r.usable === 0) { log('flapc: error: no usable clips'); return 2; }
   return r.bad.length > 0 ? 1 : 0;
+}
+
+/** `flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]` */
+async function buildCommand(argv: string[], log: (s: string) => void): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.out) throw new DataUsageError('data build needs --out DIR');
+  const size = (values.size ?? 'small') as Size;
+  if (!['tiny', 'small', 'full'].includes(size)) throw new DataUsageError(`--size must be tiny, small or full, got '${values.size}'`);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(seed) || seed < 0) throw new DataUsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new DataUsageError(`--jobs must be a positive integer, got '${values.jobs}'`);
+  const out = values.out;
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, '.build'))) {
+    throw new DataUsageError(`output folder '${out}' is not empty and is not a flapc corpus; choose another --out`);
+  }
+  const cacheDir = join(process.env.FLAPC_CACHE_DIR ?? join(homedir(), '.cache', 'flapc'), 'corpus');
+  let r;
+  try { r = await buildCorpus({ out, size, seed, jobs, cacheDir, log }); } catch (e) {
+    if (e instanceof CorpusToolError) throw new DataUsageError(e.message);
+    throw e;
+  }
+  if (values.json) console.log(JSON.stringify({ out, rendered: r.rendered, reused: r.reused, stats: r.stats }, null, 2));
+  else {
+    const st = r.stats;
+    console.log(`${out}: ${st.clips} clips (${Object.entries(st.perSplit).map(([k, v]) => `${k} ${v}`).join(', ')}), ${(st.seconds.total / 3600).toFixed(2)} h, from ${st.recordings} source recordings; ${r.rendered} rendered, ${r.reused} kept`);
+    console.log(`  captions: 5 per clip, ${st.captionWords.mean} words on average, vocabulary ${st.vocabulary}; tags in ${join(out, 'tags.jsonl')}, stats in ${join(out, 'stats.json')}`);
+    console.log(`  train with: flapc run models/flap-tiny.yaml --data ${join(out, 'clotho_captions_train.csv')}`);
+  }
+  return 0;
 }

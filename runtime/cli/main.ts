@@ -10,6 +10,7 @@ import { runDemo } from './demo.ts';
 import { CompileUsageError, compileCommand } from './compile-cmd.ts';
 import { runCommand } from './run-cmd.ts';
 import { DataUsageError, dataCommand } from './data-cmd.ts';
+import { AugmentUsageError } from './augment-cmd.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -35,6 +36,14 @@ usage:
                                         durations, caption lengths, log-mel mean/std and every bad item
                                         (Clotho/AudioCaps CSV, JSONL, WebDataset .tar, folders with .txt/.json
                                         sidecars); exit 1 if any item is bad, 2 if none is usable
+  flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]
+                                        build the offline corpus from Debian packages (sound effects, General-MIDI
+                                        renders, espeak-ng speech, sox textures and mixtures): Clotho CSVs per
+                                        split, tags.jsonl, stats.json; resumes an interrupted build
+  flapc data augment <manifest|folder ...> --tags tags.jsonl --out augmented.jsonl [--seed N]
+                [--llm URL --model NAME [--prompt FILE] [--concurrency N] [--timeout MS] [--retries N]]
+                                        rewrite captions with the clips' event tags (offline rules, or an
+                                        OpenAI-compatible chat endpoint with an on-disk cache)
 options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
 
 class UsageError extends Error {}
@@ -128,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
   releaseInstance();
   if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
-  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof AugmentUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`flapc: error: ${(e as Error).message}`);
     process.exitCode = 2;
     return;

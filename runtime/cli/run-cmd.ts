@@ -166,7 +166,10 @@ async function openData(m: Loaded, cli: string[] | undefined, o: { seed: number;
   o.log(`data: ${ds.clips.length} clips from ${ds.manifests.map((x) => `${x.path} (${x.format})`).join(', ')}; estimating log-mel mean/std`);
   const norm = await estimateNorm(ds.clips, pool, fe, cacheDir, o.seed);
   o.log(`data: log-mel mean ${norm.mean.toFixed(3)}, std ${norm.std.toFixed(3)} over ${norm.clips} clips`);
-  const loader = new Loader(ds.clips, { fe, tokenizer, maxTokens: o.maxTokens, batch: o.batch, seed: o.seed, pool, cacheDir, norm });
+  const augmentedProb = Number(m.train.augmented_caption_prob ?? 0);
+  const withAug = ds.clips.filter((c) => c.augmented).length;
+  if (augmentedProb > 0) o.log(`data: ${withAug} of ${ds.clips.length} clips have augmented captions, used with probability ${augmentedProb}`);
+  const loader = new Loader(ds.clips, { fe, tokenizer, maxTokens: o.maxTokens, batch: o.batch, seed: o.seed, pool, cacheDir, norm, augmentedProb });
   const bad = (): number => ds.bad.length + loader.bad.length;
   const save = (): void => { mkdirSync(reportDir, { recursive: true }); writeReport(report, [...ds.bad, ...loader.bad]); };
   if (ds.bad.length) { save(); o.log(`data: ${ds.bad.length} bad items skipped, listed in ${report}`); }

@@ -63,9 +63,9 @@ export function captionsFor(arr: Arrangement, r: () => number): string[] {
     const shapes = arr.kind === 'single' ? SINGLE : DISTANT;
     for (const f of shapes) for (const s of arr.a.say) for (const m of times(arr.a.times)) cands.push(f(s, m));
   } else {
-    const shapes = arr.kind === 'while' ? WHILE : THEN;
-    for (const f of shapes) {
-      for (const a of arr.a.say) for (const b of arr.b.say) for (const ma of times(arr.a.times)) for (const mb of arr.kind === 'then' ? times(arr.b.times) : ['']) cands.push(f(a, b, ma, mb));
+    const { kind, a: ea, b: eb } = arr as Extract<Arrangement, { b: Event }>;
+    for (const f of kind === 'while' ? WHILE : THEN) {
+      for (const a of ea.say) for (const b of eb.say) for (const ma of times(ea.times)) for (const mb of kind === 'then' ? times(eb.times) : ['']) cands.push(f(a, b, ma, mb));
     }
   }
   return pick(cands, r);

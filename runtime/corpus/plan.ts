@@ -78,7 +78,9 @@ export function recordings(size: Size): Recording[] {
       const phrase = PHRASE_KINDS[(hashString(ins.id) + k) % PHRASE_KINDS.length]!;
       const seed = hashString(`${ins.id}/${k}`);
       const slow = rng(seed)() < 0.5;   // instrumentPhrase draws `slow` first from the same seed
-      const say: Say[] = ins.subjects.flatMap((s) => phraseWords(phrase, slow).map(([v, g]) => [s, v, g] as const));
+      // Subjects without an article ('steel drums', 'tubular bells') are plural: 'play', not 'plays'.
+      const agree = (s: string, v: string): string => (/^(a|an) /.test(s) ? v : v.replace(/^(\w+?)s\b/, '$1'));
+      const say: Say[] = ins.subjects.flatMap((s) => phraseWords(phrase, slow).map(([v, g]) => [s, agree(s, v), g] as const));
       recs.push({ id: `gm/${ins.id}/${k}`, category: ins.category, tags: [...ins.tags, 'music'], say, render: { kind: 'instrument', program: ins.program, phrase, seed } });
     }
   }

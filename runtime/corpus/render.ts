@@ -136,7 +136,7 @@ export async function renderClip(c: ClipPlan, ctx: RenderContext, outPath: strin
     await segment(a.path, a.d, c.times[0]!, half, r, join(work, 'a.wav'));
     await segment(b.path, b.d, c.times[1]!, T - half, r, join(work, 'b.wav'));
     await sox(join(work, 'a.wav'), join(work, 'b.wav'), mixed);
-  } else {
+  } else if (rc.kind === 'while') {
     const b = await base(rc.b);
     await segment(a.path, a.d, c.times[0]!, T, r, join(work, 'a.wav'));
     // The bed repeats a short recording to cover the clip (its count is not captioned).

@@ -115,3 +115,19 @@ describe('loader over the bad-file corpus', () => {
     expect(n.std).toBeGreaterThan(0.5);
   });
 });
+
+describe('augmented captions', () => {
+  it('are used with the spec probability, deterministically per (seed, epoch, position)', async () => {
+    const clips = ds.clips.filter((c) => c.source.kind === 'file' && c.id !== 'tiny.wav').slice(0, 4).map((c) => ({ ...c, augmented: c.captions.map((x) => `augmented ${x}`) }));
+    const rows = async (p: number): Promise<boolean[]> => (await take(new Loader(clips, options({ augmentedProb: p })).train(), 6)).flatMap((b) => b.augmented);
+    expect((await rows(0)).some(Boolean)).toBe(false);
+    expect((await rows(1)).every(Boolean)).toBe(true);
+    const half = await rows(0.5);
+    expect(half).toEqual(await rows(0.5));
+    const frac = half.filter(Boolean).length / half.length;
+    expect(frac).toBeGreaterThan(0.2);
+    expect(frac).toBeLessThan(0.8);
+    const [b] = await take(new Loader(clips, options({ augmentedProb: 1 })).train(), 1);
+    expect(bertBaseUncased().decode(b!.tokens.subarray(0, 12)).startsWith('augmented')).toBe(true);
+  });
+});

@@ -21,6 +21,8 @@ export interface LoaderOptions {
   pool: FeaturizePool;
   cacheDir: string | null;
   norm: Norm;
+  /** Probability of training on a clip's augmented caption instead of the original (spec: train.augmented_caption_prob). */
+  augmentedProb?: number;
   /** Clips in flight ahead of the consumer (default 2 batches). */
   prefetch?: number;
   /** Called as clips load: (loaded, cached, failed). */
@@ -34,6 +36,7 @@ export interface TrainBatch {
   tokens: Int32Array;       // [batch, maxTokens]
   clips: number[];          // index into the clip list, per row
   captions: number[];       // which caption of the clip, per row
+  augmented: boolean[];     // whether that caption's augmented version was used
   epoch: number;            // epoch of the batch's first row
 }
 
@@ -78,7 +81,11 @@ export class Loader {
   private async load(i: number): Promise<Features | undefined> {
     if (this.failed.has(i)) return undefined;
     const c = this.clips[i]!;
-    const r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir });
+    let r;
+    try { r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir }); } catch (e) {
+      if (this.opts.pool.isClosed) return undefined;   // a prefetch nobody will consume: not a bad clip
+      throw e;                                          // a broken worker pool is an internal error
+    }
     if (!r.ok) {
       if (!this.failed.has(i)) { this.failed.add(i); this.bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); }
       this.stats.failed++;
@@ -132,16 +139,19 @@ export class Loader {
     const mel = new Float32Array(rows.length * per);
     const tokens = new Int32Array(rows.length * maxTokens);
     const captions: number[] = [];
+    const augmented: boolean[] = [];
     rows.forEach((r, b) => {
       const clip = this.clips[r.clip]!;
       const cap = mix(seed, r.epoch, r.pos, 1) % clip.captions.length;
       const slack = r.f.frames - fe.frames;
       const start = slack > 0 ? mix(seed, r.epoch, r.pos, 2) % (slack + 1) : 0;
       cropNormalise(r.f, fe, start, norm, mel, b * per);
-      tokens.set(tokenizer.encode(clip.captions[cap]!, maxTokens), b * maxTokens);
+      const useAug = clip.augmented && mix(seed, r.epoch, r.pos, 3) / 2 ** 32 < (this.opts.augmentedProb ?? 0);
+      tokens.set(tokenizer.encode((useAug ? clip.augmented! : clip.captions)[cap]!, maxTokens), b * maxTokens);
+      augmented.push(!!useAug);
       captions.push(cap);
     });
-    return { mel, tokens, clips: rows.map((r) => r.clip), captions, epoch: rows[0]!.epoch };
+    return { mel, tokens, clips: rows.map((r) => r.clip), captions, augmented, epoch: rows[0]!.epoch };
   }
 
   /** Every clip once, in order, as model-sized rows (crop at 0, or all chunks): for embedding. */

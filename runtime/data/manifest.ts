@@ -16,6 +16,8 @@ export interface Clip {
   source: ClipSource;
   captions: string[];
   tags: string[];
+  /** LLM/rule-augmented captions (from `flapc data augment`), index-aligned with `captions`. */
+  augmented?: string[];
   /** Where the clip was listed: manifest:line, shard:member or the sidecar file. */
   origin: string;
 }
@@ -176,7 +178,14 @@ function readJsonl(file: string, out: Collector): void {
     const p = isAbsolute(given) ? given : join(base, given);
     const origin = `${file}:${line}`;
     const exists = existsSync(p) && statSync(p).isFile();
+    const before = out.clips.length;
     out.add(p, origin, exists ? { kind: 'file', path: p } : undefined, jsonCaptions(rec), parseTags(rec.tags), typeof rec.id === 'string' ? rec.id : basename(p));
+    if (out.clips.length > before && Array.isArray(rec.augmented)) {
+      const aug = rec.augmented.map((x) => (typeof x === 'string' ? x.replace(/\s+/g, ' ').trim() : ''));
+      const caps = out.clips.at(-1)!.captions;
+      if (aug.length !== caps.length || aug.some((x) => !x)) throw new ManifestError(file, line, `"augmented" must hold one non-empty caption per caption (${caps.length})`);
+      out.clips.at(-1)!.augmented = aug;
+    }
   });
 }
 

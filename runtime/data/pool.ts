@@ -59,6 +59,8 @@ export class FeaturizePool {
     for (const s of this.workers) if (!s.busy) s.w.unref();
   }
 
+  get isClosed(): boolean { return this.closed; }
+
   run(job: FeaturizeJob): Promise<FeaturizeResult> {
     if (this.closed) return Promise.reject(new Error('pool closed'));
     if (this.broken) return Promise.reject(this.broken);

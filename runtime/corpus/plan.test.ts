@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { FILE_SOURCES, GM_EFFECTS, RESERVED_PACKAGES, TEXTURES } from './catalog.ts';
+import { clothoCsv, corpusStats } from './build.ts';
+import { occurrences, packagesFor, planCorpus } from './plan.ts';
+import { rng } from './midi.ts';
+
+// One-shot lengths as measured from the packages would be; any fixed map makes the plan pure.
+const lengths = (id: string): number => 0.2 + (id.length % 9) * 0.25;
+
+describe('corpus plan', () => {
+  for (const size of ['tiny', 'small', 'full'] as const) {
+    it(`${size}: deterministic for a seed, different for another`, () => {
+      const a = planCorpus(size, 3, lengths), b = planCorpus(size, 3, lengths), c = planCorpus(size, 4, lengths);
+      for (const split of ['train', 'val', 'test'] as const) {
+        const csv = (p: typeof a): string => clothoCsv(p.clips.filter((x) => x.split === split));
+        expect(csv(a)).toBe(csv(b));
+        expect(csv(a)).not.toBe(csv(c));
+      }
+    });
+
+    it(`${size}: splits are disjoint by source recording and every split has clips`, () => {
+      const p = planCorpus(size, 0, lengths);
+      const splitOf = new Map(p.recordings.map((r) => [r.id, r.split]));
+      for (const c of p.clips) for (const s of c.sources) expect(splitOf.get(s), `${c.name} uses ${s}`).toBe(c.split);
+      const used = new Map<string, Set<string>>();
+      for (const c of p.clips) for (const s of c.sources) used.set(s, (used.get(s) ?? new Set()).add(c.split));
+      for (const [s, splits] of used) expect(splits.size, s).toBe(1);
+      for (const split of ['train', 'val', 'test']) expect(p.clips.filter((c) => c.split === split).length).toBeGreaterThan(0);
+      // About a third of the clips are mixtures of two recordings.
+      const mixed = p.clips.filter((c) => c.sources.length === 2).length / p.clips.length;
+      expect(mixed).toBeGreaterThan(0.25);
+      expect(mixed).toBeLessThan(0.4);
+    });
+  }
+
+  it('every clip: 5-10 s, five distinct non-empty captions, tags, and counts that the captions state', () => {
+    const p = planCorpus('small', 0, lengths);
+    const count: Record<number, RegExp> = { 2: /\b(twice|two times)\b/, 3: /\b(three times|a few times)\b/, 4: /\b(repeatedly|several times|over and over)\b/ };
+    for (const c of p.clips) {
+      expect(c.seconds).toBeGreaterThanOrEqual(5);
+      expect(c.seconds).toBeLessThanOrEqual(10);
+      expect(c.captions.length).toBe(5);
+      expect(new Set(c.captions).size).toBe(5);
+      for (const cap of c.captions) expect(cap).toMatch(/^[A-Z].{8,}[.]$/);
+      expect(c.tags.length).toBeGreaterThan(0);
+      const t = c.times[0]!;
+      if (t >= 2 && c.recipe.kind !== 'then') for (const cap of c.captions) expect(cap, c.name).toMatch(count[t]!);
+      if (t === 1 && c.times.length === 1) for (const cap of c.captions) expect(cap).not.toMatch(/\b(twice|two times|three times|a few times)\b/);
+    }
+  });
+
+  it('repeats always fit the stretch they are counted in', () => {
+    const r = rng(1);
+    for (let k = 0; k < 2000; k++) {
+      const d = 0.1 + r() * 4, seg = 2.5 + r() * 7.5;
+      const n = occurrences(d, seg, r);
+      if (n >= 2) expect(n * d + (n - 1) * 0.25).toBeLessThanOrEqual(seg + 1e-9);
+      expect(n).toBeLessThanOrEqual(4);
+    }
+    expect(occurrences(undefined, 5, r)).toBe(1);
+  });
+
+  it('the reviewed table: 2-4 descriptions per source, no reserved package, unique ids', () => {
+    for (const f of FILE_SOURCES) {
+      expect(f.say.length, f.id).toBeGreaterThanOrEqual(2);
+      expect(f.say.length, f.id).toBeLessThanOrEqual(4);
+      expect(RESERVED_PACKAGES).not.toContain(f.pkg);
+    }
+    for (const t of [...TEXTURES, ...GM_EFFECTS]) expect(t.say.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(FILE_SOURCES.map((f) => f.id)).size).toBe(FILE_SOURCES.length);
+    for (const s of ['tiny', 'small', 'full'] as const) for (const p of packagesFor(s)) expect(RESERVED_PACKAGES).not.toContain(p);
+  });
+
+  it('stats count clips per split and category, durations, caption lengths and vocabulary', () => {
+    const p = planCorpus('tiny', 0, lengths);
+    const st = corpusStats('tiny', 0, p.clips, p.recordings);
+    expect(Object.values(st.perSplit).reduce((a, b) => a + b, 0)).toBe(p.clips.length);
+    expect(Object.values(st.perCategory).reduce((a, b) => a + b, 0)).toBe(p.clips.length);
+    expect(st.vocabulary).toBeGreaterThan(50);
+    expect(st.seconds.min).toBeGreaterThanOrEqual(5);
+  });
+});

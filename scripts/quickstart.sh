@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job on the built-in default: build the small offline corpus from Debian packages
+# (cached, resumable), augment its captions with the clips' event tags (offline rules), and train
+# flap-tiny on it on the WebGPU adapter, printing the losses. STEPS (default 200) sets the length.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/flapc-xdg-$(id -u)}"
+corpus="${FLAPC_CORPUS:-corpus/small}"
+./bin/flapc.js data build --out "$corpus" --size small
+./bin/flapc.js data augment "$corpus/clotho_captions_train.csv" --tags "$corpus/tags.jsonl" --out "$corpus/train-augmented.jsonl"
+./bin/flapc.js run models/flap-tiny.yaml --data "$corpus/train-augmented.jsonl" --steps "${STEPS:-200}"
