@@ -19,6 +19,7 @@ import { buildCorpus } from '../corpus/build.ts';
 import { CorpusToolError } from '../corpus/debian.ts';
 import type { Size } from '../corpus/plan.ts';
 import { augmentCommand } from './augment-cmd.ts';
+import { tagCommand } from './tag-cmd.ts';
 
 export class DataUsageError extends Error {}
 
@@ -135,7 +136,8 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
   const [sub, ...rest] = argv;
   if (sub === 'build') return buildCommand(rest, log);
   if (sub === 'augment') return augmentCommand(rest, log);
-  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment)`);
+  if (sub === 'tag') return tagCommand(rest, log);
+  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag)`);
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,
     options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },

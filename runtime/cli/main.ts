@@ -11,6 +11,7 @@ import { CompileUsageError, compileCommand } from './compile-cmd.ts';
 import { runCommand } from './run-cmd.ts';
 import { DataUsageError, dataCommand } from './data-cmd.ts';
 import { AugmentUsageError } from './augment-cmd.ts';
+import { TagUsageError } from './tag-cmd.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -21,9 +22,11 @@ const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU 
 usage:
   flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
   flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
-  flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--steps N] [--seed S] [--workers N] [--json]
+  flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--eval manifest ...] [--save model.safetensors]
+                [--steps N] [--seed S] [--workers N] [--json]
                                         compile (or load) a model and train it on the GPU from the data (--data,
-                                        else the spec's data.train); with neither, a synthetic fixed batch
+                                        else the spec's data.train; with neither, a synthetic fixed batch); then
+                                        save a safetensors checkpoint and print retrieval metrics (R@k, mAP@10)
   flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
                                         GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
                                         first-run (pipeline compile) time and per-dispatch overhead
@@ -44,6 +47,9 @@ usage:
                 [--llm URL --model NAME [--prompt FILE] [--concurrency N] [--timeout MS] [--retries N]]
                                         rewrite captions with the clips' event tags (offline rules, or an
                                         OpenAI-compatible chat endpoint with an on-disk cache)
+  flapc data tag <manifest|folder ...> --checkpoint model.safetensors --spec spec.yaml --labels labels.txt
+                --out tags.jsonl [--top 3] [--prompt "the sound of {label}"]
+                                        zero-shot event tags from a trained checkpoint (for data augment)
 options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
 
 class UsageError extends Error {}
@@ -137,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
   releaseInstance();
   if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
-  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof AugmentUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof AugmentUsageError || e instanceof TagUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`flapc: error: ${(e as Error).message}`);
     process.exitCode = 2;
     return;

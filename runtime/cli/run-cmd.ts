@@ -23,10 +23,13 @@ import { type FrontEnd, frontEndFromSpec } from '../data/frontend.ts';
 import { Loader, type TrainBatch, estimateNorm } from '../data/loader.ts';
 import { ManifestError, openDataset } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
-import { tokenizerFor } from '../data/tokenizer.ts';
+import { type WordPieceTokenizer, tokenizerFor } from '../data/tokenizer.ts';
+import { evaluateRetrieval } from '../eval/evaluate.ts';
+import { type RetrievalMetrics, formatMetrics } from '../eval/retrieval.ts';
+import { writeSafetensors } from '../train/checkpoint.ts';
 
 interface Loaded {
-  name: string; plan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
+  name: string; plan: Plan; evalPlan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
   audio: Record<string, unknown>; text: Record<string, unknown>; data: Record<string, unknown>; base: string;
 }
 
@@ -34,12 +37,15 @@ function loadCompiled(dir: string): Loaded {
   const read = (f: string): string => {
     try { return readFileSync(join(dir, f), 'utf8'); } catch { throw new CompileUsageError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`); }
   };
-  let m: { format?: string; name: string; spec: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, number>; audio: Record<string, unknown>; data: Record<string, unknown> }; plans: { train: string } };
+  let m: { format?: string; name: string; spec: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, number>; audio: Record<string, unknown>; data: Record<string, unknown> }; plans: { train: string; eval: string } };
   try { m = JSON.parse(read('manifest.json')); } catch (e) { throw new CompileUsageError(`${dir}/manifest.json: ${(e as Error).message}`); }
   if (m.format !== MANIFEST_FORMAT) throw new CompileUsageError(`${dir}/manifest.json is not a flapc manifest`);
-  let plan: Plan;
-  try { plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`); } catch (e) { throw new CompileUsageError((e as Error).message); }
-  return { name: m.name, plan, params: m.params, train: m.config.train, vocab: m.config.text.vocab!, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec) };
+  let plan: Plan, evalPlan: Plan;
+  try {
+    plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`);
+    evalPlan = parsePlan(read(m.plans.eval), `${dir}/${m.plans.eval}`);
+  } catch (e) { throw new CompileUsageError((e as Error).message); }
+  return { name: m.name, plan, evalPlan, params: m.params, train: m.config.train, vocab: m.config.text.vocab!, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec) };
 }
 
 function compileFor(gpu: Gpu, spec: string): Loaded | number {
@@ -47,7 +53,7 @@ function compileFor(gpu: Gpu, spec: string): Loaded | number {
   const c = compileSpec(spec, gpu.caps, d);
   if (!c) { process.stderr.write(`${renderDiagnostics(d.list, d.sources)}\n`); return 2; }
   const cfg = c.model.spec.config;
-  return { name: cfg.name, plan: c.trainPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(spec) };
+  return { name: cfg.name, plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(spec) };
 }
 
 /** Gaussian noise from a small LCG (Box-Muller): synthetic but reproducible. */
@@ -62,9 +68,9 @@ function noise(n: number, seed: number, scale = 1): Float32Array {
 export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string', multiple: true }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+    options: { steps: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'string', multiple: true }, eval: { type: 'string', multiple: true }, save: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new CompileUsageError('usage: flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--steps N] [--seed S] [--workers N] [--json]');
+  if (positionals.length !== 1) throw new CompileUsageError('usage: flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--eval manifest ...] [--save model.safetensors] [--steps N] [--seed S] [--workers N] [--json]');
   const steps = values.steps === undefined ? 30 : Number(values.steps);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(steps) || steps < 1) throw new CompileUsageError(`--steps must be a positive integer, got '${values.steps}'`);
@@ -128,11 +134,27 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   }
   const msPerStep = steps > 1 ? (performance.now() - t1 - firstStepMs) / (steps - 1) : firstStepMs;
   if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(exe);
+  // Trained values of every trainable parameter: for the checkpoint and the evaluation step.
+  const trained = new Map<string, Float32Array>();
+  for (const p of params) if (p.trainable) trained.set(p.name, (await exe.read(p.name)) as Float32Array);
   exe.destroy();
+  if (values.save) {
+    writeSafetensors(values.save, params.filter((p) => p.trainable).map((p) => ({ name: p.name, shape: [...p.shape], data: trained.get(p.name)! })), {
+      format: 'flapc', model: loaded.name, steps: String(steps), seed: String(seed),
+      ...(data ? { norm_mean: String(data.norm.mean), norm_std: String(data.norm.std) } : {}),
+    });
+    log(`saved ${values.save}`);
+  }
+  let evaluation: { metrics: RetrievalMetrics; bad: number; on: string } | undefined;
+  if (values.eval && values.eval.length > 0) {
+    if (!data) throw new CompileUsageError('--eval needs training data (--data) for the log-mel statistics and the data pipeline');
+    const r = await evaluateRetrieval(gpu, loaded.evalPlan, params, trained, values.eval, { fe: data.fe, norm: data.norm, tokenizer: data.tokenizer, pool: data.pool, cacheDir: data.cacheDir, seed, log });
+    evaluation = { metrics: r.metrics, bad: r.bad.length, on: values.eval.join(', ') };
+  }
   await data?.close();
   const first = history[0]!, last = history[history.length - 1]!;
   const dataDesc = data ? { clips: data.loader.clips.length, bad: data.bad(), report: data.report, epochs: epoch + 1, norm: data.norm } : 'synthetic fixed batch';
-  const summary = { model: loaded.name, adapter: gpu.report.description, kernels: plan.dispatches.length, steps, msPerStep, firstStepMs, setupMs: t1 - t0, first, last, history, data: dataDesc };
+  const summary = { model: loaded.name, adapter: gpu.report.description, kernels: plan.dispatches.length, steps, msPerStep, firstStepMs, setupMs: t1 - t0, first, last, history, data: dataDesc, evaluation, checkpoint: values.save };
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else {
     console.log(data
@@ -140,11 +162,15 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
       : `${loaded.name} on ${summary.adapter}: ${steps} training steps on a synthetic fixed batch of ${B} clip/caption pairs`);
     console.log(`  loss ${first.loss!.toFixed(4)} -> ${last.loss!.toFixed(4)}${lossNames.map((n) => `; ${n.slice(5)} ${first[n]!.toFixed(4)} -> ${last[n]!.toFixed(4)}`).join('')} (chance level for the contrastive loss: ln ${B} = ${Math.log(B).toFixed(4)})`);
     console.log(`  ${msPerStep.toFixed(0)} ms/step after a first step of ${(firstStepMs / 1000).toFixed(1)} s; setup (compile + pipelines) ${((t1 - t0) / 1000).toFixed(1)} s`);
+    if (evaluation) console.log(formatMetrics(evaluation.metrics, evaluation.on) + (evaluation.bad ? `\n  (${evaluation.bad} evaluation items could not be loaded)` : ''));
   }
   return 0;
 }
 
-interface OpenedData { loader: Loader; batches: AsyncGenerator<TrainBatch>; norm: { mean: number; std: number }; report: string; bad: () => number; close: () => Promise<void> }
+interface OpenedData {
+  loader: Loader; batches: AsyncGenerator<TrainBatch>; norm: { mean: number; std: number }; report: string; bad: () => number; close: () => Promise<void>;
+  fe: FrontEnd; tokenizer: WordPieceTokenizer; pool: FeaturizePool; cacheDir: string | null;
+}
 
 /** The training stream from --data or the spec's data.train; undefined when neither names data. */
 async function openData(m: Loaded, cli: string[] | undefined, o: { seed: number; batch: number; maxTokens: number; frames: number; workers?: string; cache: boolean; log: (l: string) => void }): Promise<OpenedData | undefined> {
@@ -173,5 +199,5 @@ async function openData(m: Loaded, cli: string[] | undefined, o: { seed: number;
   const bad = (): number => ds.bad.length + loader.bad.length;
   const save = (): void => { mkdirSync(reportDir, { recursive: true }); writeReport(report, [...ds.bad, ...loader.bad]); };
   if (ds.bad.length) { save(); o.log(`data: ${ds.bad.length} bad items skipped, listed in ${report}`); }
-  return { loader, batches: loader.train(), norm: { mean: norm.mean, std: norm.std }, report, bad, close: async () => { if (bad()) save(); await pool.close(); } };
+  return { loader, batches: loader.train(), norm: { mean: norm.mean, std: norm.std }, report, bad, fe, tokenizer, pool, cacheDir, close: async () => { if (bad()) save(); await pool.close(); } };
 }

@@ -22,9 +22,12 @@ describe('flapc run --data', () => {
   it('trains from decoded clips, skips bad items and writes them to the report', () => {
     const spec = join(dir, 'micro-bert.yaml');
     writeFileSync(spec, `extends: ${MICRO}\nname: micro-bert\ntext:\n  vocab: 30522\n`);
-    const r = flapc(['run', spec, '--data', join(dir, 'corpus', 'clotho'), '--data', join(dir, 'corpus', 'folder'), '--steps', '3', '--json']);
+    const ckpt = join(dir, 'micro.safetensors');
+    const r = flapc(['run', spec, '--data', join(dir, 'corpus', 'clotho'), '--data', join(dir, 'corpus', 'folder'), '--steps', '3', '--json',
+      '--save', ckpt, '--eval', join(dir, 'corpus', 'folder'), '--eval', join(dir, 'corpus', 'audiocaps')]);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as { data: { clips: number; bad: number; report: string; epochs: number }; history: { loss: number }[] };
+    const s = JSON.parse(r.out) as { data: { clips: number; bad: number; report: string; epochs: number }; history: { loss: number }[];
+      evaluation: { metrics: { clips: number; captions: number; a2t: { r1: number; queries: number }; t2a: { r10: number; queries: number } }; bad: number } };
     expect(s.data.clips).toBe(9 + 2);
     // Clotho: 2 found while listing + 4 while decoding; folder: 1 caption-less file.
     expect(s.data.bad).toBe(7);
@@ -32,6 +35,30 @@ describe('flapc run --data', () => {
     expect(report.length).toBe(7);
     expect(report.map((b) => b.reason)).toContain('empty file');
     expect(s.history.every((h) => Number.isFinite(h.loss))).toBe(true);
+    // Retrieval on 2 + 2 clips (folder: rain, bell; audiocaps: two clips, 4 captions), 1 missing item reported.
+    expect(s.evaluation.metrics).toMatchObject({ clips: 4, captions: 7, a2t: { queries: 4 }, t2a: { queries: 7, r10: 1 } });
+    expect(s.evaluation.bad).toBe(2);
+    // Zero-shot tags from the checkpoint.
+    writeFileSync(join(dir, 'labels.txt'), '# event labels\ndog_bark\nrain\nbell\nengine\n\nwhistle\n');
+    const out = join(dir, 'tags.jsonl');
+    const t = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', out, '--top', '2']);
+    expect(t.code, t.err).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; tags: string[]; scores: number[] });
+    expect(lines.map((l) => l.file_name)).toEqual(['bell.wav', 'rain.wav']);
+    for (const l of lines) {
+      expect(l.tags.length).toBe(2);
+      for (const tag of l.tags) expect(['dog_bark', 'rain', 'bell', 'engine', 'whistle']).toContain(tag);
+      expect(l.scores[0]!).toBeGreaterThanOrEqual(l.scores[1]!);
+    }
+    const again = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', out + '2', '--top', '2']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(out + '2', 'utf8')).toBe(readFileSync(out, 'utf8'));
+    // A checkpoint from another model is refused with the tensor it lacks.
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, `extends: ${MICRO}\nname: other\ntext:\n  vocab: 30522\nhyper:\n  width: 24\n`);
+    const bad = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', other, '--labels', join(dir, 'labels.txt'), '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/flapc: error: .*micro\.safetensors: '.*' is \[.*\], the spec wants \[.*\]/);
   });
 
   it('refuses a spec whose vocabulary is smaller than the tokenizer', () => {

@@ -3,7 +3,7 @@
 // so adding a parameter never changes the others.
 import { fnv1a } from '../../compiler/plan/plan.ts';
 
-export interface ParamSpec { name: string; shape: readonly number[]; init: { kind: string; args: readonly number[] } }
+export interface ParamSpec { name: string; shape: readonly number[]; init: { kind: string; args: readonly number[] }; trainable?: boolean }
 
 /** splitmix32: small, fast, good enough for initial weights. */
 function stream(seed: number, name: string): () => number {

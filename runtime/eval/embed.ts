@@ -1,0 +1,82 @@
+// Embedding clips and captions with a model's compiled evaluation step (every patch token, no
+// masking): audio rows come from the loader (one crop per clip, or every chunk, averaged), text
+// rows from the tokenizer. The evaluation graph computes both towers, so the other input is fed a
+// neutral value (silence-level mel, [CLS] [SEP] captions).
+import type { Plan } from '../../compiler/plan/plan.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { Executable } from '../exec/executor.ts';
+import type { Loader } from '../data/loader.ts';
+import type { WordPieceTokenizer } from '../data/tokenizer.ts';
+import { type ParamSpec, initParam } from '../train/init.ts';
+import { l2normalize } from './retrieval.ts';
+
+export class Embedder {
+  private constructor(private exe: Executable, readonly batch: number, readonly frames: number, readonly melBins: number, readonly maxTokens: number, readonly dim: number) {}
+
+  /** Parameters from `values` (trained or a checkpoint); fixed tables and anything missing from their initialiser. */
+  static async create(gpu: Gpu, plan: Plan, params: ParamSpec[], values: Map<string, Float32Array>, seed: number): Promise<Embedder> {
+    for (const o of ['audio_emb', 'text_emb']) if (!plan.outputs.some((x) => x.name === o)) throw new Error(`the evaluation step has no '${o}' output (the model must output audio_emb and text_emb)`);
+    const exe = await Executable.create(gpu, plan);
+    const byName = new Map(params.map((p) => [p.name, p]));
+    for (const i of plan.inputs) {
+      const v = values.get(i.name);
+      const p = byName.get(i.name);
+      if (v) exe.write(i.name, v);
+      else if (p) {
+        if (p.trainable) throw new Error(`no value for trained parameter '${i.name}'`);
+        exe.write(i.name, initParam(p, seed));
+      }
+    }
+    const mel = plan.inputs.find((i) => i.name === 'mel')!, tokens = plan.inputs.find((i) => i.name === 'tokens')!;
+    const emb = plan.outputs.find((o) => o.name === 'audio_emb')!;
+    return new Embedder(exe, mel.shape[0]!, mel.shape[1]!, mel.shape[2]!, tokens.shape[1]!, emb.shape[1]!);
+  }
+
+  private async run(mel: Float32Array, tokens: Int32Array, out: 'audio_emb' | 'text_emb'): Promise<Float32Array> {
+    this.exe.write('mel', mel);
+    this.exe.write('tokens', tokens);
+    this.exe.run();
+    return (await this.exe.read(out)) as Float32Array;
+  }
+
+  private neutralTokens(): Int32Array {
+    const t = new Int32Array(this.batch * this.maxTokens);
+    for (let b = 0; b < this.batch; b++) { t[b * this.maxTokens] = 101; t[b * this.maxTokens + 1] = 102; }
+    return t;
+  }
+
+  /** One normalised embedding per clip the loader could load (`clips` = their indices). */
+  async embedAudio(loader: Loader, progress?: (done: number) => void): Promise<{ emb: Float32Array; clips: number[] }> {
+    const sums = new Map<number, { v: Float64Array; n: number }>();
+    const tokens = this.neutralTokens();
+    for await (const b of loader.evalAudio()) {
+      const e = await this.run(b.mel, tokens, 'audio_emb');
+      for (let r = 0; r < b.valid; r++) {
+        const s = sums.get(b.clips[r]!) ?? { v: new Float64Array(this.dim), n: 0 };
+        for (let k = 0; k < this.dim; k++) s.v[k] += e[r * this.dim + k]!;
+        s.n++;
+        sums.set(b.clips[r]!, s);
+      }
+      progress?.(sums.size);
+    }
+    const clips = [...sums.keys()].sort((a, b) => a - b);
+    const emb = new Float32Array(clips.length * this.dim);
+    clips.forEach((c, i) => { const s = sums.get(c)!; for (let k = 0; k < this.dim; k++) emb[i * this.dim + k] = s.v[k]! / s.n; });
+    return { emb: l2normalize(emb, clips.length, this.dim), clips };
+  }
+
+  async embedText(texts: string[], tok: WordPieceTokenizer, silence: number): Promise<Float32Array> {
+    const out = new Float32Array(texts.length * this.dim);
+    const mel = new Float32Array(this.batch * this.frames * this.melBins).fill(silence);
+    for (let i = 0; i < texts.length; i += this.batch) {
+      const tokens = this.neutralTokens();
+      const n = Math.min(this.batch, texts.length - i);
+      for (let r = 0; r < n; r++) tokens.set(tok.encode(texts[i + r]!, this.maxTokens), r * this.maxTokens);
+      const e = await this.run(mel, tokens, 'text_emb');
+      out.set(e.subarray(0, n * this.dim), i * this.dim);
+    }
+    return l2normalize(out, texts.length, this.dim);
+  }
+
+  destroy(): void { this.exe.destroy(); }
+}
