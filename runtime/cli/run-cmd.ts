@@ -27,6 +27,7 @@ import { type WordPieceTokenizer, tokenizerFor } from '../data/tokenizer.ts';
 import { evaluateRetrieval } from '../eval/evaluate.ts';
 import { type RetrievalMetrics, formatMetrics } from '../eval/retrieval.ts';
 import { writeSafetensors } from '../train/checkpoint.ts';
+import { learningRate } from '../train/schedule.ts';
 
 interface Loaded {
   name: string; plan: Plan; evalPlan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
@@ -122,7 +123,7 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
       epoch = nb.value.epoch;
     }
     const ts = performance.now();
-    const lr = tr.lr! * Math.min(1, step / Math.max(1, Math.min(tr.warmup!, steps / 4)));
+    const lr = learningRate(step, steps, tr.lr!, tr.warmup!);
     if (input('rng.key')) exe.write('rng.key', new Uint32Array([seed * 100003 + step]));
     exe.write(HYPER_NAME, adamwHyper(cfg, lr, step));
     exe.run();
