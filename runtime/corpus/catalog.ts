@@ -219,3 +219,58 @@ export const TEXTURES: Texture[] = [
   { id: 'pure-tone', category: 'electronic', tags: ['tone'], variants: [cont('synth', 'sine', '440'), cont('synth', 'sine', '1000'), cont('synth', 'sine', '3000', 'vol', '0.5')],
     say: [['a pure tone', 'sounds steadily', 'sounding steadily'], ['a single steady tone', 'rings', 'ringing']] },
 ];
+
+/**
+ * ktuberling-data (full corpus only): recordings of people saying object names. English files are
+ * the words their names say (the sound theme maps name -> file one-to-one); for other languages
+ * only the language is stated. Prefixed theme files (egypt_*, moon_*, ...) are left out: which
+ * word is spoken there is not certain from the name.
+ */
+export const KTUBERLING_ROOT = 'usr/share/ktuberling/sounds/';
+export const KTUBERLING_EN = ['ball', 'bow', 'coat', 'ear', 'earring', 'eye', 'eyebrow', 'flower', 'hair', 'hat', 'moustache', 'mouth', 'nose',
+  'shoe', 'shorts', 'skirt', 'spectacles', 'stick', 'sunglasses', 'tie', 'umbrella'];
+export const KTUBERLING_OTHER: [code: string, language: string, files: string[]][] = [
+  ['de', 'German', ['ball.ogg', 'bow.ogg', 'coat.ogg', 'ear.ogg', 'eye.ogg', 'flower.ogg']],
+  ['fr', 'French', ['bouche.wav', 'chapeau.wav', 'cheveux.wav', 'cravate.wav', 'lunettes.wav', 'moustache.wav']],
+  ['it', 'Italian', ['baffi.wav', 'bocca.wav', 'capelli.wav', 'cappello.wav', 'cravatta.wav', 'naso.wav']],
+  ['es', 'Spanish', ['bigote.wav', 'boca.wav', 'ceja.wav', 'lazo.wav', 'nariz.wav', 'ojo.wav']],
+  ['nl', 'Dutch', ['bril.wav', 'haar.wav', 'hoed.wav', 'mond.wav', 'neus.wav', 'oog.wav']],
+  ['sv', 'Swedish', ['fluga.wav', 'har.wav', 'hatt.wav', 'mun.wav', 'mustasch.wav', 'nasa.wav']],
+  ['ru', 'Russian', ['ball.ogg', 'bow.ogg', 'coat.ogg', 'ear.ogg', 'eye.ogg', 'flower.ogg']],
+];
+
+export function ktuberlingSources(): FileSource[] {
+  const pkg = 'ktuberling-data';
+  const en = KTUBERLING_EN.map((w): FileSource => ({
+    kind: 'file', id: `ktuberling/en/${w}`, pkg, path: `${KTUBERLING_ROOT}en/${w}.ogg`, category: 'speech', tags: ['speech', 'word', 'english'], repeat: true, full: true,
+    say: [['a person', `says the word "${w}"`, `saying the word "${w}"`], ['a voice', `says "${w}"`, `saying "${w}"`], ['someone', `pronounces the word "${w}"`, `pronouncing the word "${w}"`]],
+  }));
+  const other = KTUBERLING_OTHER.flatMap(([code, lang, files]) => files.map((f): FileSource => ({
+    kind: 'file', id: `ktuberling/${code}/${f.replace(/\.\w+$/, '')}`, pkg, path: `${KTUBERLING_ROOT}${code}/${f}`, category: 'speech',
+    tags: ['speech', 'word', lang.toLowerCase()], repeat: true, full: true,
+    say: [['a person', `says a single word in ${lang}`, `saying a single word in ${lang}`], ['a voice', `speaks one ${lang} word`, `speaking one ${lang} word`]],
+  })));
+  return [...en, ...other];
+}
+
+/** megaglest-data (full corpus only): tileset ambiences and unit sounds named for their source. */
+const MG = 'usr/share/games/megaglest/';
+const mg = (id: string, path: string, category: Category, tags: string[], say: Say[], repeat: boolean): FileSource =>
+  ({ kind: 'file', id: `megaglest/${id}`, pkg: 'megaglest-data', path: MG + path, category, tags, say, repeat, full: true });
+const MGS = 'techs/megapack/commondata/sounds/';
+export const MEGAGLEST_SOURCES: FileSource[] = [
+  mg('owl', 'tilesets/autumn/sounds/owl.ogg', 'bird', ['owl', 'hoot'], [['an owl', 'hoots', 'hooting'], ['an owl', 'calls in the night', 'calling in the night']], true),
+  mg('rooster', 'tilesets/autumn/sounds/rooster.ogg', 'bird', ['rooster', 'crow'], [['a rooster', 'crows', 'crowing'], ['a cockerel', 'crows', 'crowing']], true),
+  mg('chicken', 'tilesets/birch_forest/sounds/chicken.wav', 'bird', ['chicken', 'cluck'], [['a chicken', 'clucks', 'clucking'], ['a hen', 'clucks', 'clucking']], true),
+  mg('hawk', 'tilesets/desert2/sounds/hawk.ogg', 'bird', ['hawk', 'screech'], [['a hawk', 'screeches', 'screeching'], ['a bird of prey', 'cries out', 'crying out']], true),
+  mg('cow', 'tilesets/pine_peat/sounds/mudchute_cow_1.ogg', 'animal', ['cow', 'moo'], [['a cow', 'moos', 'mooing'], ['a cow', 'lows', 'lowing']], true),
+  mg('wolf-birch', 'tilesets/birch_forest/sounds/wolf.wav', 'animal', ['wolf'], [['a wolf', 'calls out', 'calling out'], ['a wild animal', 'cries out', 'crying out']], false),
+  mg('wolf-desert', 'tilesets/desert2/sounds/wolf.wav', 'animal', ['wolf'], [['a wolf', 'calls out', 'calling out'], ['a wild animal', 'cries out', 'crying out']], true),
+  ...[['autumn', 'rain.ogg'], ['birch_forest', 'rain.ogg'], ['dark_forest', 'rain.ogg'], ['desert2', 'rain.wav']].map(([t, f]) =>
+    mg(`rain-${t}`, `tilesets/${t}/sounds/${f}`, 'weather', ['rain'], [['rain', 'falls steadily', 'falling steadily'], ['rain', 'pours down', 'pouring down'], ['raindrops', 'patter', 'pattering']], false)),
+  ...['winter', 'winter_forest'].map((t) => mg(`wind-${t}`, `tilesets/${t}/sounds/wind.ogg`, 'weather', ['wind'], [['the wind', 'howls', 'howling'], ['a strong wind', 'blows', 'blowing']], false)),
+  ...[1, 2, 3, 4].map((i) => mg(`anvil-${i}`, `${MGS}anvil${i}.wav`, 'tool', ['anvil', 'metal', 'hammer'], [['a hammer', 'strikes an anvil', 'striking an anvil'], ['metal', 'rings on an anvil', 'ringing on an anvil']], true)),
+  ...[1, 2, 3, 4].map((i) => mg(`pig-${i}`, `${MGS}pig_ack${i}.wav`, 'animal', ['pig', 'oink'], [['a pig', 'grunts', 'grunting'], ['a pig', 'oinks', 'oinking']], true)),
+  ...[1, 2, 3].map((i) => mg(`chop-${i}`, `${MGS}worker_harvest_wood${i}.wav`, 'tool', ['axe', 'wood', 'chop'], [['an axe', 'chops wood', 'chopping wood'], ['someone', 'chops wood', 'chopping wood']], true)),
+  ...[1, 2, 3].map((i) => mg(`pick-${i}`, `${MGS}worker_mine${i}.wav`, 'tool', ['pickaxe', 'rock'], [['a pickaxe', 'strikes rock', 'striking rock'], ['someone', 'digs at rock with a pick', 'digging at rock with a pick']], true)),
+];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILE_SOURCES, GM_EFFECTS, RESERVED_PACKAGES, TEXTURES } from './catalog.ts';
+import { FILE_SOURCES, GM_EFFECTS, MEGAGLEST_SOURCES, RESERVED_PACKAGES, TEXTURES, ktuberlingSources } from './catalog.ts';
 import { clothoCsv, corpusStats } from './build.ts';
 import { occurrences, packagesFor, planCorpus } from './plan.ts';
 import { rng } from './midi.ts';
@@ -61,13 +61,21 @@ describe('corpus plan', () => {
   });
 
   it('the reviewed table: 2-4 descriptions per source, no reserved package, unique ids', () => {
-    for (const f of FILE_SOURCES) {
+    const all = [...FILE_SOURCES, ...ktuberlingSources(), ...MEGAGLEST_SOURCES];
+    for (const f of all) {
       expect(f.say.length, f.id).toBeGreaterThanOrEqual(2);
       expect(f.say.length, f.id).toBeLessThanOrEqual(4);
       expect(RESERVED_PACKAGES).not.toContain(f.pkg);
     }
     for (const t of [...TEXTURES, ...GM_EFFECTS]) expect(t.say.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(FILE_SOURCES.map((f) => f.id)).size).toBe(FILE_SOURCES.length);
+    expect(new Set(all.map((f) => f.id)).size).toBe(all.length);
+    // The full corpus adds ktuberling words, megaglest sounds and a second soundfont; small has none of them.
+    const full = planCorpus('full', 0, lengths).recordings, small = planCorpus('small', 0, lengths).recordings;
+    for (const pre of ['ktuberling/', 'megaglest/', 'gm-ms/']) {
+      expect(full.some((r) => r.id.startsWith(pre)), pre).toBe(true);
+      expect(small.some((r) => r.id.startsWith(pre)), pre).toBe(false);
+    }
+    expect(packagesFor('full')).toEqual(['timgm6mb-soundfont', 'tuxpaint-stamps-default', 'wesnoth-1.16-data', 'ktuberling-data', 'megaglest-data', 'musescore-general-soundfont-small']);
     for (const s of ['tiny', 'small', 'full'] as const) for (const p of packagesFor(s)) expect(RESERVED_PACKAGES).not.toContain(p);
   });
 

@@ -2,7 +2,7 @@
 // (its recipe, duration, captions, tags). Pure and seeded: the same (size, seed) gives the same plan,
 // so the CSVs are identical byte for byte whatever the machine, and rendering can resume from it.
 // Splits are by recording: a recording and every clip made from it sit in one split.
-import { type Category, FILE_SOURCES, GM_EFFECTS, INSTRUMENTS, SENTENCES, type Say, TEXTURES, VOICES } from './catalog.ts';
+import { type Category, FILE_SOURCES, GM_EFFECTS, INSTRUMENTS, MEGAGLEST_SOURCES, SENTENCES, type Say, TEXTURES, VOICES, ktuberlingSources } from './catalog.ts';
 import { type Arrangement, captionsFor } from './captions.ts';
 import { DRUM_PATTERNS, PHRASE_KINDS, type PhraseKind, phraseWords, rng } from './midi.ts';
 
@@ -11,7 +11,7 @@ export type Split = 'train' | 'val' | 'test';
 
 export type Render =
   | { kind: 'file'; pkg: string; path: string; repeat: boolean }
-  | { kind: 'instrument'; program: number; phrase: PhraseKind; seed: number }
+  | { kind: 'instrument'; program: number; phrase: PhraseKind; seed: number; soundfont?: 'musescore' }
   | { kind: 'drums'; pattern: string; seed: number }
   | { kind: 'effect'; program: number; note: number; seed: number }
   | { kind: 'speech'; voice: string; text: string; speed: number; pitch: number }
@@ -38,11 +38,14 @@ export interface ClipPlan {
 }
 
 export const SOUNDFONT = { pkg: 'timgm6mb-soundfont', path: 'usr/share/sounds/sf2/TimGM6mb.sf2' };
+/** A second General-MIDI soundfont (full corpus): the same programs in other timbres. */
+export const SOUNDFONT_FULL = { pkg: 'musescore-general-soundfont-small', path: 'usr/share/sounds/sf3/MuseScore_General_Lite.sf3' };
 
 /** Packages each size downloads (the corpus never touches design.md's reserved packages). */
 export function packagesFor(size: Size): string[] {
   const p = [SOUNDFONT.pkg];
   if (size !== 'tiny') p.push('tuxpaint-stamps-default', 'wesnoth-1.16-data');
+  if (size === 'full') p.push('ktuberling-data', 'megaglest-data', SOUNDFONT_FULL.pkg);
   return p;
 }
 
@@ -69,7 +72,7 @@ export function recordings(size: Size): Recording[] {
   const recs: Recording[] = [];
   const tiny = size === 'tiny', full = size === 'full';
   if (!tiny) {
-    for (const f of FILE_SOURCES) if (!f.full || full) recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
+    for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES] : [])]) if (!f.full || full) recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
   }
   const instruments = tiny ? INSTRUMENTS.filter((i) => [0, 24, 40, 56, 73, 19].includes(i.program)) : INSTRUMENTS;
   const phrasesPer = tiny ? 2 : full ? 6 : 3;
@@ -82,6 +85,8 @@ export function recordings(size: Size): Recording[] {
       const agree = (s: string, v: string): string => (/^(a|an) /.test(s) ? v : v.replace(/^(\w+?)s\b/, '$1'));
       const say: Say[] = ins.subjects.flatMap((s) => phraseWords(phrase, slow).map(([v, g]) => [s, agree(s, v), g] as const));
       recs.push({ id: `gm/${ins.id}/${k}`, category: ins.category, tags: [...ins.tags, 'music'], say, render: { kind: 'instrument', program: ins.program, phrase, seed } });
+      // The full corpus plays every phrase on the second soundfont too: same notes, another timbre.
+      if (full) recs.push({ id: `gm-ms/${ins.id}/${k}`, category: ins.category, tags: [...ins.tags, 'music'], say, render: { kind: 'instrument', program: ins.program, phrase, seed, soundfont: 'musescore' } });
     }
   }
   const drums = tiny ? DRUM_PATTERNS.slice(0, 3) : DRUM_PATTERNS;

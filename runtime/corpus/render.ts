@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeAudio } from '../data/decode.ts';
 import { DRUM_PATTERNS, drumPhrase, effectPhrase, instrumentPhrase, rng } from './midi.ts';
-import { type ClipPlan, type Recording, SOUNDFONT, hashString } from './plan.ts';
+import { type ClipPlan, type Recording, SOUNDFONT, SOUNDFONT_FULL, hashString } from './plan.ts';
 import { CorpusToolError } from './debian.ts';
 
 const exec = promisify(execFile);
@@ -55,7 +55,8 @@ export async function renderBase(rec: Recording, ctx: RenderContext): Promise<st
           : r.kind === 'drums' ? drumPhrase(DRUM_PATTERNS.find((d) => d.id === r.pattern)!, r.seed, RENDER_SECONDS)
             : effectPhrase(r.program, r.note, r.seed, RENDER_SECONDS);
         writeFileSync(`${scratch}.mid`, smf);
-        const sf2 = join(ctx.pkgs.get(SOUNDFONT.pkg) ?? '', SOUNDFONT.path);
+        const font = r.kind === 'instrument' && r.soundfont === 'musescore' ? SOUNDFONT_FULL : SOUNDFONT;
+        const sf2 = join(ctx.pkgs.get(font.pkg) ?? '', font.path);
         await tool('fluidsynth', ['-ni', '-q', '-g', '0.6', '-r', String(RATE), '-F', `${scratch}.wav`, sf2, `${scratch}.mid`]);
         await sox(`${scratch}.wav`, ...OUT, tmp);
         break;
