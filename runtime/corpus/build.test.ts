@@ -1,7 +1,7 @@
 // The tiny corpus built for real (apt download of the soundfont, fluidsynth, espeak-ng, sox):
 // every clip decodes, is 5-10 s, audible and unclipped; CSVs are identical across builds; an
 // interrupted build resumes; the readers load it without a bad item.
-import { readFileSync, readdirSync, rmSync, mkdtempSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,10 +49,14 @@ describe('flapc data build --size tiny', () => {
     expect([again.rendered, again.reused]).toEqual([0, again.clips.length]);
     const victim = again.clips[3]!;
     rmSync(join(a, victim.split, victim.name));
+    // What a killed run leaves behind: a half-written clip and a work folder.
+    writeFileSync(join(a, victim.split, `${victim.name}.tmp-999.flac`), 'partial');
+    mkdirSync(join(a, '.build', `work-${victim.name}`), { recursive: true });
     const resumed = await build(a);
     expect([resumed.rendered, resumed.reused]).toEqual([1, resumed.clips.length - 1]);
     expect(existsSync(join(a, victim.split, victim.name))).toBe(true);
     expect(readdirSync(join(a, '.build')).filter((f) => f.startsWith('work-'))).toEqual([]);
+    expect(readdirSync(join(a, victim.split)).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(rb.clips.length).toBe(again.clips.length);
   });
 

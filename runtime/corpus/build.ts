@@ -3,7 +3,7 @@
 // CSVs per split, tags.jsonl and stats.json. Clips already rendered for the same recipe are kept, so
 // an interrupted build resumes; the CSVs depend only on the plan, so a seed gives identical files.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_SOURCES } from './catalog.ts';
 import { checkTools, fetchPackage } from './debian.ts';
@@ -91,6 +91,9 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
   for (const s of SPLITS) mkdirSync(join(o.out, s), { recursive: true });
   const state = join(o.out, '.build');
   mkdirSync(state, { recursive: true });
+  // Leftovers of an interrupted run: half-written clips and work folders are never reused.
+  for (const f of readdirSync(state)) if (f.startsWith('work-')) rmSync(join(state, f), { recursive: true, force: true });
+  for (const s of SPLITS) for (const f of readdirSync(join(o.out, s))) if (f.includes('.tmp-')) rmSync(join(o.out, s, f), { force: true });
   let rendered = 0, reused = 0, done = 0, last = 0;
   o.log(`rendering ${clips.length} clips with ${o.jobs} jobs`);
   await parallel(clips, o.jobs, async (c) => {
