@@ -83,6 +83,8 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   const loaded = statSync(target).isDirectory() ? loadCompiled(target) : compileFor(gpu, target);
   if (typeof loaded === 'number') return loaded;
   const { plan, params } = loaded;
+  // Check the data settings before the (slow) pipeline creation.
+  if ((values.data?.length ?? 0) > 0 || specPaths(loaded, 'train').length > 0) checkVocab(loaded);
   log(`${loaded.name}: ${plan.dispatches.length} kernels, ${plan.pipelines.length} pipelines; creating pipelines`);
   const exe = await Executable.create(gpu, plan);
   const byName = new Map(params.map((p) => [p.name, p]));
@@ -147,10 +149,11 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
     log(`saved ${values.save}`);
   }
   let evaluation: { metrics: RetrievalMetrics; bad: number; on: string } | undefined;
-  if (values.eval && values.eval.length > 0) {
+  const evalInputs = values.eval && values.eval.length > 0 ? values.eval : specPaths(loaded, 'eval');
+  if (evalInputs.length > 0) {
     if (!data) throw new CompileUsageError('--eval needs training data (--data) for the log-mel statistics and the data pipeline');
-    const r = await evaluateRetrieval(gpu, loaded.evalPlan, params, trained, values.eval, { fe: data.fe, norm: data.norm, tokenizer: data.tokenizer, pool: data.pool, cacheDir: data.cacheDir, seed, log });
-    evaluation = { metrics: r.metrics, bad: r.bad.length, on: values.eval.join(', ') };
+    const r = await evaluateRetrieval(gpu, loaded.evalPlan, params, trained, evalInputs, { fe: data.fe, norm: data.norm, tokenizer: data.tokenizer, pool: data.pool, cacheDir: data.cacheDir, seed, log });
+    evaluation = { metrics: r.metrics, bad: r.bad.length, on: evalInputs.join(', ') };
   }
   await data?.close();
   const first = history[0]!, last = history[history.length - 1]!;
@@ -173,18 +176,29 @@ interface OpenedData {
   fe: FrontEnd; tokenizer: WordPieceTokenizer; pool: FeaturizePool; cacheDir: string | null;
 }
 
+function checkVocab(m: Loaded): WordPieceTokenizer {
+  const tokenizer = tokenizerFor(m.text.tokenizer as string);
+  if (tokenizer.size > m.vocab) throw new CompileUsageError(`the spec's text.vocab (${m.vocab}) is smaller than the ${m.text.tokenizer as string} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  return tokenizer;
+}
+
+/** The spec's data.train / data.eval paths (a string or a list), relative to the spec file. */
+function specPaths(m: Loaded, key: 'train' | 'eval'): string[] {
+  const v = m.data[key];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((p) => (isAbsolute(String(p)) ? String(p) : join(m.base, String(p))));
+}
+
 /** The training stream from --data or the spec's data.train; undefined when neither names data. */
 async function openData(m: Loaded, cli: string[] | undefined, o: { seed: number; batch: number; maxTokens: number; frames: number; workers?: string; cache: boolean; log: (l: string) => void }): Promise<OpenedData | undefined> {
-  const fromSpec = m.data.train === undefined ? [] : (Array.isArray(m.data.train) ? m.data.train : [m.data.train]).map((p) => (isAbsolute(String(p)) ? String(p) : join(m.base, String(p))));
-  const inputs = cli && cli.length > 0 ? cli : fromSpec;
+  const inputs = cli && cli.length > 0 ? cli : specPaths(m, 'train');
   if (inputs.length === 0) return undefined;
   const workers = o.workers === undefined ? Math.min(2, availableParallelism()) : Number(o.workers);
   if (!Number.isInteger(workers) || workers < 0) throw new CompileUsageError(`--workers must be a non-negative integer, got '${o.workers}'`);
   let ds;
   try { ds = openDataset(inputs); } catch (e) { if (e instanceof ManifestError) throw new CompileUsageError(e.message); throw e; }
   if (ds.clips.length === 0) throw new CompileUsageError(`no usable clips in ${inputs.join(', ')} (${ds.bad.length} bad items; see flapc data check)`);
-  const tokenizer = tokenizerFor(m.text.tokenizer as string);
-  if (tokenizer.size > m.vocab) throw new CompileUsageError(`the spec's text.vocab (${m.vocab}) is smaller than the ${m.text.tokenizer as string} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  const tokenizer = checkVocab(m);
   const fe: FrontEnd = { ...frontEndFromSpec(m.audio), frames: o.frames };
   const cacheDir = o.cache ? defaultCacheDir() : null;
   const pool = new FeaturizePool(workers);

@@ -61,6 +61,17 @@ describe('flapc run --data', () => {
     expect(bad.err).toMatch(/flapc: error: .*micro\.safetensors: '.*' is \[.*\], the spec wants \[.*\]/);
   });
 
+  it("takes its data from the spec's data.train and data.eval (paths relative to the spec)", () => {
+    const spec = join(dir, 'with-data.yaml');
+    writeFileSync(spec, `extends: ${MICRO}\nname: with-data\ntext:\n  vocab: 30522\ndata:\n  train: corpus/folder\n  eval: [corpus/folder]\n`);
+    const r = flapc(['run', spec, '--steps', '1', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out) as { data: { clips: number }; evaluation: { metrics: { clips: number }; on: string } };
+    expect(s.data.clips).toBe(2);
+    expect(s.evaluation.metrics.clips).toBe(2);
+    expect(s.evaluation.on).toBe(join(dir, 'corpus', 'folder'));
+  });
+
   it('refuses a spec whose vocabulary is smaller than the tokenizer', () => {
     const r = flapc(['run', MICRO, '--data', join(dir, 'corpus', 'folder'), '--steps', '1']);
     expect(r.code).toBe(2);
