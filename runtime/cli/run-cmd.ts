@@ -116,9 +116,13 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   let firstStepMs = 0;
   const t1 = performance.now();
   let epoch = 0;
+  // Time the trainer spends waiting for the loader after step 1 (the GPU idles for it).
+  let dataWaitMs = 0;
   for (let step = 1; step <= steps; step++) {
     if (data) {
+      const tw = performance.now();
       const nb = await data.batches.next();
+      if (step > 1) dataWaitMs += performance.now() - tw;
       if (nb.done) throw new Error('the data stream ended');
       exe.write('mel', nb.value.mel);
       exe.write('tokens', nb.value.tokens);
@@ -157,7 +161,7 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   }
   await data?.close();
   const first = history[0]!, last = history[history.length - 1]!;
-  const dataDesc = data ? { clips: data.loader.clips.length, bad: data.bad(), report: data.report, epochs: epoch + 1, norm: data.norm } : 'synthetic fixed batch';
+  const dataDesc = data ? { clips: data.loader.clips.length, bad: data.bad(), report: data.report, epochs: epoch + 1, norm: data.norm, waitMsPerStep: steps > 1 ? dataWaitMs / (steps - 1) : 0 } : 'synthetic fixed batch';
   const summary = { model: loaded.name, adapter: gpu.report.description, kernels: plan.dispatches.length, steps, msPerStep, firstStepMs, setupMs: t1 - t0, first, last, history, data: dataDesc, evaluation, checkpoint: values.save };
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   else {
@@ -165,7 +169,7 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
       ? `${loaded.name} on ${summary.adapter}: ${steps} training steps of ${B} clip/caption pairs from ${data.loader.clips.length} clips (epoch ${epoch + 1}); ${data.bad()} bad items skipped${data.bad() ? ` (listed in ${data.report})` : ''}`
       : `${loaded.name} on ${summary.adapter}: ${steps} training steps on a synthetic fixed batch of ${B} clip/caption pairs`);
     console.log(`  loss ${first.loss!.toFixed(4)} -> ${last.loss!.toFixed(4)}${lossNames.map((n) => `; ${n.slice(5)} ${first[n]!.toFixed(4)} -> ${last[n]!.toFixed(4)}`).join('')} (chance level for the contrastive loss: ln ${B} = ${Math.log(B).toFixed(4)})`);
-    console.log(`  ${msPerStep.toFixed(0)} ms/step after a first step of ${(firstStepMs / 1000).toFixed(1)} s; setup (compile + pipelines) ${((t1 - t0) / 1000).toFixed(1)} s`);
+    console.log(`  ${msPerStep.toFixed(0)} ms/step after a first step of ${(firstStepMs / 1000).toFixed(1)} s${data ? ` (of which ${(dataWaitMs / Math.max(1, steps - 1)).toFixed(0)} ms waiting for data)` : ''}; setup (compile + pipelines) ${((t1 - t0) / 1000).toFixed(1)} s`);
     if (evaluation) console.log(formatMetrics(evaluation.metrics, evaluation.on) + (evaluation.bad ? `\n  (${evaluation.bad} evaluation items could not be loaded)` : ''));
   }
   return 0;
