@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestError, openDataset, sourceName } from './manifest.ts';
 import { indexTar } from './tar-index.ts';
-import { type CorpusExpectation, writeTestCorpus } from './test-corpus.ts';
+import { writeTestCorpus } from './test-corpus.ts';
 
 let dir: string;
-let want: CorpusExpectation;
-beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-manifest-')); want = await writeTestCorpus(dir); });
+beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-manifest-')); await writeTestCorpus(dir); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const located = (f: () => unknown): string => {
