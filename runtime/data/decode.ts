@@ -33,8 +33,17 @@ export function sniffFormat(b: Uint8Array): AudioFormat | undefined {
   return undefined;
 }
 
-// One decoder instance per thread, created on first use (each instantiates a WebAssembly module).
-let flac: FLACDecoder | undefined, ogg: OggVorbisDecoder | undefined, mpeg: MPEGDecoder | undefined;
+interface WasmDecoded { channelData: Float32Array[]; samplesDecoded: number; sampleRate: number; errors: { message: string }[] }
+interface WasmDecoder { ready: Promise<void>; reset(): Promise<void> }
+type Compressed = Exclude<AudioFormat, 'wav'>;
+
+/** The WebAssembly decoders: one instance per thread, created on first use (each instantiates a module). */
+const WASM: { [F in Compressed]: { name: string; make: () => WasmDecoder; decode: (d: WasmDecoder, b: Uint8Array) => WasmDecoded | Promise<WasmDecoded> } } = {
+  flac: { name: 'FLAC', make: () => new FLACDecoder(), decode: (d, b) => (d as FLACDecoder).decode(withSentinel(b)) },
+  ogg: { name: 'Ogg Vorbis', make: () => new OggVorbisDecoder(), decode: (d, b) => (d as OggVorbisDecoder).decodeFile(b) },
+  mp3: { name: 'MP3', make: () => new MPEGDecoder(), decode: (d, b) => (d as MPEGDecoder).decode(b) },
+};
+const instances = new Map<Compressed, WasmDecoder>();
 
 // The WebAssembly decoders hold one stream's state: calls must not interleave, so they queue.
 let queue: Promise<unknown> = Promise.resolve();
@@ -50,37 +59,18 @@ async function decodeNow(bytes: Uint8Array): Promise<DecodedAudio> {
   const format = sniffFormat(bytes);
   if (!format) throw new DecodeFailure('not a WAV, FLAC, Ogg Vorbis or MP3 file (unrecognised header)');
   let out: DecodedAudio;
-  switch (format) {
-    case 'wav': out = decodeWav(bytes); break;
-    case 'flac': {
-      flac ??= new FLACDecoder();
-      await flac.ready;
-      await flac.reset();
-      const r = await flac.decode(withSentinel(bytes));
-      firstError(r.errors, 'FLAC');
-      const total = flacTotalSamples(bytes);
-      if (total > 0 && r.samplesDecoded < total) throw new DecodeFailure(`incomplete FLAC (truncated or corrupt): ${r.samplesDecoded} of ${total} samples decoded`);
-      out = { format, sampleRate: r.sampleRate, channels: r.channelData };
-      break;
-    }
-    case 'ogg': {
-      ogg ??= new OggVorbisDecoder();
-      await ogg.ready;
-      await ogg.reset();
-      const r = await ogg.decodeFile(bytes);
-      firstError(r.errors, 'Ogg Vorbis');
-      out = { format, sampleRate: r.sampleRate, channels: r.channelData };
-      break;
-    }
-    case 'mp3': {
-      mpeg ??= new MPEGDecoder();
-      await mpeg.ready;
-      await mpeg.reset();
-      const r = mpeg.decode(bytes);
-      firstError(r.errors, 'MP3');
-      out = { format, sampleRate: r.sampleRate, channels: r.channelData };
-      break;
-    }
+  if (format === 'wav') out = decodeWav(bytes);
+  else {
+    const w = WASM[format];
+    let d = instances.get(format);
+    if (!d) { d = w.make(); instances.set(format, d); }
+    await d.ready;
+    await d.reset();
+    const r = await w.decode(d, bytes);
+    firstError(r.errors, w.name);
+    const total = format === 'flac' ? flacTotalSamples(bytes) : 0;
+    if (total > 0 && r.samplesDecoded < total) throw new DecodeFailure(`incomplete FLAC (truncated or corrupt): ${r.samplesDecoded} of ${total} samples decoded`);
+    out = { format, sampleRate: r.sampleRate, channels: r.channelData };
   }
   const n = out.channels[0]?.length ?? 0;
   if (out.channels.length === 0 || n === 0) throw new DecodeFailure(`no audio samples decoded from the ${format.toUpperCase()} data`);
