@@ -34,6 +34,8 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   shared4x4: { kind: 'shared', wx: 16, wy: 16, rm: 4, rn: 4, kt: 16 },
   // wx (lanes) and kt (k per broadcast round) are the adapter's subgroup size, filled in by usable().
   subgroup16x8: { kind: 'subgroup', wx: 0, wy: 8, rm: 16, rn: 8, kt: 0 },
+  // 32 shared rows: twice the broadcasts per B load; 1.05-1.25x subgroup16x8 on lavapipe (RESULTS.md).
+  subgroup32x8: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0 },
 };
 
 /** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
@@ -77,6 +79,15 @@ export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<n
   const n = b.shape[b.shape.length - 1]!;
   const direct = k.inputs.some((u) => u.id === b.id) && !k.outputs.some((o) => o.id === b.id || aliases?.get(o.id) === b.id);
   return direct && b.dtype === 'f32' && n % 4 === 0 ? b : undefined;
+}
+
+/** The output when the subgroup variant can store it as vec4s: each lane's four adjacent
+ *  columns in one store, not four (a lavapipe store is a per-lane loop; 1.15-1.7x faster). */
+export function vec4Output(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
+  if (v.kind !== 'subgroup' || k.outputs.length !== 1) return undefined;
+  const out = k.outputs[0]!;
+  const n = out.shape[out.shape.length - 1]!;
+  return out.dtype === 'f32' && n % 4 === 0 && aliases?.get(out.id) === undefined ? out : undefined;
 }
 
 export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
@@ -222,11 +233,13 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
   // fused epilogue code instead of RM·RN, which keeps lavapipe's pipeline compile short.
   const out = k.outputs[0]!;
   const buf = s.ctx.buffers.get(out.id)!;
+  const wideOut = s.ctx.vec4?.has(out.id) === true;
   if (out.id === e.outputs[0]!.id) {
     // Plain product: straight stores from registers (a private array would cost ~30% here).
-    for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) for (let t = 0; t < 4; t++) {
+    for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) for (let t = 0; t < (wideOut ? 1 : 4); t++) {
       const g = [M % tileM ? `m0 + ${i} < ${M}` : '', N % tileN ? `nc${c} + ${t} < ${N}` : ''].filter((x) => x);
-      const st = `${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c} + ${t}] = c${i}_${c}[${t}];`;
+      const at = `bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c}`;
+      const st = wideOut ? `${buf}[(${at}) / 4] = c${i}_${c};` : `${buf}[${at} + ${t}] = c${i}_${c}[${t}];`;
       lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
     }
     return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
@@ -234,14 +247,21 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
   lines.push(`var acc = array<vec4<f32>, ${RM * C}>(${Array.from({ length: RM * C }, (_, q) => `c${Math.floor(q / C)}_${q % C}`).join(', ')});`);
   const ep = top.child();
   const guard: string[] = [];
+  const wide: string[] = [];
   for (let t = 0; t < 4; t++) {
     const e4 = ep.child();
     e4.locals.set(e.outputs[0]!.id, `acc[ri * ${C} + ci][${t}]`);
     const lin = `(bz * ${M * N} + mi * ${N} + ni + ${t})`;
     const val = e4.value(out, { shape: out.shape, dims: [...bdims, 'mi', `(ni + ${t})`], lin });
     s.usesRng ||= e4.usesRng; s.usesErf ||= e4.usesErf;
+    if (wideOut) { wide.push(...e4.lines, `let o${t} = ${val};`); continue; }
     const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
     guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => '  ' + l), '}'] : ['{', ...store.map((l) => '  ' + l), '}']));
+  }
+  if (wideOut) {
+    // The four columns of a lane are all in range or all out (N % 4 == 0).
+    const store = [...wide, `${buf}[(bz * ${M * N} + mi * ${N} + ni) / 4] = vec4<f32>(o0, o1, o2, o3);`];
+    guard.push(...(N % tileN ? [`if (ni < ${N}) {`, ...store.map((l) => '  ' + l), '}'] : ['{', ...store.map((l) => '  ' + l), '}']));
   }
   lines.push(`for (var ri = 0; ri < ${RM}; ri++) {`, '  let mi = m0 + ri;', ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
     `  for (var ci = 0; ci < ${C}; ci++) {`, `    let ni = n0 + ci * ${4 * SG};`, ...guard.map((l) => '    ' + l), '  }', '}');

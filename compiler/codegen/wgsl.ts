@@ -6,7 +6,7 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
-import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, vec4Operand } from './matmul.ts';
+import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, vec4Operand, vec4Output } from './matmul.ts';
 
 /** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
 export interface DeviceCaps {
@@ -126,13 +126,15 @@ export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions)
   return ck;
 }
 
-/** Matmul operands bound as vec4 (same decision generateKernel1 makes). */
+/** Matmul operands and output bound as vec4 (same decision generateKernel1 makes). */
 function vec4Set(k: Kernel, opts: CodegenOptions): Set<number> {
   const out = new Set<number>();
   if (k.kind !== 'matmul') return out;
   const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
   const wide = vec4Operand(k, variant, opts.aliases);
   if (wide) out.add(wide.id);
+  const wideOut = vec4Output(k, variant, opts.aliases);
+  if (wideOut) out.add(wideOut.id);
   return out;
 }
 

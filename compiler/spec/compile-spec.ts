@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { appendTrainStep } from '../autodiff/train-step.ts';
+import type { MatmulTuning } from '../codegen/matmul.ts';
 import type { DeviceCaps } from '../codegen/wgsl.ts';
 import { compileGraph } from '../compile.ts';
 import type { Program } from '../dsl/ast.ts';
@@ -105,14 +106,15 @@ const summarize = (p: Plan): GraphSummary => ({
 });
 
 /** Compile both graphs for `caps`; limit violations become diagnostics at the model entry. */
-export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, cwd?: string): CompiledSpec | undefined {
+/** `tuning`: the adapter's cached autotuner choice of matmul variants (runtime/tune), if any. */
+export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, cwd?: string, tuning?: MatmulTuning): CompiledSpec | undefined {
   const t0 = performance.now();
   const model = buildModel(path, diags, cwd);
   if (!model) return undefined;
   let trainPlan: Plan, evalPlan: Plan, trainKernels: KernelGraph, evalKernels: KernelGraph;
   try {
-    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug: 0 }));
-    ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug: 0 }));
+    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug: 0, ...(tuning && { matmulTuning: tuning }) }));
+    ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug: 0, ...(tuning && { matmulTuning: tuning }) }));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
     // The message names the equation's source "(file:line:col)" when a DSL call made it.

@@ -28,6 +28,7 @@ import { evaluateRetrieval } from '../eval/evaluate.ts';
 import { type RetrievalMetrics, formatMetrics } from '../eval/retrieval.ts';
 import { writeSafetensors } from '../train/checkpoint.ts';
 import { learningRate } from '../train/schedule.ts';
+import { loadTuning } from '../tune/matmul-tune.ts';
 
 interface Loaded {
   name: string; plan: Plan; evalPlan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
@@ -51,7 +52,7 @@ function loadCompiled(dir: string): Loaded {
 
 function compileFor(gpu: Gpu, spec: string): Loaded | number {
   const d = new Diagnostics();
-  const c = compileSpec(spec, gpu.caps, d);
+  const c = compileSpec(spec, gpu.caps, d, undefined, loadTuning(gpu)?.tuning);
   if (!c) { process.stderr.write(`${renderDiagnostics(d.list, d.sources)}\n`); return 2; }
   const cfg = c.model.spec.config;
   return { name: cfg.name, plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(spec) };

@@ -18,6 +18,7 @@ import { tokenizerFor } from '../data/tokenizer.ts';
 import { Embedder } from '../eval/embed.ts';
 import { acquireGpu } from '../gpu/device.ts';
 import { CheckpointError, readSafetensors } from '../train/checkpoint.ts';
+import { loadTuning } from '../tune/matmul-tune.ts';
 
 export class TagUsageError extends Error {}
 
@@ -57,7 +58,7 @@ export async function tagCommand(argv: string[], log: (s: string) => void): Prom
   const pool = new FeaturizePool(values.workers === undefined ? 2 : Number(values.workers));
   try {
     const diags = new Diagnostics();
-    const c = compileSpec(values.spec, gpu.caps, diags);
+    const c = compileSpec(values.spec, gpu.caps, diags, undefined, loadTuning(gpu)?.tuning);
     if (!c) throw new TagUsageError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
     for (const p of c.model.params) {
       if (!p.trainable) continue;

@@ -13,7 +13,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 
 /** Bump when variants or the method change, so stale choices are re-tuned. */
-const TUNER_VERSION = 2;
+const TUNER_VERSION = 3;
 /** Representative shapes for the two size classes (see LARGE_MATMUL_FMAS). */
 export const TUNE_SHAPES = { small: 128, large: 512 } as const;
 
@@ -84,6 +84,16 @@ export async function timeInterleaved(cases: Runnable[], rounds: number): Promis
   return samples.map((s) => s.sort((x, y) => x - y)[Math.floor(s.length / 2)]!);
 }
 
+/**
+ * Small matmuls are many and distinct in a training step, so compile time counts there:
+ * only tiles of at most 32 accumulators per thread compete (lavapipe, uncached: 0.1-0.9 s
+ * per pipeline for those, 4-17 s for subgroup16x8's 128, 10-20 s for subgroup32x8's 256).
+ */
+export function smallCandidate(name: string): boolean {
+  const v = MATMUL_VARIANTS[name];
+  return v !== undefined && v.rm * v.rn <= 32;
+}
+
 /** Relative error that marks a variant broken (f32 products over n terms stay far below it). */
 const MAX_REL_ERR = 1e-4;
 
@@ -94,7 +104,7 @@ export async function tuneMatmul(gpu: Gpu, log: (line: string) => void = () => {
   for (const cls of ['small', 'large'] as const) {
     const n = shapes[cls];
     const cases: { name: string; c: MatmulCase; firstRunMs: number; err: number }[] = [];
-    for (const nm of names) {
+    for (const nm of names.filter((x) => cls === 'large' || smallCandidate(x))) {
       log(`tuning matmul ${n}³: compiling ${nm}`);
       const c = await matmulCase(gpu, n, usable(nm, gpu.caps)!);
       const t0 = performance.now();

@@ -1,0 +1,40 @@
+// Codegen decisions of the subgroup matmul that matter for speed on CPU adapters (no GPU
+// needed here; the Dawn results of every variant are checked in runtime/exec/matmul-variants).
+import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../compile.ts';
+import { GraphBuilder } from '../ir/builder.ts';
+import * as nn from '../ir/nn.ts';
+import { MATMUL_VARIANTS, usable } from './matmul.ts';
+import { BASELINE_CAPS } from './wgsl.ts';
+
+const CAPS = { ...BASELINE_CAPS, maxComputeInvocationsPerWorkgroup: 1024, subgroups: true, subgroupSize: 8, cpu: true };
+
+function matmulWgsl(build: (b: GraphBuilder) => void, variant = 'subgroup16x8'): string[] {
+  const b = new GraphBuilder();
+  build(b);
+  const { plan } = compileGraph(b.build(), { caps: CAPS, matmulVariant: usable(variant, CAPS)!, debug: 0 });
+  return plan.dispatches.map((d) => plan.pipelines[d.pipeline]!.wgsl).filter((w) => w.includes('subgroupBroadcast'));
+}
+
+describe('subgroup matmul codegen', () => {
+  it('stores the product as vec4s when the output row length is a multiple of 4', () => {
+    const [w] = matmulWgsl((b) => b.output('y', b.matmul(b.input('a', [30, 16]), b.input('b', [16, 40]))));
+    expect(w).toMatch(/out0: array<vec4<f32>>/);
+    expect(w).not.toMatch(/out0\[[^\]]*\] = c\d+_\d\[/);   // no per-component stores
+  });
+
+  it('stores a fused epilogue (bias + gelu) as vec4s too', () => {
+    const [w] = matmulWgsl((b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 36]), b.param('bb', [36])))));
+    expect(w).toMatch(/out0: array<vec4<f32>>/);
+    expect(w).toMatch(/= vec4<f32>\(o0, o1, o2, o3\)/);
+  });
+
+  it('falls back to scalar stores when a row is not a multiple of 4', () => {
+    const [w] = matmulWgsl((b) => b.output('y', b.matmul(b.input('a', [30, 16]), b.input('b', [16, 42]))));
+    expect(w).toMatch(/out0: array<f32>/);
+  });
+
+  it('every subgroup variant is usable with an 8-wide subgroup', () => {
+    for (const [name, v] of Object.entries(MATMUL_VARIANTS)) if (v.kind === 'subgroup') expect(usable(name, CAPS)?.wx).toBe(8);
+  });
+});
