@@ -1,6 +1,6 @@
 // Micro-benchmarks of the instruction costs that shape matmul variants on CPU adapters:
 // storage loads (scalar, vec4, uniform address, workgroup memory), subgroup broadcast/shuffle
-// and FMA throughput. Run: node --import tsx bench/lavapipe-costs.ts [ONLY=name,...]
+// (in a loop and in straight-line code) and FMA throughput. Run: node --import tsx bench/lavapipe-costs.ts [ONLY=name,...]
 import { acquireGpu } from '../runtime/gpu/device.ts';
 const gpu = await acquireGpu(); const d = gpu.device;
 const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -66,6 +66,27 @@ const variants: Record<string, string> = {
   C[g.x] = c0;
 }`,
 };
+
+// Generated: FMA throughput with few vs many FMAs per loop iteration, and a subgroup
+// broadcast inside a loop vs in straight-line code (gallivm takes a slower path under a loop's
+// execution mask), each against the same code without the broadcast.
+const acc8 = Array.from({ length: 8 }, (_, j) => `var c${j} = vec4<f32>(f32(g.x) + ${j}.0);`).join(' ');
+const sum8 = 'C[g.x] = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7;';
+const head = `enable subgroups;
+@group(0) @binding(0) var<storage, read_write> C: array<vec4<f32>>;
+@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let oz = min(i32(nwg.z) - 1, 0);
+  let b = vec4<f32>(0.999, 0.998, 0.997, 0.996);
+  var x = f32(g.x) * 0.001;
+  ${acc8}`;
+const fmas = (n: number): string => Array.from({ length: n }, (_, i) => `c${i % 8} = fma(c${i % 8}, b, b);`).join(' ');
+variants.fma64 = `${head}\n  for (var k = 0; k < 64 + oz; k++) { ${fmas(64)} }\n  ${sum8}\n}`;
+const bcBody = (bc: boolean, reps = 32): string => Array.from({ length: reps }, () =>
+  Array.from({ length: 8 }, (_, j) => `c${j} = fma(vec4<f32>(${bc ? `subgroupBroadcast(x, ${j}u)` : 'x'}), b, c${j});`).join(' ') + ' x = x * 0.999 + 0.001;').join('\n    ');
+variants.bcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(true)}\n  }\n  ${sum8}\n}`;
+variants.nobcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(false)}\n  }\n  ${sum8}\n}`;
+variants.bcstraight = `${head}\n  ${bcBody(true, 256)}\n  ${sum8}\n}`;
+variants.nobcstraight = `${head}\n  ${bcBody(false, 256)}\n  ${sum8}\n}`;
 const groups = 1024; // 65536 threads
 for (const [name, code] of Object.entries(variants)) { if (process.env.ONLY && !process.env.ONLY.split(',').includes(name)) continue;
   const p = await d.createComputePipelineAsync({ layout: 'auto', compute: { module: d.createShaderModule({ code }), entryPoint: 'main' } });
@@ -73,6 +94,9 @@ for (const [name, code] of Object.entries(variants)) { if (process.env.ONLY && !
   const run = async () => { const enc = d.createCommandEncoder(); const pass = enc.beginComputePass(); pass.setPipeline(p); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(groups); pass.end(); d.queue.submit([enc.finish()]); await d.queue.onSubmittedWorkDone(); };
   await run(); const t = performance.now(); await run(); const ms = performance.now() - t;
   // Units per lane-iteration: fma 32 scalar FMAs; bcast/shuffle 4 ops (+16 FMAs); loads 1 (loadscalar4: 4 scalar loads).
+  // Units per lane for the generated kernels (their loops run a different number of times).
+  const total: Record<string, [number, string]> = { fma64: [64 * 64 * 4, 'G scalar FMA/s'], bcloop: [16 * 256, 'G broadcast+vec4 FMA/s'], nobcloop: [16 * 256, 'G vec4 FMA/s'], bcstraight: [2048, 'G broadcast+vec4 FMA/s'], nobcstraight: [2048, 'G vec4 FMA/s'] };
+  if (total[name]) { const [units, label] = total[name]!; console.log(name.padEnd(12), `${ms.toFixed(1)} ms`, ((groups * 64 * units) / ms / 1e6).toFixed(2), label); continue; }
   const unit: Record<string, [number, string]> = { fma: [32, 'G scalar FMA/s'], bcast: [4, 'G broadcasts/s (with 16 FMAs each 4)'], shuffle: [4, 'G shuffles/s (with 16 FMAs each 4)'],
     loadscalar: [1, 'G scalar loads/s'], loadscalar4: [4, 'G scalar loads/s'], load: [1, 'G vec4 loads/s'], loaduni: [1, 'G vec4 loads/s (same address)'], wgload: [1, 'G workgroup vec4 loads/s'] };
   const [per, label] = unit[name]!;

@@ -86,7 +86,9 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   const { plan, params } = loaded;
   // Check the data settings before the (slow) pipeline creation.
   if ((values.data?.length ?? 0) > 0 || specPaths(loaded, 'train').length > 0) checkVocab(loaded);
-  log(`${loaded.name}: ${plan.dispatches.length} kernels, ${plan.pipelines.length} pipelines; creating pipelines`);
+  const tuned = statSync(target).isDirectory() ? undefined : loadTuning(gpu)?.tuning;
+  const variants = tuned ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})` : 'default matmul variants (`flapc tune` picks them for this adapter)';
+  log(`${loaded.name}: ${plan.dispatches.length} kernels, ${plan.pipelines.length} pipelines, ${variants}; creating pipelines`);
   const exe = await Executable.create(gpu, plan);
   const byName = new Map(params.map((p) => [p.name, p]));
   for (const i of plan.inputs) {

@@ -115,7 +115,7 @@ export async function tuneMatmul(gpu: Gpu, log: (line: string) => void = () => {
       cases.push({ name: nm, c, firstRunMs, err });
     }
     const ok = cases.filter((x) => x.err <= MAX_REL_ERR);
-    const ms = await timeInterleaved(ok.map((x) => x.c.exe), cls === 'small' ? 15 : 5);
+    const ms = await timeInterleaved(ok.map((x) => x.c.exe), cls === 'small' ? 15 : 11);
     ok.forEach((x, i) => timings[cls].push({ variant: x.name, ms: ms[i]!, gflops: (2 * n ** 3) / (ms[i]! * 1e6), firstRunMs: x.firstRunMs, maxRelErr: x.err }));
     for (const x of cases) x.c.exe.destroy();
     timings[cls].sort((p, q) => p.ms - q.ms);
