@@ -34,7 +34,7 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   shared4x4: { kind: 'shared', wx: 16, wy: 16, rm: 4, rn: 4, kt: 16 },
   // wx (lanes) and kt (k per broadcast round) are the adapter's subgroup size, filled in by usable().
   subgroup16x8: { kind: 'subgroup', wx: 0, wy: 8, rm: 16, rn: 8, kt: 0 },
-  // 32 shared rows: twice the broadcasts per B load; 1.05-1.25x subgroup16x8 on lavapipe (RESULTS.md).
+  // 32 shared rows: each lane's B loads serve twice the rows; 1.05-1.36x subgroup16x8 at 1024³ on lavapipe.
   subgroup32x8: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0 },
 };
 
@@ -82,7 +82,7 @@ export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<n
 }
 
 /** The output when the subgroup variant can store it as vec4s: each lane's four adjacent
- *  columns in one store, not four (a lavapipe store is a per-lane loop; 1.15-1.7x faster). */
+ *  columns in one store, not four (wide stores suit GPUs; neutral on lavapipe, RESULTS.md). */
 export function vec4Output(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
   if (v.kind !== 'subgroup' || k.outputs.length !== 1) return undefined;
   const out = k.outputs[0]!;
