@@ -70,7 +70,9 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       const v = [...k.inputs, ...k.outputs].find((x) => x.id === b.varId)!;
       return { buffer: mem.bufferOf.get(b.varId)!, bytes: Math.max(4, numel(v.shape) * 4) };
     });
-    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops };
+    const t = ck.texture;
+    const texture = t && { buffer: mem.bufferOf.get(t.varId)!, width: t.width, height: t.height, binding: t.binding };
+    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops, ...(texture && { texture }) };
   });
   const params = s.inputs.filter((i) => i.role === 'param');
   const plan: Plan = {

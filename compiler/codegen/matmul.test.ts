@@ -34,6 +34,25 @@ describe('subgroup matmul codegen', () => {
     expect(w).toMatch(/out0: array<f32>/);
   });
 
+  it('a texB variant reads B through a texture the plan fills, where B allows it', () => {
+    const plan = (n: number, batch: number[] = []): ReturnType<typeof compileGraph>['plan'] => {
+      const b = new GraphBuilder();
+      b.output('y', b.matmul(b.input('a', [...batch, 30, 16]), b.input('b', [...batch, 16, n])));
+      return compileGraph(b.build(), { caps: CAPS, matmulVariant: usable('subgroup32x8t', CAPS)!, debug: 0 }).plan;
+    };
+    const p = plan(128);
+    const [d] = p.dispatches;
+    expect(d!.texture).toEqual({ buffer: p.inputs.find((i) => i.name === 'b')!.buffer, width: 32, height: 16, binding: d!.bindings.length });
+    const w = p.pipelines[d!.pipeline]!.wgsl;
+    expect(w).toMatch(/var bT: texture_2d<f32>;/);
+    expect(w).toMatch(/textureLoad\(bT, /);
+    expect(w).not.toMatch(/= in1\[\(/);                 // no storage loads of B left
+    for (const q of [plan(96), plan(128, [2])]) {        // rows not a multiple of 64; a batch
+      expect(q.dispatches[0]!.texture).toBeUndefined();
+      expect(q.pipelines[q.dispatches[0]!.pipeline]!.wgsl).not.toMatch(/texture/);
+    }
+  });
+
   it('every subgroup variant is usable with an 8-wide subgroup', () => {
     for (const [name, v] of Object.entries(MATMUL_VARIANTS)) if (v.kind === 'subgroup') expect(usable(name, CAPS)?.wx).toBe(8);
   });

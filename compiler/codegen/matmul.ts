@@ -26,6 +26,8 @@ export interface MatmulVariant {
   rn: number;
   /** k-tile staged per iteration (shared variant). */
   kt: number;
+  /** Subgroup variant: read B through a texture where its shape allows (see textureOperand). */
+  texB?: boolean;
 }
 
 export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
@@ -36,6 +38,8 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   subgroup16x8: { kind: 'subgroup', wx: 0, wy: 8, rm: 16, rn: 8, kt: 0 },
   // 32 shared rows: each lane's B loads serve twice the rows; 1.05-1.36x subgroup16x8 at 1024³ on lavapipe.
   subgroup32x8: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0 },
+  // B through textureLoad: lavapipe's texel fetch is cheaper than its per-lane storage loads.
+  subgroup32x8t: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0, texB: true },
 };
 
 /** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
@@ -81,6 +85,20 @@ export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<n
   return direct && b.dtype === 'f32' && n % 4 === 0 ? b : undefined;
 }
 
+/**
+ * B for a texB variant: read straight from its buffer as vec4s, one matrix (no batch), rows of
+ * a multiple of 64 floats (copyBufferToTexture needs 256-byte rows), within texture limits.
+ * The texture holds B as rgba32float texels: width N/4, height K.
+ */
+export function textureOperand(k: Kernel, v: MatmulVariant, caps: DeviceCaps, aliases?: ReadonlyMap<number, number>): { b: Var; width: number; height: number } | undefined {
+  if (!v.texB) return undefined;
+  const b = vec4Operand(k, v, aliases);
+  if (!b) return undefined;
+  const r = b.shape.length, K = b.shape[r - 2]!, N = b.shape[r - 1]!;
+  const max = caps.maxTextureDimension2D;
+  return numel(b.shape.slice(0, r - 2)) === 1 && N % 64 === 0 && N / 4 <= max && K <= max ? { b, width: N / 4, height: K } : undefined;
+}
+
 /** The output when the subgroup variant can store it as vec4s: each lane's four adjacent
  *  columns in one store, not four (wide stores suit GPUs; neutral on lavapipe, RESULTS.md). */
 export function vec4Output(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
@@ -90,8 +108,8 @@ export function vec4Output(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<nu
   return out.dtype === 'f32' && n % 4 === 0 && aliases?.get(out.id) === undefined ? out : undefined;
 }
 
-export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
-  if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB);
+export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var, texB?: string): { body: string; dispatch: [number, number, number]; flops: number } {
+  if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB, texB);
   const { e, a, b, M, K, N, batch } = operands(k);
   const tileM = v.wy * v.rm, tileN = v.wx * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
@@ -191,11 +209,13 @@ function checkGrid(a: Var, b: Var, gx: number, gy: number, batch: number, caps: 
 
 /** Subgroup-broadcast layout (see MatmulVariant). Lane j of subgroup w owns rows
  *  m0..m0+RM-1 (shared by the subgroup) and columns n0 + c·4·SG + 0..3 for c < RN/4. */
-function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var): { body: string; dispatch: [number, number, number]; flops: number } {
+function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var, texB?: string): { body: string; dispatch: [number, number, number]; flops: number } {
   const { e, a, b, M, K, N, batch } = operands(k);
   const SG = v.wx, RM = v.rm, C = v.rn / 4;
   const tileM = v.wy * RM, tileN = SG * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
+  // B read through the texture keeps its storage binding in the pipeline layout.
+  if (texB && wideB) lines.push(`_ = ${s.ctx.buffers.get(wideB.id)!}[0];`);
   for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
   for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
   for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);
@@ -212,6 +232,7 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     const blk = loop.child();
     const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
     const bv = Array.from({ length: C }, (_, c) => {
+      if (texB) return blk.let(`textureLoad(${texB}, vec2<i32>(min(nc${c}, ${N - 4}) / 4, ${kb}), 0)`, 'b');
       if (wideB) {
         const buf = s.ctx.buffers.get(wideB.id)!;
         return blk.let(`${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`, 'b');

@@ -6,7 +6,7 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
-import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, vec4Operand, vec4Output } from './matmul.ts';
+import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
 
 /** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
 export interface DeviceCaps {
@@ -16,6 +16,7 @@ export interface DeviceCaps {
   maxComputeInvocationsPerWorkgroup: number;
   maxComputeWorkgroupSizeX: number;
   maxComputeWorkgroupsPerDimension: number;
+  maxTextureDimension2D: number;
   subgroups: boolean;
   /** Lanes per subgroup when the adapter fixes it (min = max), else 0. */
   subgroupSize: number;
@@ -34,6 +35,7 @@ export const BASELINE_CAPS: DeviceCaps = {
   maxComputeInvocationsPerWorkgroup: 256,
   maxComputeWorkgroupSizeX: 256,
   maxComputeWorkgroupsPerDimension: 65535,
+  maxTextureDimension2D: 8192,
   subgroups: false,
   subgroupSize: 0,
   cpu: false,
@@ -52,7 +54,12 @@ export interface CompiledKernel {
   dispatch: [number, number, number];
   /** FLOPs of one dispatch (2·M·N·K for matmul; one per element per op otherwise, approximate). */
   flops: number;
+  /** A value also read through a texture: the executor copies its buffer into an rgba32float
+   *  texture of width × height texels (4 floats each) right before the dispatch. */
+  texture?: KernelTexture;
 }
+
+export interface KernelTexture { varId: number; width: number; height: number; binding: number }
 
 export interface CodegenOptions {
   caps: DeviceCaps;
@@ -118,12 +125,21 @@ export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions)
   if (hit) {
     // Same structure: same WGSL and grid; only the bound buffers differ.
     const { bindings } = header(k, opts, vec4Set(k, opts));
-    return { label: `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`, bindings, ...hit };
+    const texture = textureOf(k, opts, bindings.length);
+    return { label: `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`, bindings, ...hit, ...(texture && { texture }) };
   }
   let ck = generateKernel1(k, kg, opts);
   if (opts.caps.cpu) ck = { ...ck, wgsl: opaqueLoopBounds(ck.wgsl) };
   if (key) opts.cache!.set(key, { wgsl: ck.wgsl, dispatch: ck.dispatch, flops: ck.flops });
   return ck;
+}
+
+/** The matmul operand read through a texture, bound after the storage buffers. */
+function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelTexture | undefined {
+  if (k.kind !== 'matmul') return undefined;
+  const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
+  const t = textureOperand(k, variant, opts.caps, opts.aliases);
+  return t && { varId: t.b.id, width: t.width, height: t.height, binding };
 }
 
 /** Matmul operands and output bound as vec4 (same decision generateKernel1 makes). */
@@ -167,8 +183,10 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
     case 'elementwise': return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
     case 'reduce': return { label, bindings, ...reduce(k, root, decls, opts.caps) };
     case 'matmul': {
-      const r = matmulBody(k, root, variant!, opts.caps, wide);
-      return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops };
+      const texture = textureOf(k, opts, bindings.length);
+      if (texture) decls.push(`@group(0) @binding(${texture.binding}) var bT: texture_2d<f32>;`);
+      const r = matmulBody(k, root, variant!, opts.caps, wide, texture && 'bT');
+      return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops, ...(texture && { texture }) };
     }
     case 'argsort': return { label, bindings, ...argsort(k, root, decls, opts.caps) };
     case 'scatter_add': return { label, bindings, ...scatter(k, root, decls, opts.caps) };

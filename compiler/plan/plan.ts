@@ -16,6 +16,9 @@ export interface PlanDispatch {
   workgroups: [number, number, number];
   label: string;
   flops: number;
+  /** Copy this buffer into an rgba32float texture (width × height texels, rows of 4 floats)
+   *  right before the dispatch, and bind it at `binding` (matmul variants that read B so). */
+  texture?: { buffer: number; width: number; height: number; binding: number };
 }
 
 export interface PlanIO {

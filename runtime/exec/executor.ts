@@ -1,5 +1,6 @@
 // Execute a plan on a device: buffers allocated once, every pipeline created up front
-// in parallel, bind groups fixed, and a whole step encoded into one command buffer.
+// in parallel, bind groups fixed, and a whole step encoded into one command buffer
+// (a pass break only where a matmul reads an operand through a texture copy).
 import type { DType } from '../../compiler/ir/types.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import type { Plan } from '../../compiler/plan/plan.ts';
@@ -23,6 +24,8 @@ export class Executable {
     private readonly buffers: GPUBuffer[],
     private readonly pipelines: GPUComputePipeline[],
     private readonly bindGroups: GPUBindGroup[],
+    /** Per dispatch: the texture its operand is copied into first (shared by equal sizes). */
+    private readonly textures: (GPUTexture | undefined)[],
   ) {}
 
   static async create(gpu: Gpu, plan: Plan): Promise<Executable> {
@@ -49,12 +52,21 @@ export class Executable {
       }
       return pending;
     }));
-    const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () => plan.dispatches.map((d) =>
-      device.createBindGroup({
-        layout: pipelines[d.pipeline]!.getBindGroupLayout(0),
-        entries: d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 } })),
-      })));
-    return new Executable(gpu, plan, buffers, pipelines, bindGroups);
+    // Dispatches run in order and each copies right before it runs, so one texture per size serves all.
+    const bySize = new Map<string, GPUTexture>();
+    const textures = await withErrorScopes(gpu, 'allocating textures', () => plan.dispatches.map((d) => {
+      if (!d.texture) return undefined;
+      const key = `${d.texture.width}x${d.texture.height}`;
+      let t = bySize.get(key);
+      if (!t) bySize.set(key, (t = device.createTexture({ size: [d.texture.width, d.texture.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST, label: key })));
+      return t;
+    }));
+    const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () => plan.dispatches.map((d, n) => {
+      const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 } }));
+      if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
+      return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
+    }));
+    return new Executable(gpu, plan, buffers, pipelines, bindGroups, textures);
   }
 
   private io(name: string, outputs = false): { buffer: number; dtype: DType; size: number } {
@@ -76,8 +88,9 @@ export class Executable {
   run(): void {
     if (this.gpu.lost) throw new GpuError(this.gpu.lost);
     const enc = this.gpu.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
+    let pass = enc.beginComputePass();
     this.plan.dispatches.forEach((d, i) => {
+      if (d.texture) { pass.end(); this.copyToTexture(enc, i); pass = enc.beginComputePass(); }
       pass.setPipeline(this.pipelines[d.pipeline]!);
       pass.setBindGroup(0, this.bindGroups[i]!);
       pass.dispatchWorkgroups(...d.workgroups);
@@ -85,6 +98,11 @@ export class Executable {
     pass.end();
     for (const c of this.plan.copies) enc.copyBufferToBuffer(this.buffers[c.from]!, 0, this.buffers[c.to]!, 0, Math.ceil(c.bytes / 4) * 4);
     this.gpu.device.queue.submit([enc.finish()]);
+  }
+
+  private copyToTexture(enc: GPUCommandEncoder, i: number): void {
+    const t = this.plan.dispatches[i]!.texture!;
+    enc.copyBufferToTexture({ buffer: this.buffers[t.buffer]!, bytesPerRow: t.width * 16, rowsPerImage: t.height }, { texture: this.textures[i]! }, [t.width, t.height]);
   }
 
   /** Read a named output (or input, e.g. an updated parameter) back to the host. */
@@ -120,6 +138,7 @@ export class Executable {
     const read = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const enc = device.createCommandEncoder();
     this.plan.dispatches.forEach((d, i) => {
+      if (d.texture) this.copyToTexture(enc, i);
       const pass = enc.beginComputePass({ timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
       pass.setPipeline(this.pipelines[d.pipeline]!);
       pass.setBindGroup(0, this.bindGroups[i]!);
@@ -136,7 +155,10 @@ export class Executable {
     return this.plan.dispatches.map((d, i) => ({ label: d.label, ms: Number(t[2 * i + 1]! - t[2 * i]!) / 1e6 }));
   }
 
-  destroy(): void { for (const b of this.buffers) b.destroy(); }
+  destroy(): void {
+    for (const b of this.buffers) b.destroy();
+    for (const t of new Set(this.textures)) t?.destroy();
+  }
 }
 
 /** FLAPC_DEBUG=4: per-kernel GPU times of one run, slowest first, as a table on stderr. */

@@ -46,7 +46,7 @@ export interface Gpu {
 const LIMIT_NAMES = [
   'maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
   'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'minSubgroupSize', 'maxSubgroupSize',
+  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'maxTextureDimension2D', 'minSubgroupSize', 'maxSubgroupSize',
 ] as const;
 const WANTED_FEATURES = ['subgroups', 'shader-f16', 'timestamp-query'] as const;
 
@@ -86,6 +86,7 @@ function capsOf(a: GPUAdapter): DeviceCaps {
     maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
     maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
     maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+    maxTextureDimension2D: l.maxTextureDimension2D,
     subgroups: a.features.has('subgroups'),
     subgroupSize: subgroupSizeOf(a),
     shaderF16: a.features.has('shader-f16'),
