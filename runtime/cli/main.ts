@@ -12,7 +12,7 @@ import { runCommand } from './run-cmd.ts';
 import { DataUsageError, dataCommand } from './data-cmd.ts';
 import { AugmentUsageError } from './augment-cmd.ts';
 import { TagUsageError } from './tag-cmd.ts';
-import { tuneMatmul } from '../tune/matmul-tune.ts';
+import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
 const progress = (line: string): void => { process.stderr.write(`${line}\n`); };
@@ -33,7 +33,7 @@ usage:
   flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval]
                 [--target adapter|baseline] [--json]
                                         check a spec and compile its training and evaluation steps
-  flapc tune [--json]                   time the matmul variants on this adapter and cache the fastest
+  flapc tune [--if-missing] [--json]    time the matmul variants on this adapter and cache the fastest
   flapc data check <manifest|folder|shard...> [--spec spec.yaml] [--json] [--report bad.jsonl] [--workers N] [--no-cache]
                                         decode and featurise every clip as training would; print usable clips,
                                         durations, caption lengths, log-mel mean/std and every bad item
@@ -126,10 +126,11 @@ async function main(argv: string[]): Promise<number> {
     case 'compile': return compileCommand(rest);
     case 'data': return dataCommand(rest, progress);
     case 'tune': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, 'if-missing': { type: 'boolean' } } });
       const gpu = await acquireGpu();
       try {
-        const rec = await tuneMatmul(gpu, progress);
+        // --if-missing: keep a valid cached choice for this adapter (scripts call it every run).
+        const rec = (values['if-missing'] ? loadTuning(gpu) : undefined) ?? await tuneMatmul(gpu, progress);
         if (values.json) console.log(JSON.stringify(rec, null, 2));
         else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, large -> ${rec.tuning.large} (cached)`);
       } finally { gpu.destroy(); }

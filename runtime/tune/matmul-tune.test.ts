@@ -1,8 +1,10 @@
 // The autotuner times every usable variant, verifies each against float64, caches the
 // fastest per adapter, and ignores a cache it cannot trust.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { testGpu } from '../testing/harness.ts';
@@ -28,6 +30,14 @@ describe('matmul autotuner', async () => {
     expect(lines.some((l) => l.includes('->'))).toBe(true);
     expect(loadTuning(gpu)).toEqual(rec);
   }, 300_000);
+
+  it('`flapc tune --if-missing` keeps the valid cached choice instead of re-tuning', () => {
+    const bin = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'tune', '--if-missing', '--json'], { encoding: 'utf8', env: { ...process.env, FLAPC_CACHE_DIR: dir } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/tuning matmul/);
+    expect((JSON.parse(r.stdout) as { tuning: unknown }).tuning).toEqual(loadTuning(gpu)!.tuning);
+  }, 60_000);
 
   it('small matmuls only consider tiles that compile quickly', () => {
     expect(smallCandidate('regtile4x4')).toBe(true);
