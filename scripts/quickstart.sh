@@ -10,7 +10,7 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/flapc-xdg-$(id -u)}"
 corpus="${FLAPC_CORPUS:-corpus/small}"
 ./bin/flapc.js data build --out "$corpus" --size small
 ./bin/flapc.js data augment "$corpus/clotho_captions_train.csv" --tags "$corpus/tags.jsonl" --out "$corpus/train-augmented.jsonl"
-# Pick the matmul variants for this adapter once (cached): ~1.2x faster steps on lavapipe.
+# Pick the matmul variants for this adapter once (~30 s, cached): ~1.2x faster steps on lavapipe.
 ./bin/flapc.js tune --if-missing
 mkdir -p runs
 ./bin/flapc.js run models/flap-tiny.yaml --data "$corpus/train-augmented.jsonl" --steps "${STEPS:-400}" \
