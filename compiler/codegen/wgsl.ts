@@ -134,11 +134,15 @@ export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions)
   return ck;
 }
 
+/** The matmul variant a kernel gets: forced, tuned or default. */
+function variantOf(k: Kernel, opts: CodegenOptions): MatmulVariant {
+  return opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
+}
+
 /** The matmul operand read through a texture, bound after the storage buffers. */
 function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelTexture | undefined {
   if (k.kind !== 'matmul') return undefined;
-  const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
-  const t = textureOperand(k, variant, opts.caps, opts.aliases);
+  const t = textureOperand(k, variantOf(k, opts), opts.caps, opts.aliases);
   return t && { varId: t.b.id, width: t.width, height: t.height, binding };
 }
 
@@ -146,7 +150,7 @@ function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelText
 function vec4Set(k: Kernel, opts: CodegenOptions): Set<number> {
   const out = new Set<number>();
   if (k.kind !== 'matmul') return out;
-  const variant = opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning);
+  const variant = variantOf(k, opts);
   const wide = vec4Operand(k, variant, opts.aliases);
   if (wide) out.add(wide.id);
   const wideOut = vec4Output(k, variant, opts.aliases);
@@ -171,7 +175,7 @@ export function opaqueLoopBounds(wgsl: string): string {
 }
 
 function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
-  const variant = k.kind === 'matmul' ? opts.matmulVariant ?? chooseMatmulVariant(k.anchor!, opts.caps, opts.matmulTuning) : undefined;
+  const variant = k.kind === 'matmul' ? variantOf(k, opts) : undefined;
   // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
   const vec4 = vec4Set(k, opts);
   const wide = variant && vec4Operand(k, variant, opts.aliases);

@@ -29,6 +29,7 @@ import { type RetrievalMetrics, formatMetrics } from '../eval/retrieval.ts';
 import { writeSafetensors } from '../train/checkpoint.ts';
 import { learningRate } from '../train/schedule.ts';
 import { loadTuning } from '../tune/matmul-tune.ts';
+import type { MatmulTuning } from '../../compiler/codegen/matmul.ts';
 
 interface Loaded {
   name: string; plan: Plan; evalPlan: Plan; params: ParamSpec[]; train: Record<string, number>; vocab: number;
@@ -50,9 +51,9 @@ function loadCompiled(dir: string): Loaded {
   return { name: m.name, plan, evalPlan, params: m.params, train: m.config.train, vocab: m.config.text.vocab!, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec) };
 }
 
-function compileFor(gpu: Gpu, spec: string): Loaded | number {
+function compileFor(gpu: Gpu, spec: string, tuning: MatmulTuning | undefined): Loaded | number {
   const d = new Diagnostics();
-  const c = compileSpec(spec, gpu.caps, d, undefined, loadTuning(gpu)?.tuning);
+  const c = compileSpec(spec, gpu.caps, d, undefined, tuning);
   if (!c) { process.stderr.write(`${renderDiagnostics(d.list, d.sources)}\n`); return 2; }
   const cfg = c.model.spec.config;
   return { name: cfg.name, plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params, train: cfg.train as Record<string, number>, vocab: cfg.text.vocab as number, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(spec) };
@@ -81,12 +82,13 @@ export async function runCommand(gpu: Gpu, argv: string[]): Promise<number> {
   if (!existsSync(target)) throw new CompileUsageError(`no such spec or compiled directory: ${target}`);
   const log = (l: string): void => { if (!values.json) process.stderr.write(`${l}\n`); };
   const t0 = performance.now();
-  const loaded = statSync(target).isDirectory() ? loadCompiled(target) : compileFor(gpu, target);
+  const compiled = statSync(target).isDirectory();
+  const tuned = compiled ? undefined : loadTuning(gpu)?.tuning;
+  const loaded = compiled ? loadCompiled(target) : compileFor(gpu, target, tuned);
   if (typeof loaded === 'number') return loaded;
   const { plan, params } = loaded;
   // Check the data settings before the (slow) pipeline creation.
   if ((values.data?.length ?? 0) > 0 || specPaths(loaded, 'train').length > 0) checkVocab(loaded);
-  const tuned = statSync(target).isDirectory() ? undefined : loadTuning(gpu)?.tuning;
   const variants = tuned ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})` : 'default matmul variants (`flapc tune` picks them for this adapter)';
   log(`${loaded.name}: ${plan.dispatches.length} kernels, ${plan.pipelines.length} pipelines, ${variants}; creating pipelines`);
   const exe = await Executable.create(gpu, plan);
