@@ -53,6 +53,24 @@ describe('subgroup matmul codegen', () => {
     }
   });
 
+  it('texture loads take an opaque mip level on a 16-wide CPU adapter only (lavapipe bugs both ways)', () => {
+    const wgslFor = (caps: typeof CAPS): string => {
+      const b = new GraphBuilder();
+      b.output('y', b.matmul(b.input('a', [30, 16]), b.input('b', [16, 128])));
+      const { plan } = compileGraph(b.build(), { caps, matmulVariant: usable('subgroup32x8t', caps)!, debug: 0 });
+      return plan.pipelines[plan.dispatches[0]!.pipeline]!.wgsl;
+    };
+    const allLevels = (w: string, level: string): boolean => w.split('textureLoad(').slice(1).every((t) => t.split(';')[0]!.endsWith(`, ${level})`));
+    const cpu16 = wgslFor({ ...CAPS, subgroupSize: 16 });
+    expect(cpu16).toMatch(/let opaque_zero = /);
+    expect(cpu16).toMatch(/textureLoad\(/);
+    expect(allLevels(cpu16, 'opaque_zero')).toBe(true);
+    for (const w of [wgslFor(CAPS), wgslFor({ ...CAPS, subgroupSize: 16, cpu: false })]) {
+      expect(w).toMatch(/textureLoad\(/);
+      expect(allLevels(w, '0')).toBe(true);
+    }
+  });
+
   it('every subgroup variant is usable with an 8-wide subgroup', () => {
     for (const [name, v] of Object.entries(MATMUL_VARIANTS)) if (v.kind === 'subgroup') expect(usable(name, CAPS)?.wx).toBe(8);
   });

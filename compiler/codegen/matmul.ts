@@ -220,6 +220,11 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
   for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
   for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);
 
+  // Mip level. lavapipe 25.0.7 with 16-wide subgroups (LP_NATIVE_VECTOR_WIDTH=512) fetches wrong
+  // texels here when the level is the constant 0, and is right with an opaque zero (wgsl.ts
+  // opaqueLoopBounds defines it); 8 wide it is the other way round: the opaque level segfaults
+  // at some sizes (256x128 @ 128x256). Measured, not understood: bench/RESULTS.md.
+  const level = caps.cpu && SG >= 16 ? 'opaque_zero' : '0';
   const loop = top.child();
   // When SG divides K no lane reads past the end, so the k clamps and masks go away.
   const kTail = K % SG !== 0;
@@ -232,7 +237,7 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     const blk = loop.child();
     const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
     const bv = Array.from({ length: C }, (_, c) => {
-      if (texB) return blk.let(`textureLoad(${texB}, vec2<i32>(min(nc${c}, ${N - 4}) / 4, ${kb}), 0)`, 'b');
+      if (texB) return blk.let(`textureLoad(${texB}, vec2<i32>(min(nc${c}, ${N - 4}) / 4, ${kb}), ${level})`, 'b');
       if (wideB) {
         const buf = s.ctx.buffers.get(wideB.id)!;
         return blk.let(`${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`, 'b');

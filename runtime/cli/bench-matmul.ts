@@ -24,6 +24,9 @@ export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results:
   const { tuning } = await tuningFor(gpu, o.log);
   const names = Object.keys(MATMUL_VARIANTS).filter((nm) => usable(nm, gpu.caps));
   const results: SizeResult[] = [];
+  // The device string carries lavapipe's vector width (LP_NATIVE_VECTOR_WIDTH), which sets the subgroup size.
+  const adapter = { adapter: gpu.report.description, device: gpu.report.device, subgroupSize: gpu.caps.subgroupSize };
+  if (!o.json) console.log(`adapter: ${adapter.adapter} (${adapter.device}), subgroup size ${adapter.subgroupSize}`);
   for (const n of o.sizes) {
     const chosen = n ** 3 >= LARGE_MATMUL_FMAS ? tuning.large : tuning.small;
     const runs: { name: string; r: Runnable; firstRunMs: number; maxRelErr: number; destroy(): void }[] = [];
@@ -58,7 +61,7 @@ export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results:
     }
   }
   const perDispatchUs = await dispatchOverhead(gpu);
-  if (o.json) console.log(JSON.stringify({ adapter: gpu.report.description, tuning, results, perDispatchUs }, null, 2));
+  if (o.json) console.log(JSON.stringify({ ...adapter, tuning, results, perDispatchUs }, null, 2));
   else console.log(`per-dispatch overhead: ${perDispatchUs.toFixed(1)} µs`);
   return { results, perDispatchUs };
 }

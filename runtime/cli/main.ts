@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IRError } from '../../compiler/ir/types.ts';
-import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter } from '../gpu/device.ts';
+import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter, vectorWidthHint } from '../gpu/device.ts';
 import { benchMatmul } from './bench-matmul.ts';
 import { runDemo } from './demo.ts';
 import { CompileUsageError, compileCommand } from './compile-cmd.ts';
@@ -59,11 +59,13 @@ async function doctor(argv: string[]): Promise<number> {
   if (values.all) return doctorAll(!!values.json);
   const adapter = await requestAdapter();
   const r = describeAdapter(adapter);
-  if (values.json) { console.log(JSON.stringify(r, null, 2)); return 0; }
+  const hint = vectorWidthHint(r.device);
+  if (values.json) { console.log(JSON.stringify({ ...r, hints: hint ? [hint] : [] }, null, 2)); return 0; }
   console.log(`adapter: ${r.description || r.device || '(unnamed)'}  vendor: ${r.vendor || '-'}  architecture: ${r.architecture || '-'}`);
   console.log(`vulkan icd: ${r.icd ?? '(system default)'}`);
   console.log(`features: ${r.features.join(', ')}`);
   for (const [k, v] of Object.entries(r.limits)) console.log(`  ${k.padEnd(36)} ${v}`);
+  if (hint) console.log(`hint: ${hint}`);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // Dawn adapter and device acquisition (the `webgpu` npm package), with the limits and
 // features the compiler depends on turned into plain DeviceCaps.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceCaps } from '../../compiler/codegen/wgsl.ts';
@@ -105,6 +105,21 @@ export function describeAdapter(a: GPUAdapter): AdapterReport {
     vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description,
     features: [...a.features].map(String).sort(), limits, caps: capsOf(a), icd: process.env.VK_ICD_FILENAMES,
   };
+}
+
+/**
+ * Advice for lavapipe on an AVX-512 CPU: it runs 8-wide (256-bit) subgroups unless
+ * LP_NATIVE_VECTOR_WIDTH=512 is set before the driver loads. 16 wide, large matmuls run
+ * ~1.6x faster (bench/RESULTS.md), but pipelines compile ~3x slower the first time, so it
+ * stays a choice for the user rather than a default.
+ */
+export function vectorWidthHint(device: string, cpuFlags: string = cpuFlagsLine()): string | undefined {
+  if (!/^llvmpipe.*-256-bits/.test(device) || !/\bavx512f\b/.test(cpuFlags)) return undefined;
+  return 'this CPU has AVX-512: LP_NATIVE_VECTOR_WIDTH=512 gives lavapipe 16-wide subgroups (large matmuls ~1.6x faster; first pipeline compiles ~3x slower)';
+}
+
+function cpuFlagsLine(): string {
+  try { return /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? ''; } catch { return ''; }
 }
 
 export async function requestAdapter(): Promise<GPUAdapter> {

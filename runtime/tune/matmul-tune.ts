@@ -13,7 +13,7 @@ import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 
 /** Bump when variants or the method change, so stale choices are re-tuned. */
-const TUNER_VERSION = 3;
+const TUNER_VERSION = 4;
 /** Representative shapes for the two size classes (see LARGE_MATMUL_FMAS). */
 export const TUNE_SHAPES = { small: 128, large: 512 } as const;
 
