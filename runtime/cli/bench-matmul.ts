@@ -5,7 +5,7 @@
 import { compileGraph } from '../../compiler/compile.ts';
 import { LARGE_MATMUL_FMAS, MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { GraphBuilder } from '../../compiler/ir/builder.ts';
-import type { Gpu } from '../gpu/device.ts';
+import { type Gpu, vectorWidthHint } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 import { type Runnable, checkCase, matmulCase, timeInterleaved, tuningFor } from '../tune/matmul-tune.ts';
 import { tfjsMatmul } from './tfjs-peer.ts';
@@ -27,6 +27,8 @@ export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results:
   // The device string carries lavapipe's vector width (LP_NATIVE_VECTOR_WIDTH), which sets the subgroup size.
   const adapter = { adapter: gpu.report.description, device: gpu.report.device, subgroupSize: gpu.caps.subgroupSize };
   if (!o.json) console.log(`adapter: ${adapter.adapter} (${adapter.device}), subgroup size ${adapter.subgroupSize}`);
+  const hint = vectorWidthHint(adapter.device);
+  if (hint && !o.json) console.log(`hint: ${hint}`);
   for (const n of o.sizes) {
     const chosen = n ** 3 >= LARGE_MATMUL_FMAS ? tuning.large : tuning.small;
     const runs: { name: string; r: Runnable; firstRunMs: number; maxRelErr: number; destroy(): void }[] = [];
