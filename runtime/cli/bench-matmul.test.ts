@@ -1,20 +1,17 @@
 // `flapc run bench matmul` (the function behind it): every usable variant and tfjs-webgpu on the
 // same device, each result checked against float64, the tuned choice marked, its ratio to
 // tfjs computed, and a per-dispatch overhead. Speed itself is measured in bench/, not here.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { testGpu } from '../testing/harness.ts';
+import { useTempCacheDir } from '../testing/temp-cache.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
 import { benchMatmul } from './bench-matmul.ts';
 
 describe('matmul benchmark', async () => {
   const gpu = await testGpu();
-  const dir = mkdtempSync(join(tmpdir(), 'flapc-bench-'));
-  process.env.FLAPC_CACHE_DIR = dir;
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); delete process.env.FLAPC_CACHE_DIR; gpu.destroy(); });
+  useTempCacheDir('flapc-bench-');
+  afterAll(() => { gpu.destroy(); });
 
   it('times every usable variant and tfjs-webgpu on one device, each checked, with the tuned choice and ratio', async () => {
     const rec = await tuneMatmul(gpu, () => {}, { small: 16, large: 24 });

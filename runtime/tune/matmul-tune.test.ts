@@ -1,20 +1,19 @@
 // The autotuner times every usable variant, verifies each against float64, caches the
 // fastest per adapter, and ignores a cache it cannot trust.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { testGpu } from '../testing/harness.ts';
+import { useTempCacheDir } from '../testing/temp-cache.ts';
 import { loadTuning, smallCandidate, tuneMatmul } from './matmul-tune.ts';
 
 describe('matmul autotuner', async () => {
   const gpu = await testGpu();
-  const dir = mkdtempSync(join(tmpdir(), 'flapc-tune-'));
-  process.env.FLAPC_CACHE_DIR = dir;
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); delete process.env.FLAPC_CACHE_DIR; gpu.destroy(); });
+  const dir = useTempCacheDir('flapc-tune-');
+  afterAll(() => { gpu.destroy(); });
 
   it('times every usable variant, checks it, and caches the fastest per size class', async () => {
     const lines: string[] = [];
