@@ -72,7 +72,9 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
     });
     const t = ck.texture;
     const texture = t && { buffer: mem.bufferOf.get(t.varId)!, width: t.width, height: t.height, binding: t.binding };
-    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops, ...(texture && { texture }) };
+    const source = (k.anchor ?? kg.producer.get(k.outputs[0]!.id))?.source;
+    const f32Outputs = ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') ? [i] : []));
+    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops, f32Outputs, ...(texture && { texture }), ...(source && { source }) };
   });
   const params = s.inputs.filter((i) => i.role === 'param');
   const plan: Plan = {

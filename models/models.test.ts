@@ -132,11 +132,15 @@ describe('flapc compile', () => {
     const out = join(dir, 'micro');
     const c = flapc(['compile', 'runtime/exec/fixtures/micro-flap.yaml', '-o', out]);
     expect(c.code, c.err).toBe(0);
-    const r = flapc(['run', out, '--steps', '8', '--json']);
+    const r = flapc(['run', out, '--steps', '8', '--json', '--out', join(dir, 'run')]);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as { steps: number; history: Record<string, number>[]; first: Record<string, number>; last: Record<string, number> };
-    expect(s.history).toHaveLength(8);
-    for (const h of s.history) for (const k of ['loss', 'grad_norm', 'loss.contrastive', 'loss.reconstruction']) expect(Number.isFinite(h[k])).toBe(true);
+    // --json: one JSON line per step, then the summary.
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const history = lines.filter((l) => 'loss' in l) as Record<string, number>[];
+    const s = (lines[lines.length - 1] as { summary: { steps: number; first: Record<string, number>; last: Record<string, number> } }).summary;
+    expect(history).toHaveLength(8);
+    expect(s.steps).toBe(8);
+    for (const h of history) for (const k of ['loss', 'grad_norm', 'loss.contrastive', 'loss.reconstruction']) expect(Number.isFinite(h[k])).toBe(true);
     expect(s.last.loss).toBeLessThan(s.first.loss!);
     const bad = flapc(['run', join(dir, 'nothing-here')]);
     expect(bad.code).toBe(2);

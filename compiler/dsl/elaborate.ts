@@ -362,7 +362,10 @@ class Elaborator {
       },
     };
     let out: Value;
-    try { out = bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); }
+    // A builtin called from the spec records its call site too (a user fn call already does).
+    const savedSource = this.b.source;
+    if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = `${e.span.file}:${e.span.line}:${e.span.col}`;
+    try { out = bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); } finally { this.b.source = savedSource; }
     if (name === 'error') throw new Abort();
     return out;
   }

@@ -19,6 +19,11 @@ export interface PlanDispatch {
   /** Copy this buffer into an rgba32float texture (width × height texels, rows of 4 floats)
    *  right before the dispatch, and bind it at `binding` (matmul variants that read B so). */
   texture?: { buffer: number; width: number; height: number; binding: number };
+  /** Where the spec wrote the equation that produces the kernel's first output ("file:line:col"),
+   *  when the DSL made it: the trainer names it when that output turns non-finite. */
+  source?: string;
+  /** Binding slots of the f32 values this dispatch writes (the trainer's non-finite check reads them). */
+  f32Outputs?: number[];
 }
 
 export interface PlanIO {

@@ -11,7 +11,7 @@ import { DEFAULT_PROMPT, fillPrompt, ruleRewrite } from '../corpus/augment.ts';
 import { LlmClient } from '../corpus/llm-client.ts';
 import { type Clip, ManifestError, openDataset } from '../data/manifest.ts';
 
-export class AugmentUsageError extends Error {}
+import { UserError } from '../errors.ts';
 
 export interface AugmentSummary { clips: number; captions: number; augmented: number; kept: number; cached: number; untagged: number; reasons: Record<string, number>; backend: string }
 
@@ -19,14 +19,14 @@ export interface AugmentSummary { clips: number; captions: number; augmented: nu
 export function readTags(path: string): Map<string, string[]> {
   const m = new Map<string, string[]>();
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new AugmentUsageError(`cannot read tags file: ${(e as Error).message}`); }
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UserError(`cannot read tags file: ${(e as Error).message}`); }
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     let o: Record<string, unknown>;
-    try { o = JSON.parse(line); } catch (e) { throw new AugmentUsageError(`${path}:${i + 1}: malformed JSON: ${(e as Error).message}`); }
+    try { o = JSON.parse(line); } catch (e) { throw new UserError(`${path}:${i + 1}: malformed JSON: ${(e as Error).message}`); }
     const key = [o.file_name, o.id, o.audio].find((x) => typeof x === 'string') as string | undefined;
     const tags = Array.isArray(o.tags) ? o.tags.filter((t): t is string => typeof t === 'string') : typeof o.tags === 'string' ? o.tags.split(';') : undefined;
-    if (!key || !tags) throw new AugmentUsageError(`${path}:${i + 1}: each line needs file_name (or id/audio) and tags`);
+    if (!key || !tags) throw new UserError(`${path}:${i + 1}: each line needs file_name (or id/audio) and tags`);
     m.set(basename(key), tags);
   });
   return m;
@@ -36,8 +36,8 @@ export async function augment(inputs: string[], opts: {
   tags: Map<string, string[]>; out: string; seed: number; llm?: LlmClient; prompt: string; log?: (s: string) => void;
 }): Promise<AugmentSummary> {
   let ds;
-  try { ds = openDataset(inputs); } catch (e) { if (e instanceof ManifestError) throw new AugmentUsageError(e.message); throw e; }
-  if (ds.clips.some((c) => c.source.kind !== 'file')) throw new AugmentUsageError('augment writes a JSONL manifest of audio files; WebDataset shards are not supported as its input');
+  try { ds = openDataset(inputs); } catch (e) { if (e instanceof ManifestError) throw new UserError(e.message); throw e; }
+  if (ds.clips.some((c) => c.source.kind !== 'file')) throw new UserError('augment writes a JSONL manifest of audio files; WebDataset shards are not supported as its input');
   const s: AugmentSummary = { clips: ds.clips.length, captions: 0, augmented: 0, kept: 0, cached: 0, untagged: 0, reasons: {}, backend: opts.llm ? `llm:${opts.llm.o.model}` : 'rules' };
   const outDir = dirname(resolve(opts.out));
   let done = 0, last = 0;
@@ -75,17 +75,17 @@ export async function augmentCommand(argv: string[], log: (s: string) => void): 
       prompt: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' }, retries: { type: 'string' }, json: { type: 'boolean' },
     },
   });
-  if (positionals.length === 0 || !values.tags || !values.out) throw new AugmentUsageError('usage: flapc data augment <manifest|folder ...> --tags tags.jsonl --out augmented.jsonl [--llm URL --model NAME]');
+  if (positionals.length === 0 || !values.tags || !values.out) throw new UserError('usage: flapc data augment <manifest|folder ...> --tags tags.jsonl --out augmented.jsonl [--llm URL --model NAME]');
   const num = (v: string | undefined, d: number, what: string, min: number): number => {
     const n = v === undefined ? d : Number(v);
-    if (!Number.isInteger(n) || n < min) throw new AugmentUsageError(`--${what} must be an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min) throw new UserError(`--${what} must be an integer >= ${min}, got '${v}'`);
     return n;
   };
-  if (values.llm && !values.model) throw new AugmentUsageError('--llm needs --model NAME');
+  if (values.llm && !values.model) throw new UserError('--llm needs --model NAME');
   let prompt = DEFAULT_PROMPT;
   if (values.prompt) {
-    try { prompt = readFileSync(values.prompt, 'utf8'); } catch (e) { throw new AugmentUsageError(`cannot read prompt template: ${(e as Error).message}`); }
-    if (!prompt.includes('{caption}')) throw new AugmentUsageError(`${values.prompt}: the prompt template must contain {caption} (and usually {tags})`);
+    try { prompt = readFileSync(values.prompt, 'utf8'); } catch (e) { throw new UserError(`cannot read prompt template: ${(e as Error).message}`); }
+    if (!prompt.includes('{caption}')) throw new UserError(`${values.prompt}: the prompt template must contain {caption} (and usually {tags})`);
   }
   const llm = values.llm ? new LlmClient({
     baseUrl: values.llm, model: values.model!, apiKey: values['api-key'] ?? process.env.OPENAI_API_KEY, timeoutMs: num(values.timeout, 60_000, 'timeout', 1),

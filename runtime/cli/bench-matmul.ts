@@ -2,9 +2,7 @@
 // tfjs-webgpu on the same device with --tfjs), timed round-robin in one run so that the
 // ratios are fair on a noisy machine; first-run time (lavapipe compiles pipelines at the
 // first dispatch) and the fixed per-dispatch overhead.
-import { compileGraph } from '../../compiler/compile.ts';
-import { LARGE_MATMUL_FMAS, MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
-import { GraphBuilder } from '../../compiler/ir/builder.ts';
+import { compileGraph, LARGE_MATMUL_FMAS, MATMUL_VARIANTS, usable, GraphBuilder } from '../../compiler/index.ts';
 import { type Gpu, vectorWidthHint } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 import { type Runnable, checkCase, matmulCase, timeInterleaved, tuningFor } from '../tune/matmul-tune.ts';

@@ -4,18 +4,13 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BASELINE_CAPS, type DeviceCaps } from '../../compiler/codegen/wgsl.ts';
-import { describeKernel } from '../../compiler/fuse/kernel-ir.ts';
-import { printGraph } from '../../compiler/ir/print.ts';
-import { serializePlan } from '../../compiler/plan/plan.ts';
-import { type CompiledSpec, compileSpec } from '../../compiler/spec/compile-spec.ts';
-import { Diagnostics, diagnosticsJson, renderDiagnostics } from '../../compiler/spec/diagnostics.ts';
+import { BASELINE_CAPS, type CompiledSpec, type DeviceCaps, Diagnostics, compileSpec, describeKernel, diagnosticsJson, modelHash, printGraph, renderDiagnostics, serializePlan } from '../../compiler/index.ts';
+import { MANIFEST_FORMAT } from '../model/model.ts';
 import { describeAdapter, requestAdapter } from '../gpu/device.ts';
 
-export class CompileUsageError extends Error {}
+import { UserError } from '../errors.ts';
 
 const EMITS = ['summary', 'ir', 'kernels', 'wgsl', 'plan'] as const;
-export const MANIFEST_FORMAT = 'flapc-compiled';
 
 async function targetCaps(target: string): Promise<{ caps: DeviceCaps; adapter: string }> {
   if (target === 'baseline') return { caps: BASELINE_CAPS, adapter: 'WebGPU baseline limits' };
@@ -49,14 +44,14 @@ function summaryText(c: CompiledSpec, adapter: string): string {
 /** Write the compiled spec to `dir` via a temporary sibling, so a failure leaves nothing half-written. */
 function writeOut(dir: string, c: CompiledSpec, adapter: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, 'manifest.json'))) {
-    throw new CompileUsageError(`output directory '${dir}' exists and is not a flapc output; choose another -o`);
+    throw new UserError(`output directory '${dir}' exists and is not a flapc output; choose another -o`);
   }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'wgsl'), { recursive: true });
   const m = c.model;
   const manifest = {
-    format: MANIFEST_FORMAT, version: 1, spec: m.spec.file, name: m.spec.config.name, adapter,
+    format: MANIFEST_FORMAT, version: 1, spec: m.spec.file, specHash: modelHash(m.spec), name: m.spec.config.name, adapter,
     config: m.spec.config,
     params: m.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, trainable: p.trainable })),
     losses: c.summary.losses, summary: c.summary,
@@ -75,13 +70,13 @@ export async function compileCommand(argv: string[]): Promise<number> {
     args: argv, allowPositionals: true,
     options: { out: { type: 'string', short: 'o' }, emit: { type: 'string' }, graph: { type: 'string' }, target: { type: 'string' }, json: { type: 'boolean' } },
   });
-  if (positionals.length !== 1) throw new CompileUsageError('usage: flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval] [--target adapter|baseline] [--json]');
+  if (positionals.length !== 1) throw new UserError('usage: flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval] [--target adapter|baseline] [--json]');
   const emit = values.emit ?? 'summary';
-  if (!(EMITS as readonly string[]).includes(emit)) throw new CompileUsageError(`--emit must be one of ${EMITS.join(', ')}, got '${emit}'`);
+  if (!(EMITS as readonly string[]).includes(emit)) throw new UserError(`--emit must be one of ${EMITS.join(', ')}, got '${emit}'`);
   const which = values.graph ?? 'train';
-  if (which !== 'train' && which !== 'eval') throw new CompileUsageError(`--graph must be train or eval, got '${which}'`);
+  if (which !== 'train' && which !== 'eval') throw new UserError(`--graph must be train or eval, got '${which}'`);
   const target = values.target ?? 'adapter';
-  if (target !== 'adapter' && target !== 'baseline') throw new CompileUsageError(`--target must be adapter or baseline, got '${target}'`);
+  if (target !== 'adapter' && target !== 'baseline') throw new UserError(`--target must be adapter or baseline, got '${target}'`);
   const { caps, adapter } = await targetCaps(target);
   const diags = new Diagnostics();
   const c = compileSpec(positionals[0]!, caps, diags);

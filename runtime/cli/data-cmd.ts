@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Diagnostics, renderDiagnostics } from '../../compiler/spec/diagnostics.ts';
-import { loadSpec } from '../../compiler/spec/load.ts';
+import { Diagnostics, renderDiagnostics, loadSpec } from '../../compiler/index.ts';
 import { defaultCacheDir } from '../data/feature-cache.ts';
 import { type FrontEnd, frontEndFromSpec } from '../data/frontend.ts';
 import { type BadItem, type Dataset, ManifestError, openDataset, sourceName } from '../data/manifest.ts';
@@ -21,14 +20,15 @@ import type { Size } from '../corpus/plan.ts';
 import { augmentCommand } from './augment-cmd.ts';
 import { tagCommand } from './tag-cmd.ts';
 
-export class DataUsageError extends Error {}
+import { UserError } from '../errors.ts';
+import { writeReport } from '../data/bad-report.ts';
 
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../models/flap-tiny.yaml', import.meta.url));
 
 export function frontEndOf(specPath: string): { fe: FrontEnd; tokenizer: string; maxTokens: number; spec: string } {
   const diags = new Diagnostics();
   const spec = loadSpec(specPath, diags);
-  if (!spec) throw new DataUsageError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
+  if (!spec) throw new UserError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
   return { fe: frontEndFromSpec(spec.config.audio), tokenizer: spec.config.text.tokenizer as string, maxTokens: spec.config.text.max_tokens as number, spec: specPath };
 }
 
@@ -126,30 +126,24 @@ function printReport(r: CheckReport): void {
   console.log(`checked in ${(r.elapsedMs / 1000).toFixed(1)} s (${r.cached} clips from the feature cache)`);
 }
 
-export function writeReport(path: string, bad: BadItem[]): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bad.map((b) => JSON.stringify(b)).join('\n') + (bad.length ? '\n' : ''));
-  renameSync(tmp, path);
-}
-
 export async function dataCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'build') return buildCommand(rest, log);
   if (sub === 'augment') return augmentCommand(rest, log);
   if (sub === 'tag') return tagCommand(rest, log);
-  if (sub !== 'check') throw new DataUsageError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag)`);
+  if (sub !== 'check') throw new UserError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag)`);
   const { values, positionals } = parseArgs({
     args: rest, allowPositionals: true,
     options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
   });
-  if (positionals.length === 0) throw new DataUsageError('data check needs at least one manifest, folder or shard');
+  if (positionals.length === 0) throw new UserError('data check needs at least one manifest, folder or shard');
   const workers = values.workers === undefined ? Math.min(4, availableParallelism()) : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0) throw new DataUsageError(`--workers must be a non-negative integer, got '${values.workers}'`);
+  if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers must be a non-negative integer, got '${values.workers}'`);
   let r: CheckReport;
   try {
     r = await checkData(positionals, { spec: values.spec ?? DEFAULT_SPEC, workers, cacheDir: values['no-cache'] ? null : defaultCacheDir(), log: values.json ? undefined : log });
   } catch (e) {
-    if (e instanceof ManifestError) throw new DataUsageError(e.message);
+    if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
   }
   if (values.report) writeReport(values.report, r.bad);
@@ -161,21 +155,21 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
 /** `flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]` */
 async function buildCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' } } });
-  if (!values.out) throw new DataUsageError('data build needs --out DIR');
+  if (!values.out) throw new UserError('data build needs --out DIR');
   const size = (values.size ?? 'small') as Size;
-  if (!['tiny', 'small', 'full'].includes(size)) throw new DataUsageError(`--size must be tiny, small or full, got '${values.size}'`);
+  if (!['tiny', 'small', 'full'].includes(size)) throw new UserError(`--size must be tiny, small or full, got '${values.size}'`);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
-  if (!Number.isInteger(seed) || seed < 0) throw new DataUsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new DataUsageError(`--jobs must be a positive integer, got '${values.jobs}'`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be a positive integer, got '${values.jobs}'`);
   const out = values.out;
   if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, '.build'))) {
-    throw new DataUsageError(`output folder '${out}' is not empty and is not a flapc corpus; choose another --out`);
+    throw new UserError(`output folder '${out}' is not empty and is not a flapc corpus; choose another --out`);
   }
   const cacheDir = join(process.env.FLAPC_CACHE_DIR ?? join(homedir(), '.cache', 'flapc'), 'corpus');
   let r;
   try { r = await buildCorpus({ out, size, seed, jobs, cacheDir, log }); } catch (e) {
-    if (e instanceof CorpusToolError) throw new DataUsageError(e.message);
+    if (e instanceof CorpusToolError) throw new UserError(e.message);
     throw e;
   }
   if (values.json) console.log(JSON.stringify({ out, rendered: r.rendered, reused: r.reused, stats: r.stats }, null, 2));

@@ -1,11 +1,7 @@
 // `flapc demo`: until FLAP training lands, the most complete real run the compiler can do:
 // a one-block transformer classifier trained end to end on the GPU (forward, backward,
 // clipping and AdamW in one compiled step), on a synthetic sequence task with a held-out split.
-import { adamwHyper, appendTrainStep, DEFAULT_ADAMW, HYPER_NAME } from '../../compiler/autodiff/train-step.ts';
-import { compileGraph } from '../../compiler/compile.ts';
-import { GraphBuilder } from '../../compiler/ir/builder.ts';
-import * as nn from '../../compiler/ir/nn.ts';
-import { numel } from '../../compiler/ir/types.ts';
+import { adamwHyper, appendTrainStep, DEFAULT_ADAMW, HYPER_NAME, compileGraph, GraphBuilder, nn, numel } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
 

@@ -1,156 +1,162 @@
-// flapc command line: the only place that wires compiler/ and runtime/ together.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+// flapc command line: parses arguments (commander) and hands each command to its runtime
+// service; every command answers --help without touching the GPU. User errors (UserError,
+// located spec diagnostics, bad options) print one message and exit 2; no adapter exits 3.
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { IRError } from '../../compiler/ir/types.ts';
-import { GpuError, NoAdapterError, acquireGpu, describeAdapter, releaseInstance, requestAdapter, vectorWidthHint } from '../gpu/device.ts';
-import { benchMatmul } from './bench-matmul.ts';
-import { runDemo } from './demo.ts';
-import { CompileUsageError, compileCommand } from './compile-cmd.ts';
-import { runCommand } from './run-cmd.ts';
-import { DataUsageError, dataCommand } from './data-cmd.ts';
-import { AugmentUsageError } from './augment-cmd.ts';
-import { TagUsageError } from './tag-cmd.ts';
-import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { IRError } from '../../compiler/index.ts';
+import { UserError } from '../errors.ts';
+import { GpuError, NoAdapterError, releaseInstance } from '../gpu/device.ts';
+import { dataCommand as dataWithLog } from './data-cmd.ts';
+import { compileCommand } from './compile-cmd.ts';
+import { benchCommand, demoCommand, doctorCommand, tuneCommand } from './tool-cmds.ts';
+import { embedCommand, evalCommand, reportCommand, searchCommand, trainCommand } from './run-cmds.ts';
 
-/** Progress lines go to stderr so --json output stays clean. */
-const progress = (line: string): void => { process.stderr.write(`${line}\n`); };
+const dataCommand = (args: string[]): Promise<number> => dataWithLog(args, (l) => { process.stderr.write(`${l}\n`); });
 
-const USAGE = `flapc — FLAP as config files, compiled to WGSL, run on any GPU through Dawn
+const RUN_SUBCOMMANDS = ['train', 'eval', 'embed', 'search', 'report', 'bench', 'help'];
 
-usage:
-  flapc doctor [--json] [--all]        show the WebGPU adapter (exit 3 if none); --all lists every Vulkan driver's adapter
-  flapc demo [--steps N] [--json]       train a small model on the GPU and print loss and accuracy
-  flapc run <spec.yaml | compiled-dir> [--data manifest|folder|shard ...] [--eval manifest ...] [--save model.safetensors]
-                [--steps N] [--seed S] [--workers N] [--json]
-                                        compile (or load) a model and train it on the GPU from the data (--data,
-                                        else the spec's data.train; with neither, a synthetic fixed batch); then
-                                        save a safetensors checkpoint and print retrieval metrics (R@k, mAP@10)
-  flapc run bench matmul [--sizes 256,512,1024] [--rounds N] [--tfjs] [--json]
-                                        GFLOP/s of every matmul variant (and tfjs-webgpu) on this adapter,
-                                        first-run (pipeline compile) time and per-dispatch overhead
-  flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval]
-                [--target adapter|baseline] [--json]
-                                        check a spec and compile its training and evaluation steps
-  flapc tune [--if-missing] [--json]    time the matmul variants on this adapter and cache the fastest
-  flapc data check <manifest|folder|shard...> [--spec spec.yaml] [--json] [--report bad.jsonl] [--workers N] [--no-cache]
-                                        decode and featurise every clip as training would; print usable clips,
-                                        durations, caption lengths, log-mel mean/std and every bad item
-                                        (Clotho/AudioCaps CSV, JSONL, WebDataset .tar, folders with .txt/.json
-                                        sidecars); exit 1 if any item is bad, 2 if none is usable
-  flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]
-                                        build the offline corpus from Debian packages (sound effects, General-MIDI
-                                        renders, espeak-ng speech, sox textures and mixtures): Clotho CSVs per
-                                        split, tags.jsonl, stats.json; resumes an interrupted build
-  flapc data augment <manifest|folder ...> --tags tags.jsonl --out augmented.jsonl [--seed N]
-                [--llm URL --model NAME [--prompt FILE] [--concurrency N] [--timeout MS] [--retries N]]
-                                        rewrite captions with the clips' event tags (offline rules, or an
-                                        OpenAI-compatible chat endpoint with an on-disk cache)
-  flapc data tag <manifest|folder ...> --checkpoint model.safetensors --spec spec.yaml --labels labels.txt
-                --out tags.jsonl [--top 3] [--prompt "the sound of {label}"]
-                                        zero-shot event tags from a trained checkpoint (for data augment)
-options: --adapter NAME (or FLAPC_ADAPTER) picks an adapter by name; FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, timings`;
+/** Repeatable option: `--data a --data b` collects both. */
+const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
-class UsageError extends Error {}
-
-async function doctor(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, all: { type: 'boolean' } } });
-  if (values.all) return doctorAll(!!values.json);
-  const adapter = await requestAdapter();
-  const r = describeAdapter(adapter);
-  const hint = vectorWidthHint(r.device);
-  if (values.json) { console.log(JSON.stringify({ ...r, hints: hint ? [hint] : [] }, null, 2)); return 0; }
-  console.log(`adapter: ${r.description || r.device || '(unnamed)'}  vendor: ${r.vendor || '-'}  architecture: ${r.architecture || '-'}`);
-  console.log(`vulkan icd: ${r.icd ?? '(system default)'}`);
-  console.log(`features: ${r.features.join(', ')}`);
-  for (const [k, v] of Object.entries(r.limits)) console.log(`  ${k.padEnd(36)} ${v}`);
-  if (hint) console.log(`hint: ${hint}`);
-  return 0;
+function example(cmd: Command, ...lines: string[]): Command {
+  return cmd.addHelpText('after', `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}`);
 }
 
-/** Each Vulkan driver in its own process (the ICD is chosen at process start). */
-function doctorAll(json: boolean): number {
-  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
-  const icds = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
-  if (existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) icds.push('/usr/lib/chromium/vk_swiftshader_icd.json');
-  const self = fileURLToPath(import.meta.url);
-  const found: unknown[] = [];
-  for (const icd of icds) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, 'doctor', '--json'], {
-      env: { ...process.env, VK_ICD_FILENAMES: icd }, encoding: 'utf8', timeout: 60_000,
-    });
-    if (r.status !== 0) continue;
-    try {
-      const rep = JSON.parse(r.stdout) as { description: string; vendor: string; caps: unknown };
-      found.push({ ...rep, icd });
-      if (!json) console.log(`${icd}\n  ${rep.description || '(unnamed)'} (vendor ${rep.vendor || '-'})`);
-    } catch { /* not an adapter report */ }
-  }
-  if (json) console.log(JSON.stringify(found, null, 2));
-  if (found.length === 0) throw new NoAdapterError('no Vulkan driver produced an adapter');
-  return 0;
+/** The legacy commands parse their own flags: commander shows their help and passes the words through. */
+function passThrough(cmd: Command, path: string[], run: (args: string[]) => Promise<number>, result: { code: number }, raw: () => string[]): Command {
+  return cmd.allowUnknownOption().allowExcessArguments().helpOption('-h, --help', 'show this help').action(async () => {
+    result.code = await run(raw().slice(path.length));
+  });
 }
 
-async function main(argv: string[]): Promise<number> {
+export function buildProgram(argv: string[], result: { code: number }): Command {
+  const program = new Command('flapc')
+    .description('FLAP as config files: a spec compiled to WGSL kernels, trained, evaluated and searched on any WebGPU adapter')
+    .addOption(new Option('--adapter <name>', 'pick a WebGPU adapter by name (or FLAPC_ADAPTER)'))
+    .addHelpText('after', '\nEnvironment: FLAPC_DEBUG=1..4 prints IR, kernels, WGSL, per-kernel timings (and Dawn\'s own messages).\nTry: flapc run --help')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(`flapc: ${text}`) })
+    .exitOverride();
+  const words = (): string[] => argv.filter((w, i) => !(w === '--adapter' || argv[i - 1] === '--adapter'));
+
+  example(passThrough(program.command('doctor').description('show the WebGPU adapter, its limits and hints (exit 3 if none)').option('--json').option('--all', "list every Vulkan driver's adapter"), ['doctor'], doctorCommand, result, words), 'flapc doctor --all');
+  example(passThrough(program.command('demo').description('train a small classifier on the GPU and print held-out accuracy').option('--steps <n>').option('--json'), ['demo'], demoCommand, result, words), 'flapc demo --steps 100');
+  example(passThrough(program.command('compile').argument('<spec>').description('check a spec and compile its training and evaluation steps')
+    .option('-o <dir>', 'write manifest, plans and WGSL').option('--emit <what>', 'summary|ir|kernels|wgsl|plan').option('--graph <g>', 'train|eval').option('--target <t>', 'adapter|baseline').option('--json'),
+  ['compile'], compileCommand, result, words), 'flapc compile models/flap-tiny.yaml --emit summary', 'flapc compile models/flap.yaml --target baseline -o out/flap');
+  example(passThrough(program.command('tune').description('time the matmul variants on this adapter and cache the fastest').option('--if-missing', 'keep a valid cached choice').option('--json'), ['tune'], tuneCommand, result, words), 'flapc tune --if-missing');
+
+  const data = program.command('data').description('datasets: check, build the offline corpus, augment captions, zero-shot tags');
+  example(passThrough(data.command('check').argument('<inputs...>').description('decode and featurise every clip as training would; exit 1 if any item is bad, 2 if none is usable')
+    .option('--spec <spec>').option('--json').option('--report <bad.jsonl>').option('--workers <n>').option('--no-cache'), ['data'], dataCommand, result, words), 'flapc data check corpus/small/clotho_captions_train.csv');
+  example(passThrough(data.command('build').description('build the offline corpus from Debian packages (resumable)').requiredOption('--out <dir>').option('--size <s>', 'tiny|small|full').option('--seed <n>').option('--jobs <n>').option('--json'),
+    ['data'], dataCommand, result, words), 'flapc data build --out corpus/small --size small');
+  example(passThrough(data.command('augment').argument('<inputs...>').description("rewrite captions with the clips' event tags (offline rules, or an OpenAI-compatible endpoint)")
+    .requiredOption('--tags <tags.jsonl>').requiredOption('--out <augmented.jsonl>').option('--seed <n>').option('--llm <url>').option('--model <name>').option('--prompt <file>').option('--concurrency <n>').option('--timeout <ms>').option('--retries <n>'),
+  ['data'], dataCommand, result, words), 'flapc data augment corpus/small/clotho_captions_train.csv --tags corpus/small/tags.jsonl --out corpus/small/train-augmented.jsonl');
+  example(passThrough(data.command('tag').argument('<inputs...>').description('zero-shot event tags from a trained checkpoint')
+    .requiredOption('--checkpoint <file>').requiredOption('--spec <spec>').requiredOption('--labels <labels.txt>').requiredOption('--out <tags.jsonl>').option('--top <k>').option('--prompt <text>'),
+  ['data'], dataCommand, result, words), 'flapc data tag my-clips/ --checkpoint runs/flap-tiny/last.safetensors --spec models/flap-tiny.yaml --labels labels.txt --out tags.jsonl');
+
+  const run = program.command('run').description('train, evaluate, embed, search and report (`flapc run <spec>` = `flapc run train <spec>`)');
+  example(run.command('train').argument('<spec>', 'a spec (.yaml) or a directory written by flapc compile -o')
+    .description('train on the GPU; checkpoints, metrics.jsonl and run.json go to --out')
+    .option('--data <path>', 'training manifest, folder or shard (repeatable; default: the spec\'s data.train)', collect)
+    .option('--val <path>', 'validation manifest (repeatable; default: data.val): keeps best.safetensors by mAP@10', collect)
+    .option('--eval <path>', 'evaluate retrieval on this manifest at the end (repeatable; default: data.eval)', collect)
+    .option('--out <dir>', 'run folder (default: runs/<spec name>)')
+    .option('--steps <n>', 'training steps (default: the spec\'s train.steps)')
+    .option('--seed <n>', 'seed for initialisation, data order and masking', '0')
+    .option('--save-every <n>', 'write last.safetensors every n steps', '100')
+    .option('--val-every <n>', 'validate every n steps', '100')
+    .option('--resume', 'continue from <out>/last.safetensors, exactly where it stopped')
+    .option('--overwrite', 'start again in an --out folder that already holds a run')
+    .option('--init <file>', 'start from these weights (fine-tuning): fresh optimizer and schedule')
+    .option('--init-partial', 'with --init: tensors missing or of another shape start from the spec\'s initialisers')
+    .option('--save <file>', 'also write the final weights to this file')
+    .option('--workers <n>', 'featurisation worker threads')
+    .option('--no-cache', 'do not use the feature cache')
+    .option('--json', 'JSON lines on stdout instead of the progress line')
+    .action(async (spec: string, o: TrainOpts) => { result.code = await trainCommand(spec, o, argv); }),
+  'flapc run train models/flap-tiny.yaml --data corpus/small/train-augmented.jsonl --val corpus/small/clotho_captions_val.csv --steps 400',
+  'flapc run train models/flap-tiny.yaml --out runs/flap-tiny --resume');
+  example(run.command('eval').argument('<spec>', 'the spec or compiled directory the checkpoint was trained from')
+    .description('audio<->text retrieval (R@1/5/10, mAP@10, ranks) of a checkpoint; optional zero-shot classification')
+    .requiredOption('--checkpoint <file>', 'a flapc checkpoint (.safetensors)')
+    .option('--data <path>', 'manifest(s) to evaluate (repeatable; default: the spec\'s data.eval)', collect)
+    .option('--zero-shot <labels.csv>', 'file_name,label CSV: accuracy and confusion table with "the sound of {label}"')
+    .option('--prompt <text>', 'zero-shot prompt', 'the sound of {label}')
+    .option('--workers <n>').option('--json', 'print the metrics as JSON'),
+  'flapc run eval models/flap-tiny.yaml --checkpoint runs/flap-tiny/best.safetensors --data corpus/small/clotho_captions_test.csv')
+    .action(async (spec: string, o: EvalOpts) => { result.code = await evalCommand(spec, o); });
+  example(run.command('embed').argument('<spec>').argument('<inputs...>', 'audio files, folders or manifests')
+    .description('embed audio into a LanceDB vector index (re-embedding a file replaces its row)')
+    .requiredOption('--checkpoint <file>').requiredOption('--index <dir>', 'the index folder (or an s3:// URI)')
+    .option('--shard <i/N>', 'embed the i-th of N deterministic slices (default: JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT)')
+    .option('--workers <n>').option('--json'),
+  'flapc run embed models/flap-tiny.yaml --checkpoint runs/flap-tiny/best.safetensors ~/sounds --index sounds.lance')
+    .action(async (spec: string, inputs: string[], o: EmbedOpts) => { result.code = await embedCommand(spec, inputs, o); });
+  example(run.command('search').argument('[query]', 'text to search for')
+    .description('search an index by text (or by an audio file) with the model that built it')
+    .requiredOption('--index <dir>').option('-k <n>', 'results', '10').option('--audio <file>', 'query by example')
+    .option('--where <sql>', 'filter rows (LanceDB SQL, e.g. "duration > 5")').option('--checkpoint <file>', 'the checkpoint, if it moved since embedding')
+    .option('--spec <spec>', 'the spec, if it moved since embedding').option('--json'),
+  'flapc run search --index sounds.lance "a dog barking" -k 5')
+    .action(async (query: string | undefined, o: SearchOpts) => { result.code = await searchCommand(query, o); });
+  example(run.command('report').argument('<dir>', 'a run folder (flapc run train --out)').description('write <dir>/report.html: curves, metrics, similarity heatmap'),
+    'flapc run report runs/flap-tiny')
+    .action(async (dir: string) => { result.code = await reportCommand(dir); });
+  example(passThrough(run.command('bench').argument('<what>', 'matmul').description('GFLOP/s of every matmul variant (and tfjs-webgpu)')
+    .option('--sizes <list>').option('--rounds <n>').option('--tfjs').option('--json'), ['run', 'bench'], benchCommand, result, words), 'flapc run bench matmul --sizes 256,1024 --tfjs');
+  return program;
+}
+
+export interface TrainOpts { data?: string[]; val?: string[]; eval?: string[]; out?: string; steps?: string; seed: string; saveEvery: string; valEvery: string; resume?: boolean; overwrite?: boolean; init?: string; initPartial?: boolean; save?: string; workers?: string; cache: boolean; json?: boolean }
+export interface EvalOpts { checkpoint: string; data?: string[]; zeroShot?: string; prompt: string; workers?: string; json?: boolean }
+export interface EmbedOpts { checkpoint: string; index: string; shard?: string; workers?: string; json?: boolean }
+export interface SearchOpts { index: string; k: string; audio?: string; where?: string; checkpoint?: string; spec?: string; json?: boolean }
+
+/** `flapc run <spec> ...` is `flapc run train <spec> ...`. */
+export function normaliseArgv(argv: string[]): string[] {
+  let at = 0;
+  while (argv[at] === '--adapter') at += 2;
+  if (argv[at] !== 'run') return argv;
+  const next = argv[at + 1];
+  if (next === undefined || next === '--help' || next === '-h' || RUN_SUBCOMMANDS.includes(next)) return argv;
+  return [...argv.slice(0, at + 1), 'train', ...argv.slice(at + 1)];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  argv = normaliseArgv(argv);
   const adapterAt = argv.indexOf('--adapter');
   if (adapterAt >= 0) {
-    if (!argv[adapterAt + 1]) throw new UsageError('--adapter needs a name');
+    if (!argv[adapterAt + 1]) throw new UserError('--adapter needs a name');
     process.env.FLAPC_ADAPTER = argv[adapterAt + 1];
-    argv = [...argv.slice(0, adapterAt), ...argv.slice(adapterAt + 2)];
   }
-  const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'doctor': return doctor(rest);
-    case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { steps: { type: 'string' }, json: { type: 'boolean' } } });
-      const steps = values.steps === undefined ? 200 : Number(values.steps);
-      if (!Number.isInteger(steps) || steps < 1) throw new UsageError(`--steps must be a positive integer, got '${values.steps}'`);
-      const gpu = await acquireGpu();
-      try { await runDemo(gpu, steps, !!values.json); } finally { gpu.destroy(); }
-      return 0;
+  const result = { code: 0 };
+  const program = buildProgram(argv, result);
+  if (argv.length === 0) { program.outputHelp(); return 2; }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version') return 0;
+      return 2;   // commander already printed the message and the usage hint
     }
-    case 'run': {
-      if (rest[0] !== 'bench') {
-        const gpu = await acquireGpu();
-        try { return await runCommand(gpu, rest); } finally { gpu.destroy(); }
-      }
-      if (rest[1] !== 'matmul') throw new UsageError(`unknown benchmark '${rest[1] ?? ''}' (try: flapc run bench matmul)`);
-      const { values } = parseArgs({ args: rest.slice(2), options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } } });
-      const sizes = (values.sizes ?? '256,512,1024').split(',').map(Number);
-      if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UsageError(`--sizes must be positive integers, got '${values.sizes}'`);
-      const rounds = values.rounds === undefined ? 10 : Number(values.rounds);
-      if (!Number.isInteger(rounds) || rounds < 1) throw new UsageError(`--rounds must be a positive integer, got '${values.rounds}'`);
-      const gpu = await acquireGpu();
-      try { await benchMatmul(gpu, { sizes, rounds, json: !!values.json, tfjs: !!values.tfjs, log: progress }); } finally { gpu.destroy(); }
-      return 0;
-    }
-    case 'compile': return compileCommand(rest);
-    case 'data': return dataCommand(rest, progress);
-    case 'tune': {
-      const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, 'if-missing': { type: 'boolean' } } });
-      const gpu = await acquireGpu();
-      try {
-        // --if-missing: keep a valid cached choice for this adapter (scripts call it every run).
-        const rec = (values['if-missing'] ? loadTuning(gpu) : undefined) ?? await tuneMatmul(gpu, progress);
-        if (values.json) console.log(JSON.stringify(rec, null, 2));
-        else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, large -> ${rec.tuning.large} (cached)`);
-      } finally { gpu.destroy(); }
-      return 0;
-    }
-    case undefined: case 'help': case '--help': case '-h': console.log(USAGE); return cmd ? 0 : 2;
-    default: throw new UsageError(`unknown command '${cmd}'\n\n${USAGE}`);
+    throw e;
   }
+  return result.code;
 }
 
-main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
-  releaseInstance();
-  if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
-  if (e instanceof UsageError || e instanceof CompileUsageError || e instanceof DataUsageError || e instanceof AugmentUsageError || e instanceof TagUsageError || e instanceof IRError || e instanceof GpuError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`flapc: error: ${(e as Error).message}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(e);   // an internal bug: keep the stack
-  process.exitCode = 1;
-});
+const isUserError = (e: unknown): boolean => e instanceof UserError || e instanceof IRError || (e instanceof GpuError && !(e instanceof NoAdapterError)) || !!(e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => { releaseInstance(); process.exitCode = code; }, (e: unknown) => {
+    releaseInstance();
+    if (e instanceof NoAdapterError) { console.error(`flapc: ${e.message}`); process.exitCode = 3; return; }
+    if (isUserError(e)) { console.error(`flapc: error: ${(e as Error).message}`); process.exitCode = 2; return; }
+    console.error(e);   // an internal bug: keep the stack
+    process.exitCode = 1;
+  });
+}

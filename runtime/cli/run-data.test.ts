@@ -13,6 +13,14 @@ let dir: string;
 beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-rundata-')); await writeTestCorpus(join(dir, 'corpus')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `--json` prints one JSON line per step, then {"summary": ...}; the old single object had both. */
+const summary = <T>(out: string): T & { history: { loss: number }[] } => {
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { ...(lines[lines.length - 1]!.summary as T), history: lines.filter((l) => 'loss' in l) as { loss: number }[] };
+};
+let runs = 0;
+const outDir = (): string[] => ['--out', join(dir, `run${runs++}`)];
+
 const flapc = (args: string[]): { code: number | null; out: string; err: string } => {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FLAPC_CACHE_DIR: join(dir, 'cache') }, timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -23,11 +31,11 @@ describe('flapc run --data', () => {
     const spec = join(dir, 'micro-bert.yaml');
     writeFileSync(spec, `extends: ${MICRO}\nname: micro-bert\ntext:\n  vocab: 30522\n`);
     const ckpt = join(dir, 'micro.safetensors');
-    const r = flapc(['run', spec, '--data', join(dir, 'corpus', 'clotho'), '--data', join(dir, 'corpus', 'folder'), '--steps', '3', '--json',
+    const r = flapc(['run', spec, '--data', join(dir, 'corpus', 'clotho'), '--data', join(dir, 'corpus', 'folder'), '--steps', '3', '--json', ...outDir(),
       '--save', ckpt, '--eval', join(dir, 'corpus', 'folder'), '--eval', join(dir, 'corpus', 'audiocaps')]);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as { data: { clips: number; bad: number; report: string; epochs: number }; history: { loss: number }[];
-      evaluation: { metrics: { clips: number; captions: number; a2t: { r1: number; queries: number }; t2a: { r10: number; queries: number } }; bad: number } };
+    const s = summary<{ data: { clips: number; bad: number; report: string; epochs: number };
+      evaluation: { metrics: { clips: number; captions: number; a2t: { r1: number; queries: number }; t2a: { r10: number; queries: number } }; bad: number } }>(r.out);
     expect(s.data.clips).toBe(9 + 2);
     // Clotho: 2 found while listing + 4 while decoding; folder: 1 caption-less file.
     expect(s.data.bad).toBe(7);
@@ -58,22 +66,22 @@ describe('flapc run --data', () => {
     writeFileSync(other, `extends: ${MICRO}\nname: other\ntext:\n  vocab: 30522\nhyper:\n  width: 24\n`);
     const bad = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', other, '--labels', join(dir, 'labels.txt'), '--out', out]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/flapc: error: .*micro\.safetensors: '.*' is \[.*\], the spec wants \[.*\]/);
+    expect(bad.err).toMatch(/flapc: error: .*micro\.safetensors does not fit other: changed shape: [\w.]+ is \[.*\] in the checkpoint, \[.*\] in the spec/);
   });
 
   it("takes its data from the spec's data.train and data.eval (paths relative to the spec)", () => {
     const spec = join(dir, 'with-data.yaml');
     writeFileSync(spec, `extends: ${MICRO}\nname: with-data\ntext:\n  vocab: 30522\ndata:\n  train: corpus/folder\n  eval: [corpus/folder]\n`);
-    const r = flapc(['run', spec, '--steps', '1', '--json']);
+    const r = flapc(['run', spec, '--steps', '1', '--json', ...outDir()]);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as { data: { clips: number }; evaluation: { metrics: { clips: number }; on: string } };
+    const s = summary<{ data: { clips: number }; evaluation: { metrics: { clips: number }; on: string } }>(r.out);
     expect(s.data.clips).toBe(2);
     expect(s.evaluation.metrics.clips).toBe(2);
     expect(s.evaluation.on).toBe(join(dir, 'corpus', 'folder'));
   });
 
   it('refuses a spec whose vocabulary is smaller than the tokenizer', () => {
-    const r = flapc(['run', MICRO, '--data', join(dir, 'corpus', 'folder'), '--steps', '1']);
+    const r = flapc(['run', MICRO, '--data', join(dir, 'corpus', 'folder'), '--steps', '1', ...outDir()]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/text\.vocab \(300\) is smaller than the bert-base-uncased vocabulary \(30522\)/);
   });

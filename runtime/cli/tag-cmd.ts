@@ -6,27 +6,26 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileSpec } from '../../compiler/spec/compile-spec.ts';
-import { Diagnostics, renderDiagnostics } from '../../compiler/spec/diagnostics.ts';
 import { tagWords } from '../corpus/augment.ts';
 import { defaultCacheDir } from '../data/feature-cache.ts';
 import { frontEndFromSpec } from '../data/frontend.ts';
 import { Loader } from '../data/loader.ts';
 import { ManifestError, openDataset, sourceName } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
-import { tokenizerFor } from '../data/tokenizer.ts';
 import { Embedder } from '../eval/embed.ts';
+import { normOf } from '../eval/checkpoint-eval.ts';
+import { silenceLevel } from '../eval/evaluate.ts';
 import { acquireGpu } from '../gpu/device.ts';
-import { CheckpointError, readSafetensors } from '../train/checkpoint.ts';
-import { loadTuning } from '../tune/matmul-tune.ts';
+import { loadModel, modelTokenizer } from '../model/model.ts';
+import { loadCheckpoint, weightsFor } from '../train/state.ts';
 
-export class TagUsageError extends Error {}
+import { UserError } from '../errors.ts';
 
 export function readLabels(path: string): string[] {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new TagUsageError(`cannot read labels: ${(e as Error).message}`); }
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UserError(`cannot read labels: ${(e as Error).message}`); }
   const labels = [...new Set(text.split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean))];
-  if (labels.length < 2) throw new TagUsageError(`${path}: need at least two labels (one per line)`);
+  if (labels.length < 2) throw new UserError(`${path}: need at least two labels (one per line)`);
   return labels;
 }
 
@@ -41,40 +40,30 @@ export async function tagCommand(argv: string[], log: (s: string) => void): Prom
     options: { checkpoint: { type: 'string' }, spec: { type: 'string' }, labels: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, prompt: { type: 'string' }, workers: { type: 'string' } },
   });
   if (positionals.length === 0 || !values.checkpoint || !values.spec || !values.labels || !values.out) {
-    throw new TagUsageError('usage: flapc data tag <manifest|folder ...> --checkpoint model.safetensors --spec spec.yaml --labels labels.txt --out tags.jsonl [--top 3]');
+    throw new UserError('usage: flapc data tag <manifest|folder ...> --checkpoint model.safetensors --spec spec.yaml --labels labels.txt --out tags.jsonl [--top 3]');
   }
   const top = values.top === undefined ? 3 : Number(values.top);
-  if (!Number.isInteger(top) || top < 1) throw new TagUsageError(`--top must be a positive integer, got '${values.top}'`);
+  if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a positive integer, got '${values.top}'`);
   const prompt = values.prompt ?? 'the sound of {label}';
-  if (!prompt.includes('{label}')) throw new TagUsageError('--prompt must contain {label}');
+  if (!prompt.includes('{label}')) throw new UserError('--prompt must contain {label}');
   const labels = readLabels(values.labels);
-  let ckpt;
-  try { ckpt = readSafetensors(values.checkpoint); } catch (e) { if (e instanceof CheckpointError) throw new TagUsageError(e.message); throw e; }
-  const mean = Number(ckpt.metadata.norm_mean), std = Number(ckpt.metadata.norm_std);
-  if (!Number.isFinite(mean) || !(std > 0)) throw new TagUsageError(`${values.checkpoint} has no log-mel statistics (norm_mean, norm_std): save it with flapc run --data ... --save`);
+  const ckpt = loadCheckpoint(values.checkpoint);
+  const norm = normOf(ckpt);
   let ds;
-  try { ds = openDataset(positionals); } catch (e) { if (e instanceof ManifestError) throw new TagUsageError(e.message); throw e; }
+  try { ds = openDataset(positionals); } catch (e) { if (e instanceof ManifestError) throw new UserError(e.message); throw e; }
   const gpu = await acquireGpu();
   const pool = new FeaturizePool(values.workers === undefined ? 2 : Number(values.workers));
   try {
-    const diags = new Diagnostics();
-    const c = compileSpec(values.spec, gpu.caps, diags, undefined, loadTuning(gpu)?.tuning);
-    if (!c) throw new TagUsageError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
-    for (const p of c.model.params) {
-      if (!p.trainable) continue;
-      const t = ckpt.tensors.get(p.name);
-      if (!t) throw new TagUsageError(`${values.checkpoint} has no tensor '${p.name}' (was it trained from ${values.spec}?)`);
-      if (t.shape.join(',') !== p.shape.join(',')) throw new TagUsageError(`${values.checkpoint}: '${p.name}' is [${t.shape}], the spec wants [${p.shape}]`);
-    }
-    const cfg = c.model.spec.config;
-    const tok = tokenizerFor(cfg.text.tokenizer as string);
-    const emb = await Embedder.create(gpu, c.evalPlan, c.model.params, new Map([...ckpt.tensors].map(([k, v]) => [k, v.data])), 0);
+    const model = loadModel(gpu, values.spec);
+    const weights = weightsFor(ckpt, model.params, model);
+    const tok = modelTokenizer(model);
+    const emb = await Embedder.create(gpu, model.evalPlan, model.params, weights, 0);
     try {
-      const fe = { ...frontEndFromSpec(cfg.audio), frames: emb.frames };
-      const loader = new Loader(ds.clips, { fe, tokenizer: tok, maxTokens: emb.maxTokens, batch: emb.batch, seed: 0, pool, cacheDir: defaultCacheDir(), norm: { mean, std } });
+      const fe = { ...frontEndFromSpec(model.audio), frames: emb.frames };
+      const loader = new Loader(ds.clips, { fe, tokenizer: tok, maxTokens: emb.maxTokens, batch: emb.batch, seed: 0, pool, cacheDir: defaultCacheDir(), norm });
       log(`tag: embedding ${ds.clips.length} clips and ${labels.length} labels`);
       const audio = await emb.embedAudio(loader);
-      const text = await emb.embedText(labels.map((l) => prompt.replaceAll('{label}', tagWords(l))), tok, 0);
+      const text = await emb.embedText(labels.map((l) => prompt.replaceAll('{label}', tagWords(l))), tok, silenceLevel(norm));
       const lines = audio.clips.map((clip, i) => {
         const scores = labels.map((_, j) => { let d = 0; for (let k = 0; k < emb.dim; k++) d += audio.emb[i * emb.dim + k]! * text[j * emb.dim + k]!; return d; });
         const best = topK(scores, Math.min(top, labels.length));

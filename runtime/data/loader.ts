@@ -38,7 +38,12 @@ export interface TrainBatch {
   captions: number[];       // which caption of the clip, per row
   augmented: boolean[];     // whether that caption's augmented version was used
   epoch: number;            // epoch of the batch's first row
+  /** Where the stream goes on after this batch: pass it to train() to resume exactly here. */
+  next: StreamPosition;
 }
+
+/** A position in the training stream: the `pos`-th clip of epoch `epoch`'s permutation. */
+export interface StreamPosition { epoch: number; pos: number }
 
 export interface EvalBatch {
   mel: Float32Array;
@@ -72,6 +77,8 @@ export function permutation(n: number, seed: number, epoch: number): number[] {
 export class Loader {
   readonly bad: BadItem[] = [];
   readonly stats: LoadStats = { loaded: 0, cached: 0, failed: 0 };
+  /** Decoded duration in seconds of each clip loaded so far, by index. */
+  readonly seconds = new Map<number, number>();
   private failed = new Set<number>();
 
   constructor(readonly clips: Clip[], readonly opts: LoaderOptions) {
@@ -90,6 +97,7 @@ export class Loader {
       if (!this.failed.has(i)) { this.failed.add(i); this.bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); }
       this.stats.failed++;
     } else {
+      this.seconds.set(i, r.features.seconds);
       this.stats.loaded++;
       if (r.cached) this.stats.cached++;
     }
@@ -97,16 +105,22 @@ export class Loader {
     return r.ok ? r.features : undefined;
   }
 
-  /** Endless training batches; `epochs` bounds the stream (for tests and one-pass tools). */
-  async *train(epochs = Infinity): AsyncGenerator<TrainBatch> {
+  /**
+   * Endless training batches from `start` (default: the beginning); `epochs` bounds the stream
+   * (for tests and one-pass tools). The order is a pure function of (seed, epoch, position):
+   * clips that fail keep their place and are skipped as they come, so a stream resumed at a
+   * batch's `next` yields exactly the batches an uninterrupted one would.
+   */
+  async *train(epochs = Infinity, start: StreamPosition = { epoch: 0, pos: 0 }): AsyncGenerator<TrainBatch> {
     const { batch, seed } = this.opts;
     const depth = Math.max(1, this.opts.prefetch ?? 2 * batch);
+    const n = this.clips.length;
     // The stream of (clip, epoch, position) and a window of loads running ahead of it.
     const order = function* (self: Loader): Generator<{ clip: number; epoch: number; pos: number }> {
-      for (let e = 0; e < epochs; e++) {
-        const live = permutation(self.clips.length, seed, e).filter((i) => !self.failed.has(i));
-        if (live.length === 0) return;
-        for (let k = 0; k < live.length; k++) yield { clip: live[k]!, epoch: e, pos: k };
+      for (let e = start.epoch; e < epochs; e++) {
+        if (self.failed.size === n) return;
+        const perm = permutation(n, seed, e);
+        for (let k = e === start.epoch ? start.pos : 0; k < n; k++) yield { clip: perm[k]!, epoch: e, pos: k };
       }
     }(this);
     const window: { clip: number; epoch: number; pos: number; f: Promise<Features | undefined> }[] = [];
@@ -134,6 +148,8 @@ export class Loader {
   }
 
   private assemble(rows: { clip: number; epoch: number; pos: number; f: Features }[]): TrainBatch {
+    const last = rows[rows.length - 1]!;
+    const next = last.pos + 1 < this.clips.length ? { epoch: last.epoch, pos: last.pos + 1 } : { epoch: last.epoch + 1, pos: 0 };
     const { fe, maxTokens, seed, norm, tokenizer } = this.opts;
     const per = fe.frames * fe.melBins;
     const mel = new Float32Array(rows.length * per);
@@ -151,7 +167,7 @@ export class Loader {
       augmented.push(!!useAug);
       captions.push(cap);
     });
-    return { mel, tokens, clips: rows.map((r) => r.clip), captions, augmented, epoch: rows[0]!.epoch };
+    return { mel, tokens, clips: rows.map((r) => r.clip), captions, augmented, epoch: rows[0]!.epoch, next };
   }
 
   /** Every clip once, in order, as model-sized rows (crop at 0, or all chunks): for embedding. */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { indexTar, readRange } from './tar-index.ts';
+import { UserError } from '../errors.ts';
 
 export type ClipSource =
   | { kind: 'file'; path: string }
@@ -34,7 +35,7 @@ export interface Dataset {
   skipped: { path: string; reason: string }[];
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends UserError {
   constructor(readonly file: string, readonly line: number, detail: string) {
     super(`${file}:${line}: ${detail}`);
   }

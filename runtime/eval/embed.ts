@@ -2,7 +2,7 @@
 // masking): audio rows come from the loader (one crop per clip, or every chunk, averaged), text
 // rows from the tokenizer. The evaluation graph computes both towers, so the other input is fed a
 // neutral value (silence-level mel, [CLS] [SEP] captions).
-import type { Plan } from '../../compiler/plan/plan.ts';
+import { type Plan } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 import type { Loader } from '../data/loader.ts';

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceCaps } from '../../compiler/codegen/wgsl.ts';
+import { type DeviceCaps } from '../../compiler/index.ts';
 
 export class GpuError extends Error {
   constructor(message: string) { super(message); this.name = 'GpuError'; }

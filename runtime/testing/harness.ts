@@ -1,8 +1,5 @@
 // Test harness: run a graph on Dawn and on the float64 reference with the same inputs.
-import { type CompileOptions, compileGraph } from '../../compiler/compile.ts';
-import { type Tensor, interpret, tensor } from '../../compiler/ir/interp.ts';
-import { type DType, type Graph, type Shape, numel } from '../../compiler/ir/types.ts';
-import type { Plan } from '../../compiler/plan/plan.ts';
+import { type CompileOptions, compileGraph, type Tensor, interpret, tensor, type DType, type Graph, type Shape, numel, type Plan } from '../../compiler/index.ts';
 import { acquireGpu, type Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,5 +34,22 @@ describe('safetensors checkpoints', () => {
     writeFileSync(join(dir, 'text'), 'hello world, not a checkpoint');
     expect(() => readSafetensors(join(dir, 'text'))).toThrow(/not a safetensors file/);
     expect(() => readSafetensors(join(dir, 'missing'))).toThrow(/cannot read checkpoint/);
+  });
+});
+
+describe('atomic checkpoint writes', () => {
+  it('a write that fails part-way (a full disk) leaves the previous checkpoint intact and no temporary file', () => {
+    const sub = join(dir, 'atomic');
+    mkdirSync(sub);
+    const p = join(sub, 'last.safetensors');
+    writeSafetensors(p, [{ name: 'w', shape: [3], data: new Float32Array([1, 2, 3]) }], { step: '10' });
+    const before = readFileSync(p);
+    let calls = 0;
+    const fullDisk = { write: (_fd: number, _d: Uint8Array): void => { if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); } };
+    expect(() => writeSafetensors(p, [{ name: 'w', shape: [3], data: new Float32Array([4, 5, 6]) }], { step: '20' }, fullDisk))
+      .toThrow(/could not write .*last\.safetensors: ENOSPC.*\(the previous file is unchanged\)/);
+    expect(readFileSync(p).equals(before)).toBe(true);
+    expect(readdirSync(sub)).toEqual(['last.safetensors']);
+    expect(readSafetensors(p).metadata.step).toBe('10');
   });
 });

@@ -1,12 +1,23 @@
 // Checkpoints as safetensors (https://huggingface.co/docs/safetensors): an 8-byte little-endian
 // header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__: {...}}, then the
-// raw little-endian tensor bytes. Written to a temporary file and renamed: no partial checkpoint.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// raw little-endian tensor bytes. docs/checkpoints.md describes what flapc stores in them.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.ts';
 
 export interface Tensor { name: string; shape: number[]; data: Float32Array }
-export class CheckpointError extends Error {}
+export class CheckpointError extends UserError {}
 
-export function writeSafetensors(path: string, tensors: Tensor[], metadata: Record<string, string> = {}): void {
+/** How bytes reach the disk; tests swap it to make a write fail part-way (a full disk). */
+export interface FileWriter { write(fd: number, data: Uint8Array): void }
+const FS_WRITER: FileWriter = { write: (fd, data) => { let o = 0; while (o < data.length) o += writeSync(fd, data, o); } };
+
+/**
+ * Write atomically: a temporary file in the same folder, fsync, rename over `path`, fsync the
+ * folder. A failure at any point (full disk, I/O error) removes the temporary file and leaves a
+ * previous `path` untouched.
+ */
+export function writeSafetensors(path: string, tensors: Tensor[], metadata: Record<string, string> = {}, io: FileWriter = FS_WRITER): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let off = 0;
   for (const t of tensors) {
@@ -16,16 +27,27 @@ export function writeSafetensors(path: string, tensors: Tensor[], metadata: Reco
     off += 4 * n;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);   // keep the data 8-byte aligned
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);   // keep the data 8-byte aligned
   const head = Buffer.from(json, 'utf8');
-  const buf = Buffer.alloc(8 + head.length + off);
-  buf.writeBigUInt64LE(BigInt(head.length), 0);
-  head.copy(buf, 8);
-  let o = 8 + head.length;
-  for (const t of tensors) { Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(buf, o); o += t.data.byteLength; }
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, buf);
-  renameSync(tmp, path);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(head.length), 0);
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+    io.write(fd, len);
+    io.write(fd, head);
+    for (const t of tensors) io.write(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw new CheckpointError(`could not write ${path}: ${(e as Error).message}${existsSync(path) ? ' (the previous file is unchanged)' : ''}`);
+  }
+  try { const d = openSync(dirname(path), 'r'); fsyncSync(d); closeSync(d); } catch { /* not every file system syncs folders */ }
 }
 
 export function readSafetensors(path: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {

@@ -6,9 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { compileGraph } from '../../compiler/compile.ts';
-import { MATMUL_VARIANTS, type MatmulTuning, type MatmulVariant, usable } from '../../compiler/codegen/matmul.ts';
-import { GraphBuilder } from '../../compiler/ir/builder.ts';
+import { compileGraph, MATMUL_VARIANTS, type MatmulTuning, type MatmulVariant, usable, GraphBuilder } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 

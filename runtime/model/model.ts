@@ -1,0 +1,87 @@
+// A model ready to run: its training and evaluation plans, parameter list and config, from a
+// spec (compiled here, for this adapter, with its tuned matmul variants) or from a directory
+// written by `flapc compile -o`. Also the checks every command makes before slow work starts:
+// the tokenizer fits the vocabulary, a checkpoint belongs to this model.
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
+import { UserError } from '../errors.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { type ParamSpec } from '../train/init.ts';
+import { type WordPieceTokenizer, tokenizerFor } from '../data/tokenizer.ts';
+import { loadTuning } from '../tune/matmul-tune.ts';
+
+export const MANIFEST_FORMAT = 'flapc-compiled';
+
+export interface Model {
+  name: string;
+  /** The spec file (or the spec a compiled directory was made from). */
+  spec: string;
+  /** modelHash of the spec: checkpoints record it. */
+  specHash: string;
+  plan: Plan;
+  evalPlan: Plan;
+  params: ParamSpec[];
+  train: Record<string, number>;
+  audio: Record<string, unknown>;
+  text: Record<string, unknown>;
+  data: Record<string, unknown>;
+  /** Folder that relative data paths in the spec are resolved against. */
+  base: string;
+  /** The matmul variants it was compiled with, for the log. */
+  variants: string;
+}
+
+function fromCompiledDir(dir: string): Model {
+  const read = (f: string): string => {
+    try { return readFileSync(join(dir, f), 'utf8'); } catch { throw new UserError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`); }
+  };
+  let m: { format?: string; name: string; spec: string; specHash?: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, unknown>; audio: Record<string, unknown>; data: Record<string, unknown> }; plans: { train: string; eval: string } };
+  try { m = JSON.parse(read('manifest.json')); } catch (e) { throw new UserError(`${dir}/manifest.json: ${(e as Error).message}`); }
+  if (m.format !== MANIFEST_FORMAT) throw new UserError(`${dir}/manifest.json is not a flapc manifest`);
+  if (!m.specHash) throw new UserError(`${dir} was compiled by an older flapc (no spec hash): compile it again with flapc compile ${m.spec} -o ${dir}`);
+  let plan: Plan, evalPlan: Plan;
+  try {
+    plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`);
+    evalPlan = parsePlan(read(m.plans.eval), `${dir}/${m.plans.eval}`);
+  } catch (e) { throw new UserError((e as Error).message); }
+  return { name: m.name, spec: m.spec, specHash: m.specHash, plan, evalPlan, params: m.params, train: m.config.train, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec), variants: 'the matmul variants it was compiled with' };
+}
+
+/** Compile `target` (a spec) for `gpu`, or load it (a compiled directory). Diagnostics become a UserError. */
+export function loadModel(gpu: Gpu, target: string): Model {
+  if (!existsSync(target)) throw new UserError(`no such spec or compiled directory: ${target}`);
+  if (statSync(target).isDirectory()) return fromCompiledDir(target);
+  const tuned = loadTuning(gpu)?.tuning;
+  const d = new Diagnostics();
+  const c = compileSpec(target, gpu.caps, d, undefined, tuned);
+  if (!c) throw new UserError(`${renderDiagnostics(d.list, d.sources)}\n${d.list.length} error${d.list.length === 1 ? '' : 's'} in ${target}`);
+  const cfg = c.model.spec.config;
+  return {
+    name: cfg.name, spec: target, specHash: modelHash(c.model.spec), plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params,
+    train: cfg.train as Record<string, number>, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(target),
+    variants: tuned ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})` : 'default matmul variants (`flapc tune` picks them for this adapter)',
+  };
+}
+
+/** The tokenizer, refused when its ids would fall outside the model's embedding table. */
+export function modelTokenizer(m: Model): WordPieceTokenizer {
+  const vocab = m.text.vocab as number;
+  const tokenizer = tokenizerFor(m.text.tokenizer as string);
+  if (tokenizer.size > vocab) throw new UserError(`the spec's text.vocab (${vocab}) is smaller than the ${m.text.tokenizer as string} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  return tokenizer;
+}
+
+/** The spec's data.train / data.eval / data.val paths (a string or a list), relative to the spec file. */
+export function specPaths(m: Model, key: string): string[] {
+  const v = m.data[key];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((p) => (isAbsolute(String(p)) ? String(p) : join(m.base, String(p))));
+}
+
+/** Input `name` of the training plan, or a UserError naming what the model lacks. */
+export function planInput(plan: Plan, name: string): Plan['inputs'][number] {
+  const i = plan.inputs.find((x) => x.name === name);
+  if (!i) throw new UserError(`this model's entry takes no '${name}' input (flapc trains models whose entry takes 'mel' and 'tokens')`);
+  return i;
+}

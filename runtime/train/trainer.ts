@@ -1,0 +1,256 @@
+// The trainer: one compiled training step run for N steps from a data stream, with a run
+// folder that makes the run inspectable and resumable:
+//   last.safetensors   weights + AdamW moments + step + stream position + spec hash + log-mel
+//                      statistics, written atomically every --save-every steps and at the end
+//   best.safetensors   weights with the best validation mAP@10 (mean of both directions)
+//   metrics.jsonl      one row per step (loss terms, logit scale, lr, grad norm, speed, data
+//                      wait) and one per validation
+//   run.json           spec, command line, adapter, versions
+//   validation.json    the last validation's metrics, a similarity sample and recall per tag
+// Resuming restores everything a step depends on (weights, moments, step, stream position,
+// statistics; the RNG is counter-based on the step), so on one adapter the losses after a
+// resume equal an uninterrupted run's bit for bit.
+import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { HYPER_NAME, adamwHyper } from '../../compiler/index.ts';
+import { UserError } from '../errors.ts';
+import type { Gpu } from '../gpu/device.ts';
+import { Executable } from '../exec/executor.ts';
+import type { Dataset } from '../data/manifest.ts';
+import { type Model, planInput } from '../model/model.ts';
+import { type Evaluation, evaluateRetrieval, recallByTag, similaritySample } from '../eval/evaluate.ts';
+import { initParam } from './init.ts';
+import { type Progress, formatDuration } from './progress.ts';
+import { learningRate } from './schedule.ts';
+import { type Checkpoint, saveCheckpoint } from './state.ts';
+import type { TrainData } from './data.ts';
+import type { Tensor } from './checkpoint.ts';
+
+export interface TrainPlan {
+  out: string;
+  steps: number;
+  seed: number;
+  saveEvery: number;
+  valEvery: number;
+  /** Where to start: a training state (--resume) or weights only (--init). */
+  resume?: Checkpoint;
+  init?: Map<string, Float32Array>;
+  val?: Dataset;
+  save?: string;
+}
+
+export interface StepRow { step: number; loss: number; grad_norm: number; lr: number; ms: number; clips_per_s: number; data_wait_ms: number; epoch: number; logit_scale?: number; [term: string]: number | undefined }
+export interface ValRow { step: number; val: { a2t: Record<string, number>; t2a: Record<string, number>; map10: number; clips: number; captions: number } }
+
+export interface TrainResult {
+  steps: number; startStep: number; interrupted: boolean; msPerStep: number; firstStepMs: number;
+  first?: StepRow; last?: StepRow; best?: { step: number; map10: number };
+  trained: Map<string, Float32Array>; lastCheckpoint: string;
+}
+
+export class NonFiniteError extends UserError {}
+
+/** Interrupt requests (SIGINT): the loop stops after the current step and checkpoints. */
+export interface StopSignal { stopped: boolean }
+
+const ADAM_KEYS = (t: Record<string, number>) => ({ beta1: t.beta1!, beta2: t.beta2!, eps: t.eps!, weightDecay: t.weight_decay!, clipNorm: t.clip! });
+const LOGIT_SCALE_MAX = Math.log(100);
+
+export class Trainer {
+  private readonly metricsPath: string;
+  private best: { step: number; map10: number } | undefined;
+  private lastEval: Evaluation | undefined;
+
+  private constructor(private gpu: Gpu, private model: Model, private exe: Executable, private data: TrainData | undefined, private p: TrainPlan, private ui: Progress, private emit: (row: object) => void) {
+    this.metricsPath = join(p.out, 'metrics.jsonl');
+  }
+
+  static async create(gpu: Gpu, model: Model, data: TrainData | undefined, p: TrainPlan, ui: Progress, emit: (row: object) => void): Promise<Trainer> {
+    const exe = await Executable.create(gpu, model.plan);
+    exe.enableSnapshots();
+    const t = new Trainer(gpu, model, exe, data, p, ui, emit);
+    t.initialise();
+    return t;
+  }
+
+  /** Spec initialisers, then --init weights or the resumed state on top. */
+  private initialise(): void {
+    const { plan, params } = this.model;
+    const byName = new Map(params.map((q) => [q.name, q]));
+    const from = this.p.resume ? new Map([...this.p.resume.tensors].map(([n, t]) => [n, t.data])) : this.p.init ?? new Map();
+    for (const i of plan.inputs) {
+      const q = byName.get(i.name);
+      const v = from.get(i.name);
+      if (v) this.exe.write(i.name, v);
+      else if (q) this.exe.write(i.name, initParam(q, this.p.seed));
+      else if (i.role === 'state') this.exe.write(i.name, new Float32Array(i.shape.reduce((a, b) => a * b, 1)));
+    }
+    if (!this.data) this.writeSyntheticBatch();
+  }
+
+  /** No data: a fixed synthetic batch the model must memorise (the loss falls from ln B). */
+  private writeSyntheticBatch(): void {
+    const mel = planInput(this.model.plan, 'mel'), tokens = planInput(this.model.plan, 'tokens');
+    const [B, L] = tokens.shape as [number, number];
+    const vocab = this.model.text.vocab as number;
+    const r = gaussian(B * L * 2, this.p.seed + 7);
+    const tok = new Int32Array(B * L);
+    for (let b = 0; b < B; b++) {
+      const len = 4 + Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3);
+      for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000) : 0;
+    }
+    this.exe.write('mel', gaussian(mel.shape.reduce((a, b) => a * b, 1), this.p.seed + 3));
+    this.exe.write('tokens', tok);
+  }
+
+  async run(stop: StopSignal): Promise<TrainResult> {
+    const { steps, saveEvery, valEvery } = this.p;
+    const start = this.p.resume?.meta.step ?? 0;
+    this.trimMetrics(start);
+    const batch = planInput(this.model.plan, 'tokens').shape[0]!;
+    const lossNames = this.model.plan.outputs.map((o) => o.name).filter((n) => n.startsWith('loss.'));
+    const hasScale = this.model.plan.inputs.some((i) => i.name === 'logit_scale');
+    const t0 = performance.now();
+    let first: StepRow | undefined, last: StepRow | undefined, firstStepMs = 0, stream = this.p.resume ? { epoch: this.p.resume.meta.dataEpoch, pos: this.p.resume.meta.dataPos } : { epoch: 0, pos: 0 };
+    let step = start;
+    while (step < steps && !stop.stopped) {
+      step++;
+      const tw = performance.now();
+      let epoch = 0;
+      if (this.data) {
+        const nb = await this.data.batches.next();
+        if (nb.done) throw new Error('the data stream ended');
+        this.exe.write('mel', nb.value.mel);
+        this.exe.write('tokens', nb.value.tokens);
+        epoch = nb.value.epoch;
+        stream = nb.value.next;
+      }
+      const ts = performance.now();
+      const lr = learningRate(step, steps, this.model.train.lr!, this.model.train.warmup!);
+      if (this.model.plan.inputs.some((i) => i.name === 'rng.key')) this.exe.write('rng.key', new Uint32Array([this.p.seed * 100003 + step]));
+      this.exe.write(HYPER_NAME, adamwHyper(ADAM_KEYS(this.model.train), lr, step));
+      this.exe.run();
+      const row: StepRow = { step, loss: (await this.exe.read('loss'))[0]!, grad_norm: (await this.exe.read('grad_norm'))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch };
+      for (const n of lossNames) row[n] = (await this.exe.read(n))[0]!;
+      if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
+      if (hasScale) row.logit_scale = Math.exp(Math.min((await this.exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
+      row.ms = performance.now() - ts;
+      row.clips_per_s = batch / ((performance.now() - tw) / 1000);
+      if (step === start + 1) firstStepMs = row.ms;
+      first ??= row;
+      last = row;
+      this.record(row);
+      this.showProgress(row, lossNames, start, t0);
+      if (this.p.val && (step % valEvery === 0 || step === steps)) await this.validate(step);
+      if (step % saveEvery === 0 && step < steps) await this.saveState(step, stream);
+    }
+    this.ui.done();
+    const lastCheckpoint = await this.saveState(step, stream);
+    const done = step - start;
+    const msPerStep = done > 1 ? (performance.now() - t0 - firstStepMs) / (done - 1) : firstStepMs;
+    const trained = await this.readWeights();
+    if (this.p.save) saveCheckpoint(this.p.save, this.tensors(trained), { ...this.meta(step, stream), kind: 'weights' });
+    if (this.lastEval) this.writeValidation(this.lastEval, step);
+    return { steps: step, startStep: start, interrupted: step < steps, msPerStep, firstStepMs, first, last, best: this.best, trained, lastCheckpoint };
+  }
+
+  private showProgress(row: StepRow, lossNames: string[], start: number, t0: number): void {
+    const { steps } = this.p;
+    const done = row.step - start;
+    const eta = done > 0 ? ((performance.now() - t0) / done) * (steps - row.step) : 0;
+    const terms = lossNames.map((n) => `${n.slice(5)} ${(row[n] as number).toFixed(4)}`).join(' ');
+    this.ui.update(`step ${row.step}/${steps}  loss ${row.loss.toFixed(4)} (${terms})  ${row.clips_per_s.toFixed(1)} clips/s  ${row.ms.toFixed(0)} ms/step  ETA ${formatDuration(eta)}`);
+  }
+
+  /** metrics.jsonl keeps the rows up to `step` (a resumed run rewrites the ones after its checkpoint). */
+  private trimMetrics(step: number): void {
+    if (!existsSync(this.metricsPath)) return;
+    if (step === 0) { writeFileSync(this.metricsPath, ''); return; }
+    const keep = readFileSync(this.metricsPath, 'utf8').split('\n').filter((l) => {
+      if (!l.trim()) return false;
+      try { return (JSON.parse(l) as { step: number }).step <= step; } catch { return false; }   // a row cut by a kill
+    });
+    writeFileSync(this.metricsPath, keep.map((l) => `${l}\n`).join(''));
+  }
+
+  private record(row: object): void {
+    appendFileSync(this.metricsPath, `${JSON.stringify(row)}\n`);
+    this.emit(row);
+  }
+
+  /** Undo the step, replay it one kernel at a time and name the first non-finite value. */
+  private async nonFinite(step: number, row: StepRow): Promise<never> {
+    this.ui.done();
+    this.exe.restoreSnapshot();
+    const where = await this.exe.locateNonFinite();
+    const what = !Number.isFinite(row.loss) ? `the loss is ${row.loss}` : `the gradient norm is ${row.grad_norm}`;
+    const at = !where ? 'replaying the step found no non-finite value (a non-deterministic fault?)'
+      : 'input' in where ? `the input '${where.input}' holds non-finite values`
+        : `the first non-finite value comes from kernel #${where.dispatch} (${where.label})${where.source ? `, made by ${where.source}` : ''}`;
+    const ck = existsSync(join(this.p.out, 'last.safetensors')) ? `the last good checkpoint is ${join(this.p.out, 'last.safetensors')}` : 'no checkpoint was written yet';
+    throw new NonFiniteError(`step ${step}: ${what}; ${at}. Training stopped; ${ck}.`);
+  }
+
+  private async readWeights(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const q of this.model.params) if (q.trainable) out.set(q.name, (await this.exe.read(q.name)) as Float32Array);
+    return out;
+  }
+
+  private tensors(values: Map<string, Float32Array>): Tensor[] {
+    const shapes = new Map(this.model.plan.inputs.map((i) => [i.name, [...i.shape]]));
+    return [...values].map(([name, data]) => ({ name, shape: shapes.get(name)!, data }));
+  }
+
+  private meta(step: number, stream: { epoch: number; pos: number }) {
+    return {
+      model: this.model.name, specHash: this.model.specHash, step, totalSteps: this.p.steps, seed: this.p.seed, dataEpoch: stream.epoch, dataPos: stream.pos,
+      ...(this.data && { normMean: this.data.norm.mean, normStd: this.data.norm.std }),
+    };
+  }
+
+  /** last.safetensors: weights and moments, so --resume continues exactly. */
+  private async saveState(step: number, stream: { epoch: number; pos: number }): Promise<string> {
+    const values = await this.readWeights();
+    for (const i of this.model.plan.inputs) if (i.role === 'state') values.set(i.name, (await this.exe.read(i.name)) as Float32Array);
+    const path = join(this.p.out, 'last.safetensors');
+    saveCheckpoint(path, this.tensors(values), { ...this.meta(step, stream), kind: 'train-state' });
+    return path;
+  }
+
+  private async validate(step: number): Promise<void> {
+    const d = this.data!;
+    const weights = await this.readWeights();
+    const ev = await evaluateRetrieval(this.gpu, this.model.evalPlan, this.model.params, weights, this.p.val!, { fe: d.fe, norm: d.norm, tokenizer: d.tokenizer, pool: d.pool, cacheDir: d.cacheDir, seed: this.p.seed, log: () => {} });
+    const m = ev.metrics;
+    const map10 = (m.a2t.map10 + m.t2a.map10) / 2;
+    const pick = (x: typeof m.a2t): Record<string, number> => ({ r1: x.r1, r5: x.r5, r10: x.r10, map10: x.map10, meanRank: x.meanRank, medianRank: x.medianRank });
+    const row: ValRow = { step, val: { a2t: pick(m.a2t), t2a: pick(m.t2a), map10, clips: m.clips, captions: m.captions } };
+    this.record(row);
+    this.lastEval = ev;
+    const better = !this.best || map10 > this.best.map10;
+    if (better) {
+      this.best = { step, map10 };
+      saveCheckpoint(join(this.p.out, 'best.safetensors'), this.tensors(weights), { ...this.meta(step, { epoch: 0, pos: 0 }), kind: 'weights' });
+    }
+    this.ui.log(`validation at step ${step}: mAP@10 ${(100 * map10).toFixed(1)}  A->T R@1 ${(100 * m.a2t.r1).toFixed(1)} R@10 ${(100 * m.a2t.r10).toFixed(1)}  T->A R@1 ${(100 * m.t2a.r1).toFixed(1)} R@10 ${(100 * m.t2a.r10).toFixed(1)}${better ? '  (best so far: best.safetensors)' : ''}`);
+  }
+
+  private writeValidation(ev: Evaluation, step: number): void {
+    const out = { step, metrics: ev.metrics, similarity: similaritySample(ev), byTag: recallByTag(ev) };
+    const path = join(this.p.out, 'validation.json');
+    writeFileSync(`${path}.tmp`, JSON.stringify(out));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  destroy(): void { this.exe.destroy(); }
+}
+
+/** Gaussian noise from a small LCG (Box-Muller): synthetic but reproducible. */
+function gaussian(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const u = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s + 1) / 4294967297; };
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  return out;
+}
