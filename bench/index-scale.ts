@@ -2,14 +2,17 @@
 // vectors, as trained embeddings are): for each table size, the time to insert the rows
 // (flapc's upsert path, as `flapc run embed` writes), to build the IVF-PQ index, search latency
 // p50/p99 for exact and ANN search, and recall@10 of ANN against exact search.
-//   node --import tsx bench/index-scale.ts [--sizes 10000,100000,1000000] [--dim 64] [--queries 100]
+//   LANCEDB_LOG=error node --import tsx bench/index-scale.ts [--sizes 10000,100000,1000000] [--dim 64] [--queries 100] [--nprobes 20,64] [--refine 10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClipRow, VectorIndex } from '../runtime/index/store.ts';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, dim: { type: 'string' }, queries: { type: 'string' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string' }, dim: { type: 'string' }, queries: { type: 'string' }, nprobes: { type: 'string' }, refine: { type: 'string' }, json: { type: 'boolean' } } });
+// 64 is what `flapc run search` probes (runtime/index/search.ts); fewer trade recall for latency.
+const probes = (values.nprobes ?? '20,64').split(',').map(Number);
+const refines = (values.refine ?? '10,50').split(',').map(Number);
 const sizes = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
 const dim = Number(values.dim ?? 64), nq = Number(values.queries ?? 100);
 
@@ -39,17 +42,24 @@ try {
     t = performance.now();
     const built = await ix.buildAnnIndex(1);
     const indexS = (performance.now() - t) / 1000;
-    const annMs: number[] = [];
-    let hits = 0;
-    for (const [k, q] of queries.entries()) {
-      t = performance.now();
-      const top = (await ix.search(q, 10, { nprobes: 20, refine: 10 })).map((h) => h.id);
-      annMs.push(performance.now() - t);
-      hits += top.filter((id) => exactTop[k]!.includes(id)).length;
+    const ann = [];
+    for (const nprobes of probes) for (const refine of refines) {
+      const ms: number[] = [];
+      let hits = 0;
+      for (const [k, q] of queries.entries()) {
+        t = performance.now();
+        const top = (await ix.search(q, 10, { nprobes, refine })).map((h) => h.id);
+        ms.push(performance.now() - t);
+        hits += top.filter((id) => exactTop[k]!.includes(id)).length;
+      }
+      ann.push({ nprobes, refine, p50: pct(ms, 50), p99: pct(ms, 99), recallAt10: hits / (10 * nq) });
     }
-    const row = { rows: n, dim, insertS, indexS, built, exact: { p50: pct(exactMs, 50), p99: pct(exactMs, 99) }, ann: { p50: pct(annMs, 50), p99: pct(annMs, 99), nprobes: 20, refine: 10 }, recallAt10: hits / (10 * nq) };
+    const row = { rows: n, dim, insertS, indexS, built, partitions: Math.round(Math.sqrt(n)), exact: { p50: pct(exactMs, 50), p99: pct(exactMs, 99) }, ann };
     results.push(row);
-    if (!values.json) console.log(`${String(n).padStart(8)} rows: insert ${insertS.toFixed(1)} s, IVF-PQ build ${indexS.toFixed(1)} s; exact p50 ${row.exact.p50.toFixed(1)} ms p99 ${row.exact.p99.toFixed(1)} ms; ANN p50 ${row.ann.p50.toFixed(1)} ms p99 ${row.ann.p99.toFixed(1)} ms, recall@10 ${row.recallAt10.toFixed(3)}`);
+    if (!values.json) {
+      console.log(`${String(n).padStart(8)} rows: insert ${insertS.toFixed(1)} s, IVF-PQ build ${indexS.toFixed(1)} s (${row.partitions} partitions); exact p50 ${row.exact.p50.toFixed(1)} ms p99 ${row.exact.p99.toFixed(1)} ms`);
+      for (const a of ann) console.log(`${' '.repeat(14)}ANN nprobes ${a.nprobes} refine ${a.refine}: p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms, recall@10 ${a.recallAt10.toFixed(3)}`);
+    }
     ix.close();
   }
   if (values.json) console.log(JSON.stringify(results, null, 2));

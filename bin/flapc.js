@@ -14,7 +14,11 @@ const tsx = import.meta.resolve('tsx');
 const debug = Number(process.env.FLAPC_DEBUG ?? 0) > 0;
 const DAWN_CHATTER = /^Warning: max\w+ artificially reduced from \d+ to \d+/;
 
-const env = { ...process.env, ...(process.stderr.isTTY && { FLAPC_STDERR_TTY: '1', COLUMNS: String(process.stderr.columns ?? 120) }) };
+const env = {
+  ...process.env, ...(process.stderr.isTTY && { FLAPC_STDERR_TTY: '1', COLUMNS: String(process.stderr.columns ?? 120) }),
+  // LanceDB's own log (e.g. "partition 150 is empty, skipping" while building an IVF-PQ index): errors only unless debugging.
+  LANCEDB_LOG: process.env.LANCEDB_LOG ?? (debug ? 'warn' : 'error'),
+};
 const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', tsx, join(root, 'runtime/cli/main.ts'), ...process.argv.slice(2)], {
   stdio: ['inherit', 'inherit', debug ? 'inherit' : 'pipe'], env,
 });

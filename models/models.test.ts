@@ -148,6 +148,20 @@ describe('flapc compile', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
+  it('FLAPC_DEBUG=1..3 prints each step\'s IR, kernels and WGSL for flapc compile (it once printed nothing)', () => {
+    const run = (level: string): string => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/flapc.js'), 'compile', 'runtime/exec/fixtures/micro-flap.yaml', '--target', 'baseline'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLAPC_DEBUG: level }, timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stderr;
+    };
+    const one = run('1'), three = run('3');
+    expect(one).toMatch(/== micro-flap: training step ==\n== graph IR \(\d+ equations\) ==/);
+    expect(one).toMatch(/== micro-flap: evaluation step ==/);
+    expect(one).not.toMatch(/kernel matmul/);
+    expect(three).toMatch(/kernel matmul .* dispatch \d+x\d+x\d+ {2}pipeline [0-9a-f]{16}/);
+    expect(three).toMatch(/@compute @workgroup_size/);
+  }, 300_000);
+
   it('--emit ir|kernels|wgsl|plan print the graph IR, one line per kernel, the WGSL and the plan', () => {
     const emit = (what: string, graph = 'train'): string => {
       const r = flapc(['compile', 'models/clap-tiny.yaml', '--target', 'baseline', '--emit', what, '--graph', graph]);

@@ -2,6 +2,7 @@
 // Everything that can be written in the DSL itself lives in stdlib.flap instead.
 import type { GraphBuilder } from '../ir/builder.ts';
 import { type DType, type Shape, type Var, numel } from '../ir/types.ts';
+import { erf64 } from '../ir/interp.ts';
 import type { Span } from '../spec/diagnostics.ts';
 import { type InitKind, NONE, POISON, type Value, describe, fmtShape } from './values.ts';
 
@@ -138,7 +139,7 @@ export const BUILTINS: Record<string, Builtin> = {
   sin: scalarMath(Math.sin, (b, x) => b.sin(x)),
   cos: scalarMath(Math.cos, (b, x) => b.cos(x)),
   abs: scalarMath(Math.abs, (b, x) => b.abs(x)),
-  erf: scalarMath((x) => x, (b, x) => b.erf(x)),
+  erf: scalarMath(erf64, (b, x) => b.erf(x)),
   maximum: pairwise(Math.max, (b, x, y) => b.maximum(x, y)),
   minimum: pairwise(Math.min, (b, x, y) => b.minimum(x, y)),
   where: {

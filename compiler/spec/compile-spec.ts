@@ -113,8 +113,12 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
   if (!model) return undefined;
   let trainPlan: Plan, evalPlan: Plan, trainKernels: KernelGraph, evalKernels: KernelGraph;
   try {
-    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug: 0, ...(tuning && { matmulTuning: tuning }) }));
-    ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug: 0, ...(tuning && { matmulTuning: tuning }) }));
+    // FLAPC_DEBUG=1..3 prints each graph's IR, kernels and WGSL (compileGraph reads it).
+    const debug = Number(process.env.FLAPC_DEBUG ?? 0);
+    if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: training step ==\n`);
+    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
+    if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: evaluation step ==\n`);
+    ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
     // The message names the equation's source "(file:line:col)" when a DSL call made it.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,17 @@ describe('dataset readers', () => {
       [join(dir, 'clotho', 'missing.wav'), 'missing file'],
       [join(dir, 'clotho', 'nocaption.wav'), 'no caption'],
     ]);
+  });
+
+  it('Clotho CSV: event tags from a tags.jsonl beside it (as flapc data build writes)', () => {
+    const sub = join(dir, 'tagged');
+    mkdirSync(sub);
+    copyFileSync(join(dir, 'folder', 'bell.wav'), join(sub, 'a.wav'));
+    copyFileSync(join(dir, 'folder', 'rain.wav'), join(sub, 'b.wav'));
+    writeFileSync(join(sub, 'clotho_captions_x.csv'), 'file_name,caption_1\na.wav,a bell\nb.wav,rain\n');
+    writeFileSync(join(sub, 'tags.jsonl'), '{"file_name":"a.wav","tags":["bell","metal"]}\nnot json\n');
+    const ds = openDataset([join(sub, 'clotho_captions_x.csv')]);
+    expect(ds.clips.map((c) => [c.id, c.tags])).toEqual([['a.wav', ['bell', 'metal']], ['b.wav', []]]);
   });
 
   it('AudioCaps CSV: rows grouped by clip, several naming schemes found', () => {

@@ -108,16 +108,31 @@ function audioDirs(file: string): string[] {
   return [dir, join(dir, split), join(dir, 'audio'), join(dir, 'audio', split)];
 }
 
+/** Event tags by file name from a `tags.jsonl` beside a Clotho CSV (what `flapc data build` writes); optional side data. */
+function sideTags(file: string): Map<string, string[]> {
+  const p = join(dirname(file), 'tags.jsonl');
+  const tags = new Map<string, string[]>();
+  if (!existsSync(p)) return tags;
+  for (const line of readFileSync(p, 'utf8').split('\n')) {
+    try {
+      const o = JSON.parse(line) as { file_name?: unknown; tags?: unknown };
+      if (typeof o.file_name === 'string') tags.set(o.file_name, parseTags(o.tags));
+    } catch { /* blank or foreign line: side data only */ }
+  }
+  return tags;
+}
+
 function readClotho(file: string, header: string[], rows: { cells: string[]; line: number }[], dirs: DirCache, out: Collector): void {
   const fi = header.indexOf('file_name');
   const ci = header.map((h, i) => (/^caption_\d+$/.test(h) ? i : -1)).filter((i) => i >= 0);
   const where = audioDirs(file);
+  const tags = sideTags(file);
   for (const { cells, line } of rows) {
     const name = cells[fi]!.trim();
     const origin = `${file}:${line}`;
     if (!name) { out.bad.push({ item: origin, reason: 'empty file_name', origin }); continue; }
     const dir = where.find((d) => dirs.has(d, name));
-    out.add(join(where[0]!, name), origin, dir ? { kind: 'file', path: join(dir, name) } : undefined, cleanCaptions(ci.map((i) => cells[i])), [], name);
+    out.add(join(where[0]!, name), origin, dir ? { kind: 'file', path: join(dir, name) } : undefined, cleanCaptions(ci.map((i) => cells[i])), tags.get(name) ?? [], name);
   }
 }
 

@@ -31,12 +31,15 @@ const pct = (x: unknown): string => (typeof x === 'number' ? (100 * x).toFixed(1
 
 function metricsTable(d: ReportData): string {
   const m = d.validation?.metrics as { a2t: Record<string, number>; t2a: Record<string, number>; clips: number; captions: number } | undefined;
-  const last = d.vals[d.vals.length - 1]?.val as { a2t: Record<string, number>; t2a: Record<string, number>; clips: number; captions: number } | undefined;
+  const lastRow = d.vals[d.vals.length - 1];
+  const last = lastRow?.val as { a2t: Record<string, number>; t2a: Record<string, number>; clips: number; captions: number } | undefined;
   const src = m ?? last;
+  const at = d.validation?.step ?? lastRow?.step;
+  const best = d.vals.reduce<Row | undefined>((b, r) => (!b || (r.val as { map10: number }).map10 > (b.val as { map10: number }).map10 ? r : b), undefined);
   if (!src) return '<p>No validation in this run (train with <code>--val</code> to get retrieval metrics here).</p>';
   const row = (dir: string, x: Record<string, number>): string => `<tr><td>${dir}</td><td>${pct(x.r1)}</td><td>${pct(x.r5)}</td><td>${pct(x.r10)}</td><td>${pct(x.map10)}</td><td>${x.meanRank?.toFixed(1) ?? '-'}</td><td>${x.medianRank ?? '-'}</td></tr>`;
   return `<table class="metrics"><thead><tr><th></th><th>R@1</th><th>R@5</th><th>R@10</th><th>mAP@10</th><th>mean rank</th><th>median rank</th></tr></thead><tbody>${row('audio → text', src.a2t)}${row('text → audio', src.t2a)}</tbody></table>
-<p class="note">${src.clips} clips, ${src.captions} captions; chance R@1 = ${pct(1 / src.clips)} %.</p>`;
+<p class="note">Validation at step ${at}: ${src.clips} clips, ${src.captions} captions; chance R@1 = ${pct(1 / src.clips)} %.${best && best.step !== at ? ` The best validation (mean mAP@10 ${pct((best.val as { map10: number }).map10)} %) was at step ${best.step}: that checkpoint is best.safetensors.` : ''}</p>`;
 }
 
 function heatmap(d: ReportData): string {
@@ -52,11 +55,13 @@ function heatmap(d: ReportData): string {
 <div class="scroll"><table class="heat"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table></div><ol class="captions">${legend}</ol>`;
 }
 
-function byTag(d: ReportData): string {
-  const t = d.validation?.byTag;
-  if (!t || t.length === 0) return '';
+function byTag(d: ReportData, most = 30): string {
+  const all = d.validation?.byTag;
+  if (!all || all.length === 0) return '';
+  const t = all.slice(0, most);
   const rows = t.map((x) => `<tr><td>${esc(x.tag)}</td><td>${x.clips}</td><td>${x.queries}</td><td><span class="bar" style="width:${(100 * x.r1).toFixed(0)}px"></span>${pct(x.r1)}</td><td><span class="bar" style="width:${(100 * x.r10).toFixed(0)}px"></span>${pct(x.r10)}</td></tr>`).join('');
-  return `<h2>Text → audio recall per tag</h2><table class="metrics"><thead><tr><th>tag</th><th>clips</th><th>queries</th><th>R@1 %</th><th>R@10 %</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const more = all.length > most ? `<p class="note">The ${most} tags with the most clips of ${all.length}; validation.json has them all.</p>` : '';
+  return `<h2>Text → audio recall per tag (validation at step ${d.validation!.step})</h2>${more}<table class="metrics"><thead><tr><th>tag</th><th>clips</th><th>queries</th><th>R@1 %</th><th>R@10 %</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Series for the charts: x = steps, one array per curve (null where a row lacks it). */
@@ -108,7 +113,10 @@ const palette = ['#1f5fbf', '#d9582b', '#2e9e58', '#8a4fc7', '#b0902a', '#555'];
 let drawn = 0;
 for (const c of charts) {
   const el = document.getElementById('chart-' + c.id);
-  const opts = { width: Math.min(520, el.clientWidth || 520), height: 240, scales: { x: { time: false } }, axes: [{ label: 'step' }, {}],
+  // Small values (learning rates) in exponent form; uPlot's default rounds them to 0.001 and 0.
+  const fmt = (v) => (v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(1) : String(+v.toPrecision(3)));
+  const opts = { width: Math.min(520, el.clientWidth || 520), height: 240, scales: { x: { time: false } },
+    axes: [{ label: 'step' }, { values: (u, splits) => splits.map(fmt), size: 60 }],
     series: [{ label: 'step' }, ...c.series.map((s, i) => ({ label: s.label, stroke: palette[i % palette.length], width: 1.5, spanGaps: true }))] };
   new uPlot(opts, [c.x, ...c.series.map((s) => s.values)], el);
   drawn++;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { HYPER_NAME, adamwHyper } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { Executable } from '../exec/executor.ts';
+import { Executable, reportProfile } from '../exec/executor.ts';
 import type { Dataset } from '../data/manifest.ts';
 import { type Model, planInput } from '../model/model.ts';
 import { type Evaluation, evaluateRetrieval, recallByTag, similaritySample } from '../eval/evaluate.ts';
@@ -39,8 +39,8 @@ export interface TrainPlan {
   save?: string;
 }
 
-export interface StepRow { step: number; loss: number; grad_norm: number; lr: number; ms: number; clips_per_s: number; data_wait_ms: number; epoch: number; logit_scale?: number; [term: string]: number | undefined }
-export interface ValRow { step: number; val: { a2t: Record<string, number>; t2a: Record<string, number>; map10: number; clips: number; captions: number } }
+export interface StepRow { step: number; loss: number; grad_norm: number; lr: number; ms: number; clips_per_s: number; data_wait_ms: number; epoch: number; elapsed_s: number; logit_scale?: number; [term: string]: number | undefined }
+export interface ValRow { step: number; seconds: number; val: { a2t: Record<string, number>; t2a: Record<string, number>; map10: number; clips: number; captions: number } }
 
 export interface TrainResult {
   steps: number; startStep: number; interrupted: boolean; msPerStep: number; firstStepMs: number;
@@ -130,12 +130,13 @@ export class Trainer {
       if (this.model.plan.inputs.some((i) => i.name === 'rng.key')) this.exe.write('rng.key', new Uint32Array([this.p.seed * 100003 + step]));
       this.exe.write(HYPER_NAME, adamwHyper(ADAM_KEYS(this.model.train), lr, step));
       this.exe.run();
-      const row: StepRow = { step, loss: (await this.exe.read('loss'))[0]!, grad_norm: (await this.exe.read('grad_norm'))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch };
+      const row: StepRow = { step, loss: (await this.exe.read('loss'))[0]!, grad_norm: (await this.exe.read('grad_norm'))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch, elapsed_s: 0 };
       for (const n of lossNames) row[n] = (await this.exe.read(n))[0]!;
       if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
       if (hasScale) row.logit_scale = Math.exp(Math.min((await this.exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
       row.ms = performance.now() - ts;
       row.clips_per_s = batch / ((performance.now() - tw) / 1000);
+      row.elapsed_s = (performance.now() - t0) / 1000;
       if (step === start + 1) firstStepMs = row.ms;
       first ??= row;
       last = row;
@@ -145,6 +146,7 @@ export class Trainer {
       if (step % saveEvery === 0 && step < steps) await this.saveState(step, stream);
     }
     this.ui.done();
+    if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(this.exe, this.ui.log);
     const lastCheckpoint = await this.saveState(step, stream);
     const done = step - start;
     const msPerStep = done > 1 ? (performance.now() - t0 - firstStepMs) / (done - 1) : firstStepMs;
@@ -154,10 +156,15 @@ export class Trainer {
     return { steps: step, startStep: start, interrupted: step < steps, msPerStep, firstStepMs, first, last, best: this.best, trained, lastCheckpoint };
   }
 
+  /** End of the first step of this process: pipelines compile during it, so the ETA leaves it out. */
+  private firstDone = 0;
+
   private showProgress(row: StepRow, lossNames: string[], start: number, t0: number): void {
     const { steps } = this.p;
     const done = row.step - start;
-    const eta = done > 0 ? ((performance.now() - t0) / done) * (steps - row.step) : 0;
+    if (done === 1) this.firstDone = performance.now();
+    const per = done > 1 ? (performance.now() - this.firstDone) / (done - 1) : performance.now() - t0;
+    const eta = per * (steps - row.step);
     const terms = lossNames.map((n) => `${n.slice(5)} ${(row[n] as number).toFixed(4)}`).join(' ');
     this.ui.update(`step ${row.step}/${steps}  loss ${row.loss.toFixed(4)} (${terms})  ${row.clips_per_s.toFixed(1)} clips/s  ${row.ms.toFixed(0)} ms/step  ETA ${formatDuration(eta)}`);
   }
@@ -220,12 +227,13 @@ export class Trainer {
 
   private async validate(step: number): Promise<void> {
     const d = this.data!;
+    const t = performance.now();
     const weights = await this.readWeights();
     const ev = await evaluateRetrieval(this.gpu, this.model.evalPlan, this.model.params, weights, this.p.val!, { fe: d.fe, norm: d.norm, tokenizer: d.tokenizer, pool: d.pool, cacheDir: d.cacheDir, seed: this.p.seed, log: () => {} });
     const m = ev.metrics;
     const map10 = (m.a2t.map10 + m.t2a.map10) / 2;
     const pick = (x: typeof m.a2t): Record<string, number> => ({ r1: x.r1, r5: x.r5, r10: x.r10, map10: x.map10, meanRank: x.meanRank, medianRank: x.medianRank });
-    const row: ValRow = { step, val: { a2t: pick(m.a2t), t2a: pick(m.t2a), map10, clips: m.clips, captions: m.captions } };
+    const row: ValRow = { step, seconds: (performance.now() - t) / 1000, val: { a2t: pick(m.a2t), t2a: pick(m.t2a), map10, clips: m.clips, captions: m.captions } };
     this.record(row);
     this.lastEval = ev;
     const better = !this.best || map10 > this.best.map10;
