@@ -150,7 +150,7 @@ describe('flapc compile', () => {
 
   it('FLAPC_DEBUG=1..3 prints each step\'s IR, kernels and WGSL for flapc compile (it once printed nothing)', () => {
     const run = (level: string): string => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin/flapc.js'), 'compile', 'runtime/exec/fixtures/micro-flap.yaml', '--target', 'baseline'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLAPC_DEBUG: level }, timeout: 120_000 });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/flapc.js'), 'compile', 'runtime/exec/fixtures/micro-flap.yaml', '--target', 'baseline'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLAPC_DEBUG: level }, timeout: 120_000, maxBuffer: 256 << 20 });
       expect(r.status, r.stderr).toBe(0);
       return r.stderr;
     };

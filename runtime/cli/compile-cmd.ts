@@ -15,7 +15,7 @@ const EMITS = ['summary', 'ir', 'kernels', 'wgsl', 'plan'] as const;
 async function targetCaps(target: string): Promise<{ caps: DeviceCaps; adapter: string }> {
   if (target === 'baseline') return { caps: BASELINE_CAPS, adapter: 'WebGPU baseline limits' };
   try {
-    const r = describeAdapter(await requestAdapter());
+    const r = describeAdapter(await requestAdapter(), process.env.VK_ICD_FILENAMES);
     return { caps: r.caps, adapter: r.description || r.device };
   } catch {
     return { caps: BASELINE_CAPS, adapter: 'WebGPU baseline limits (no adapter found)' };

@@ -10,11 +10,11 @@ import { GpuError, NoAdapterError, releaseInstance } from '../gpu/device.ts';
 import { dataCommand as dataWithLog } from './data-cmd.ts';
 import { compileCommand } from './compile-cmd.ts';
 import { benchCommand, demoCommand, doctorCommand, tuneCommand } from './tool-cmds.ts';
-import { embedCommand, evalCommand, reportCommand, searchCommand, trainCommand } from './run-cmds.ts';
+import { embedCommand, evalCommand, reportCommand, searchCommand, trainCommand, webCommand } from './run-cmds.ts';
 
 const dataCommand = (args: string[]): Promise<number> => dataWithLog(args, (l) => { process.stderr.write(`${l}\n`); });
 
-const RUN_SUBCOMMANDS = ['train', 'eval', 'embed', 'search', 'report', 'bench', 'help'];
+const RUN_SUBCOMMANDS = ['train', 'eval', 'embed', 'search', 'report', 'web', 'bench', 'help'];
 
 /** Repeatable option: `--data a --data b` collects both. */
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
@@ -107,6 +107,13 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
   example(run.command('report').argument('<dir>', 'a run folder (flapc run train --out)').description('write <dir>/report.html: curves, metrics, similarity heatmap'),
     'flapc run report runs/flap-tiny')
     .action(async (dir: string) => { result.code = await reportCommand(dir); });
+  example(run.command('web').argument('<spec>', 'the spec or compiled directory the checkpoint was trained from')
+    .description('a static site that embeds and searches audio in the browser on WebGPU (nothing is uploaded)')
+    .requiredOption('--checkpoint <file>').requiredOption('--out <dir>', 'the site folder')
+    .addOption(new Option('--weights <dtype>', 'weights as shipped: f32 (exactly the checkpoint) or f16 (half the download)').choices(['f32', 'f16']).default('f32'))
+    .option('--serve', 'serve the site on 127.0.0.1 after building it (Ctrl-C stops)').option('--port <n>', 'with --serve', '8080').option('--json'),
+  'flapc run web models/flap-tiny.yaml --checkpoint runs/flap-tiny/best.safetensors --out site --serve')
+    .action(async (spec: string, o: WebOpts) => { result.code = await webCommand(spec, o); });
   example(passThrough(run.command('bench').argument('<what>', 'matmul').description('GFLOP/s of every matmul variant (and tfjs-webgpu)')
     .option('--sizes <list>').option('--rounds <n>').option('--tfjs').option('--json'), ['run', 'bench'], benchCommand, result, words), 'flapc run bench matmul --sizes 256,1024 --tfjs');
   return program;
@@ -115,6 +122,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
 export interface TrainOpts { data?: string[]; val?: string[]; eval?: string[]; out?: string; steps?: string; seed: string; saveEvery: string; valEvery: string; resume?: boolean; overwrite?: boolean; init?: string; initPartial?: boolean; save?: string; workers?: string; cache: boolean; json?: boolean }
 export interface EvalOpts { checkpoint: string; data?: string[]; zeroShot?: string; prompt: string; workers?: string; json?: boolean }
 export interface EmbedOpts { checkpoint: string; index: string; shard?: string; workers?: string; json?: boolean }
+export interface WebOpts { checkpoint: string; out: string; weights: 'f32' | 'f16'; serve?: boolean; port: string; json?: boolean }
 export interface SearchOpts { index: string; k: string; audio?: string; where?: string; checkpoint?: string; spec?: string; json?: boolean }
 
 /** `flapc run <spec> ...` is `flapc run train <spec> ...`. */

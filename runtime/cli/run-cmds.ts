@@ -15,7 +15,10 @@ import { embedQuery, locateModel, search } from '../index/search.ts';
 import { VectorIndex } from '../index/store.ts';
 import { writeReport } from '../report/report.ts';
 import { specPaths } from '../model/model.ts';
-import type { EmbedOpts, EvalOpts, SearchOpts, TrainOpts } from './main.ts';
+import { buildSite } from '../web/site.ts';
+import { serveSite } from '../web/serve.ts';
+import { loadPortableModel } from '../model/model.ts';
+import type { EmbedOpts, EvalOpts, SearchOpts, TrainOpts, WebOpts } from './main.ts';
 
 const int = (v: string | undefined, flag: string, min = 1): number | undefined => {
   if (v === undefined) return undefined;
@@ -140,5 +143,23 @@ export async function searchCommand(query: string | undefined, o: SearchOpts): P
 
 export async function reportCommand(dir: string): Promise<number> {
   console.log(writeReport(dir));
+  return 0;
+}
+
+export async function webCommand(spec: string, o: WebOpts): Promise<number> {
+  const port = int(o.port, '--port', 0)!;
+  const ck = loadCheckpoint(o.checkpoint);
+  // No GPU here: the plan is compiled for the WebGPU baseline, to run on the visitor's adapter.
+  const model = loadPortableModel(spec);
+  const r = await buildSite(model, ck, o.out, { weights: o.weights });
+  if (o.json) console.log(JSON.stringify(r, null, 2));
+  else {
+    const kib = (b: number): string => `${(b / 1024).toFixed(0)} KiB`;
+    console.log(`${r.out}/: ${r.files.map((f) => `${f.name} ${kib(f.bytes)}`).join(', ')}`);
+  }
+  if (!o.serve) return 0;
+  const { url } = await serveSite(o.out, port);
+  process.stderr.write(`serving ${o.out}/ at ${url} (127.0.0.1 only; Ctrl-C stops)\n`);
+  await new Promise<void>((done) => { process.once('SIGINT', () => done()); process.once('SIGTERM', () => done()); });
   return 0;
 }

@@ -23,7 +23,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, all: { type: 'boolean' } } });
   if (values.all) return doctorAll(!!values.json);
   const adapter = await requestAdapter();
-  const r = describeAdapter(adapter);
+  const r = describeAdapter(adapter, process.env.VK_ICD_FILENAMES);
   const hint = vectorWidthHint(r.device);
   if (values.json) { console.log(JSON.stringify({ ...r, hints: hint ? [hint] : [] }, null, 2)); return 0; }
   console.log(`adapter: ${r.description || r.device || '(unnamed)'}  vendor: ${r.vendor || '-'}  architecture: ${r.architecture || '-'}`);

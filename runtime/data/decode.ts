@@ -160,11 +160,4 @@ function decodeWav(bytes: Uint8Array): DecodedAudio {
 }
 
 /** Average of the channels (the model is mono). */
-export function downmix(channels: Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0]!;
-  const n = Math.min(...channels.map((c) => c.length));
-  const out = new Float32Array(n);
-  for (const c of channels) for (let i = 0; i < n; i++) out[i] += c[i]!;
-  for (let i = 0; i < n; i++) out[i] /= channels.length;
-  return out;
-}
+export { downmix } from './features.ts';

@@ -4,7 +4,7 @@
 // Training streams epoch after epoch (each a fresh permutation) without dropping a partial last
 // batch: the next epoch's first clips complete it. A clip that fails to load is reported once and
 // left out of later epochs.
-import { type Features, type FrontEnd, cropNormalise, evalStarts } from './frontend.ts';
+import { type EvalBatch, type Features, type FrontEnd, cropNormalise, evalBatches } from './features.ts';
 import type { BadItem, Clip } from './manifest.ts';
 import { sourceName } from './manifest.ts';
 import type { FeaturizePool } from './pool.ts';
@@ -45,12 +45,7 @@ export interface TrainBatch {
 /** A position in the training stream: the `pos`-th clip of epoch `epoch`'s permutation. */
 export interface StreamPosition { epoch: number; pos: number }
 
-export interface EvalBatch {
-  mel: Float32Array;
-  /** Clip of each row (chunks of one clip share it); rows past `valid` are padding. */
-  clips: number[];
-  valid: number;
-}
+export type { EvalBatch } from './features.ts';
 
 /** 32-bit mix of integers (splitmix-style): a counter-based RNG, so results need no state. */
 export function mix(...xs: number[]): number {
@@ -171,27 +166,23 @@ export class Loader {
   }
 
   /** Every clip once, in order, as model-sized rows (crop at 0, or all chunks): for embedding. */
-  async *evalAudio(): AsyncGenerator<EvalBatch> {
+  evalAudio(): AsyncGenerator<EvalBatch> {
     const { fe, batch, norm } = this.opts;
-    const per = fe.frames * fe.melBins;
     const depth = Math.max(1, this.opts.prefetch ?? 2 * batch);
-    const pending: Promise<Features | undefined>[] = [];
-    let next = 0;
-    const refill = (): void => { while (pending.length < depth && next < this.clips.length) pending.push(this.load(next++)); };
-    let cur: EvalBatch = { mel: new Float32Array(batch * per), clips: [], valid: 0 };
-    refill();
-    for (let i = 0; i < this.clips.length; i++) {
-      const f = await pending.shift()!;
+    const self = this;
+    // Loads run a window ahead; rows are cut in clip order.
+    const loaded = async function* (): AsyncGenerator<{ clip: number; f: Features | undefined }> {
+      const pending: Promise<Features | undefined>[] = [];
+      let next = 0;
+      const refill = (): void => { while (pending.length < depth && next < self.clips.length) pending.push(self.load(next++)); };
       refill();
-      if (!f) continue;
-      for (const start of evalStarts(f, fe)) {
-        cropNormalise(f, fe, start, norm, cur.mel, cur.valid * per);
-        cur.clips.push(i);
-        cur.valid++;
-        if (cur.valid === batch) { yield cur; cur = { mel: new Float32Array(batch * per), clips: [], valid: 0 }; }
+      for (let i = 0; i < self.clips.length; i++) {
+        const f = await pending.shift()!;
+        refill();
+        yield { clip: i, f };
       }
-    }
-    if (cur.valid > 0) yield cur;
+    };
+    return evalBatches(loaded(), fe, norm, batch);
   }
 }
 

@@ -2,11 +2,11 @@
 // masking): audio rows come from the loader (one crop per clip, or every chunk, averaged), text
 // rows from the tokenizer. The evaluation graph computes both towers, so the other input is fed a
 // neutral value (silence-level mel, [CLS] [SEP] captions).
-import { type Plan } from '../../compiler/index.ts';
-import type { Gpu } from '../gpu/device.ts';
+import type { Plan } from '../../compiler/plan/plan.ts';
+import type { Gpu } from '../gpu/gpu.ts';
 import { Executable } from '../exec/executor.ts';
-import type { Loader } from '../data/loader.ts';
-import type { WordPieceTokenizer } from '../data/tokenizer.ts';
+import type { EvalBatch, Loader } from '../data/loader.ts';
+import type { WordPieceTokenizer } from '../data/wordpiece.ts';
 import { type ParamSpec, initParam } from '../train/init.ts';
 import { l2normalize } from './retrieval.ts';
 
@@ -46,10 +46,15 @@ export class Embedder {
   }
 
   /** One normalised embedding per clip the loader could load (`clips` = their indices). */
-  async embedAudio(loader: Loader, progress?: (done: number) => void): Promise<{ emb: Float32Array; clips: number[] }> {
+  embedAudio(loader: Loader, progress?: (done: number) => void): Promise<{ emb: Float32Array; clips: number[] }> {
+    return this.embedBatches(loader.evalAudio(), progress);
+  }
+
+  /** Batches of model-sized rows (several rows of one clip are averaged): the host-neutral core. */
+  async embedBatches(batches: AsyncIterable<EvalBatch>, progress?: (done: number) => void): Promise<{ emb: Float32Array; clips: number[] }> {
     const sums = new Map<number, { v: Float64Array; n: number }>();
     const tokens = this.neutralTokens();
-    for await (const b of loader.evalAudio()) {
+    for await (const b of batches) {
       const e = await this.run(b.mel, tokens, 'audio_emb');
       for (let r = 0; r < b.valid; r++) {
         const s = sums.get(b.clips[r]!) ?? { v: new Float64Array(this.dim), n: 0 };

@@ -3,7 +3,7 @@
 // metrics of design.md section 6. Clips that fail to load are reported, not scored.
 import type { Plan } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { LOG_FLOOR } from '../data/fbank.ts';
+import { silenceLevel } from '../data/features.ts';
 import type { FrontEnd } from '../data/frontend.ts';
 import { Loader, type Norm } from '../data/loader.ts';
 import { type BadItem, type Clip, type Dataset, sourceName } from '../data/manifest.ts';
@@ -29,8 +29,7 @@ export interface Evaluation {
   dim: number;
 }
 
-/** The normalised log-mel value of digital silence: the neutral audio input for text-only batches. */
-export const silenceLevel = (norm: Norm): number => (LOG_FLOOR - norm.mean) / (2 * norm.std);
+export { silenceLevel } from '../data/features.ts';
 
 export async function evaluateRetrieval(gpu: Gpu, plan: Plan, params: ParamSpec[], values: Map<string, Float32Array>, ds: Dataset, ctx: EvalContext): Promise<Evaluation> {
   const emb = await Embedder.create(gpu, plan, params, values, ctx.seed);

@@ -1,8 +1,10 @@
 // Execute a plan on a device: buffers allocated once, every pipeline created up front
 // in parallel, bind groups fixed, and a whole step encoded into one command buffer
 // (a pass break only where a matmul reads an operand through a texture copy).
-import { type DType, numel, type Plan } from '../../compiler/index.ts';
-import { type Gpu, GpuError, withErrorScopes } from '../gpu/device.ts';
+// Runs in the web page too: node-free modules only (compiler/ir/types, gpu/gpu), not compiler/index.
+import { type DType, numel } from '../../compiler/ir/types.ts';
+import type { Plan } from '../../compiler/plan/plan.ts';
+import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
 
 export type HostArray = Float32Array | Int32Array | Uint32Array;
 

@@ -1,13 +1,11 @@
-// Dawn adapter and device acquisition (the `webgpu` npm package), with the limits and
-// features the compiler depends on turned into plain DeviceCaps.
+// The Node host: Dawn (the `webgpu` npm package) as the WebGPU implementation, adapter choice by
+// FLAPC_ADAPTER, XDG_RUNTIME_DIR for Vulkan, and lavapipe advice. gpu.ts is the host-neutral part.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DeviceCaps } from '../../compiler/index.ts';
+import { type Gpu, GpuError, gpuFromAdapter } from './gpu.ts';
 
-export class GpuError extends Error {
-  constructor(message: string) { super(message); this.name = 'GpuError'; }
-}
+export { type AdapterReport, type Gpu, GpuError, describeAdapter, gpuFromAdapter, withErrorScopes } from './gpu.ts';
 
 /** No adapter: exit code 3 with install instructions. */
 export class NoAdapterError extends GpuError {
@@ -19,36 +17,6 @@ export class NoAdapterError extends GpuError {
     this.name = 'NoAdapterError';
   }
 }
-
-export interface AdapterReport {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  features: string[];
-  limits: Record<string, number>;
-  caps: DeviceCaps;
-  icd: string | undefined;
-}
-
-export interface Gpu {
-  device: GPUDevice;
-  adapter: GPUAdapter;
-  report: AdapterReport;
-  caps: DeviceCaps;
-  /** Pipelines by WGSL hash, shared by every plan on this device. */
-  pipelineCache: Map<string, Promise<GPUComputePipeline>>;
-  /** Set when the device is lost; every later call fails with it. */
-  lost: string | null;
-  destroy(): void;
-}
-
-const LIMIT_NAMES = [
-  'maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'maxTextureDimension2D', 'minSubgroupSize', 'maxSubgroupSize',
-] as const;
-const WANTED_FEATURES = ['subgroups', 'shader-f16', 'timestamp-query'] as const;
 
 // Keep the Dawn instance referenced for the life of the process: if it is garbage
 // collected while a device lives, lavapipe aborts.
@@ -69,42 +37,6 @@ async function loadInstance(): Promise<GPU> {
     instance = mod.create(flags);
   }
   return instance;
-}
-
-function subgroupSizeOf(a: GPUAdapter): number {
-  const info = a.info as GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number };
-  if (!a.features.has('subgroups') || !info.subgroupMinSize || info.subgroupMinSize !== info.subgroupMaxSize) return 0;
-  return info.subgroupMinSize;
-}
-
-function capsOf(a: GPUAdapter): DeviceCaps {
-  const l = a.limits;
-  return {
-    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-    maxTextureDimension2D: l.maxTextureDimension2D,
-    subgroups: a.features.has('subgroups'),
-    subgroupSize: subgroupSizeOf(a),
-    shaderF16: a.features.has('shader-f16'),
-    cpu: (a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true || a.info.architecture === 'software' || a.info.vendor === 'google' && a.info.architecture === 'swiftshader',
-  };
-}
-
-export function describeAdapter(a: GPUAdapter): AdapterReport {
-  const info = a.info;
-  const limits: Record<string, number> = {};
-  for (const k of LIMIT_NAMES) {
-    const v = (a.limits as unknown as Record<string, number | undefined>)[k];
-    if (typeof v === 'number') limits[k] = v;
-  }
-  return {
-    vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description,
-    features: [...a.features].map(String).sort(), limits, caps: capsOf(a), icd: process.env.VK_ICD_FILENAMES,
-  };
 }
 
 /**
@@ -132,37 +64,7 @@ export async function requestAdapter(): Promise<GPUAdapter> {
 
 /** Acquire a device with every limit and wanted feature the adapter offers. */
 export async function acquireGpu(): Promise<Gpu> {
-  const adapter = await requestAdapter();
-  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
-  const requiredLimits: Record<string, number> = {};
-  for (const k of LIMIT_NAMES) {
-    const v = (adapter.limits as unknown as Record<string, number | undefined>)[k];
-    if (typeof v === 'number' && k !== 'minSubgroupSize' && k !== 'maxSubgroupSize') requiredLimits[k] = v;
-  }
-  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
-  const report = describeAdapter(adapter);
-  const gpu: Gpu = {
-    device, adapter, report, caps: report.caps, pipelineCache: new Map(), lost: null,
-    destroy() { device.destroy(); },
-  };
-  void device.lost.then((info) => { if (info.reason !== 'destroyed') gpu.lost = `GPU device lost: ${info.message || info.reason}`; });
-  device.onuncapturederror = (ev: GPUUncapturedErrorEvent): void => { gpu.lost ??= `GPU error: ${ev.error.message}`; };
-  return gpu;
-}
-
-/** Run `f` inside validation and out-of-memory error scopes; throw the first error, named. */
-export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Promise<T>): Promise<T> {
-  if (gpu.lost) throw new GpuError(gpu.lost);
-  gpu.device.pushErrorScope('out-of-memory');
-  gpu.device.pushErrorScope('validation');
-  let result: T;
-  try { result = await f(); } finally {
-    const validation = await gpu.device.popErrorScope();
-    const oom = await gpu.device.popErrorScope();
-    const err = validation ?? oom;
-    if (err) throw new GpuError(`${what}: ${err.message}`);
-  }
-  return result!;
+  return gpuFromAdapter(await requestAdapter(), process.env.VK_ICD_FILENAMES);
 }
 
 /** Drop the process-wide Dawn instance once every device is destroyed, so Node can exit. */

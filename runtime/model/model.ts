@@ -4,7 +4,7 @@
 // the tokenizer fits the vocabulary, a checkpoint belongs to this model.
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
+import { BASELINE_CAPS, type DeviceCaps, type MatmulTuning, type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { type ParamSpec } from '../train/init.ts';
@@ -52,9 +52,22 @@ function fromCompiledDir(dir: string): Model {
 export function loadModel(gpu: Gpu, target: string): Model {
   if (!existsSync(target)) throw new UserError(`no such spec or compiled directory: ${target}`);
   if (statSync(target).isDirectory()) return fromCompiledDir(target);
-  const tuned = loadTuning(gpu)?.tuning;
+  return compileFor(target, gpu.caps, loadTuning(gpu)?.tuning);
+}
+
+/**
+ * Compile for the limits every WebGPU adapter has (no subgroups, no f16, 8 storage buffers per
+ * kernel): a plan that runs in any browser. A compiled directory is recompiled from its spec.
+ */
+export function loadPortableModel(target: string): Model {
+  if (!existsSync(target)) throw new UserError(`no such spec or compiled directory: ${target}`);
+  const spec = statSync(target).isDirectory() ? fromCompiledDir(target).spec : target;
+  return compileFor(spec, BASELINE_CAPS, undefined);
+}
+
+function compileFor(target: string, caps: DeviceCaps, tuned: MatmulTuning | undefined): Model {
   const d = new Diagnostics();
-  const c = compileSpec(target, gpu.caps, d, undefined, tuned);
+  const c = compileSpec(target, caps, d, undefined, tuned);
   if (!c) throw new UserError(`${renderDiagnostics(d.list, d.sources)}\n${d.list.length} error${d.list.length === 1 ? '' : 's'} in ${target}`);
   const cfg = c.model.spec.config;
   return {

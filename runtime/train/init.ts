@@ -1,7 +1,8 @@
 // Parameter initialisation from a compiled spec's manifest (the `init` of each param),
 // deterministic for a seed: each tensor draws from its own stream keyed by its name,
 // so adding a parameter never changes the others.
-import { fnv1a } from '../../compiler/index.ts';
+// Runs in the web page too: the node-free plan module, not compiler/index.
+import { fnv1a } from '../../compiler/plan/plan.ts';
 
 export interface ParamSpec { name: string; shape: readonly number[]; init: { kind: string; args: readonly number[] }; trainable?: boolean }
 
