@@ -103,9 +103,10 @@ export async function evalCommand(spec: string, o: EvalOpts): Promise<number> {
 
 function printConfusion(z: { labels: string[]; accuracy: number; clips: number; confusion: number[][] }): void {
   console.log(`zero-shot classification: accuracy ${(100 * z.accuracy).toFixed(1)} % on ${z.clips} clips, ${z.labels.length} labels (chance ${(100 / z.labels.length).toFixed(1)} %)`);
-  const w = Math.max(5, ...z.labels.map((l) => l.length));
-  console.log(`  ${'true \\ predicted'.padEnd(w)}  ${z.labels.map((l, j) => String(j + 1).padStart(4)).join('')}`);
-  z.confusion.forEach((row, i) => console.log(`  ${`${i + 1} ${z.labels[i]}`.padEnd(w)}  ${row.map((n) => String(n).padStart(4)).join('')}`));
+  const names = z.labels.map((l, i) => `${i + 1} ${l}`);
+  const w = Math.max('true \\ predicted'.length, ...names.map((n) => n.length));
+  console.log(`  ${'true \\ predicted'.padEnd(w)}  ${z.labels.map((_, j) => String(j + 1).padStart(4)).join('')}`);
+  z.confusion.forEach((row, i) => console.log(`  ${names[i]!.padEnd(w)}  ${row.map((n) => String(n).padStart(4)).join('')}`));
 }
 
 export async function embedCommand(spec: string, inputs: string[], o: EmbedOpts): Promise<number> {
@@ -136,7 +137,7 @@ export async function searchCommand(query: string | undefined, o: SearchOpts): P
     const hits = await search(index, q, req);
     if (o.json) { console.log(JSON.stringify({ query: query ?? o.audio, model: index.meta.model, results: hits }, null, 2)); return 0; }
     if (hits.length === 0) console.log('no results');
-    hits.forEach((h, i) => console.log(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}${h.captions[0] ? `  "${h.captions[0]}"` : ''}`));
+    hits.forEach((h, i) => console.log(`${String(i + 1).padStart(3)}. ${h.score.toFixed(3)}  ${h.path}  (${h.duration.toFixed(1)} s)${h.captions[0] ? `  "${h.captions[0]}"` : ''}`));
     return 0;
   } finally { index.close(); }
 }
