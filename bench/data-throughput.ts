@@ -13,6 +13,7 @@ import type { FrontEnd } from '../runtime/data/frontend.ts';
 import { FeaturizePool } from '../runtime/data/pool.ts';
 import { resample } from '../runtime/data/resample.ts';
 import { encodeWav } from '../runtime/data/wav-writer.ts';
+import { lcg } from '../compiler/ir/lcg.ts';
 
 const { values } = parseArgs({ options: { clips: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } } });
 const CLIPS = Number(values.clips ?? 48), WORKERS = Number(values.workers ?? 2);
@@ -21,11 +22,8 @@ const dir = mkdtempSync(join(tmpdir(), 'flapc-bench-data-'));
 
 function signal(sr: number, seconds: number, seed: number): Float32Array {
   const x = new Float32Array(sr * seconds);
-  let s = seed >>> 0;
-  for (let i = 0; i < x.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = 0.3 * Math.sin((2 * Math.PI * (200 + seed * 37) * i) / sr) + 0.05 * (s / 2 ** 32 - 0.5);
-  }
+  const noise = lcg(seed, true);
+  for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * (200 + seed * 37) * i) / sr) + 0.05 * noise();
   return x;
 }
 

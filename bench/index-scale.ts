@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ClipRow, VectorIndex } from '../runtime/index/store.ts';
+import { lcg } from '../compiler/ir/lcg.ts';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string' }, dim: { type: 'string' }, queries: { type: 'string' }, nprobes: { type: 'string' }, refine: { type: 'string' }, json: { type: 'boolean' } } });
 // 64 is what `flapc run search` probes (runtime/index/search.ts); fewer trade recall for latency.
@@ -16,7 +17,7 @@ const refines = (values.refine ?? '10,50').split(',').map(Number);
 const sizes = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
 const dim = Number(values.dim ?? 64), nq = Number(values.queries ?? 100);
 
-function rng(seed: number): () => number { let s = seed >>> 0; return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; }; }
+const rng = (seed: number): (() => number) => lcg(seed, true);
 const normalise = (v: Float32Array): Float32Array => { const n = Math.hypot(...v); return v.map((x) => x / n); };
 const pct = (xs: number[], p: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
 

@@ -1,6 +1,7 @@
 // The compiler pipeline, top to bottom:
 //   verify -> simplify (fold views, CSE, DCE) -> limit checks -> fuse -> memory plan -> WGSL -> plan.
-import { generateKernel, type DeviceCaps } from './codegen/wgsl.ts';
+import type { DeviceCaps } from './caps.ts';
+import { generateKernel } from './codegen/wgsl.ts';
 import type { MatmulTuning, MatmulVariant } from './codegen/matmul.ts';
 import { describeKernel, type KernelGraph } from './fuse/kernel-ir.ts';
 import { fuse, type FuseOptions } from './fuse/group.ts';

@@ -1,17 +1,18 @@
 // The compiler's public API: the one module runtime/, tools and users import. Everything else
 // under compiler/ is internal and may change between releases.
-export { compileSpec, buildModel, irSummary, type CompiledSpec, type SpecSummary, type ModelGraphs } from './spec/compile-spec.ts';
-export { Diagnostics, renderDiagnostics, diagnosticsJson, type Diagnostic, type Span } from './spec/diagnostics.ts';
-export { loadSpec, type LoadedSpec, type SpecConfig } from './spec/load.ts';
+export { compileSpec, buildModel, irSummary, type CompiledSpec, type SpecSummary, type ModelGraphs } from './frontend/compile-spec.ts';
+export { Diagnostics, renderDiagnostics, diagnosticsJson, type Diagnostic, type Span } from './frontend/diagnostics.ts';
+export { loadSpec, type LoadedSpec, type SpecConfig } from './frontend/load.ts';
 export { compileGraph, type CompileOptions } from './compile.ts';
 export { GraphBuilder } from './ir/builder.ts';
 export * as nn from './ir/nn.ts';
 export { IRError, numel, type DType, type Graph, type Shape } from './ir/types.ts';
 export { printGraph } from './ir/print.ts';
 export { interpret, tensor, type Tensor } from './ir/interp.ts';
-export { appendTrainStep, adamwHyper, DEFAULT_ADAMW, HYPER_NAME, type AdamWConfig } from './autodiff/train-step.ts';
+export { appendTrainStep, adamwConfig, adamwHyper, DEFAULT_ADAMW, HYPER_NAME, type AdamWConfig } from './autodiff/train-step.ts';
 export { type Plan, type PlanDispatch, parsePlan, serializePlan, fnv1a } from './plan/plan.ts';
-export { BASELINE_CAPS, type DeviceCaps } from './codegen/wgsl.ts';
+export { BASELINE_CAPS, type DeviceCaps } from './caps.ts';
 export { LARGE_MATMUL_FMAS, MATMUL_VARIANTS, type MatmulTuning, type MatmulVariant, usable } from './codegen/matmul.ts';
 export { describeKernel } from './fuse/kernel-ir.ts';
-export { modelHash } from './spec/model-hash.ts';
+export { modelHash } from './frontend/model-hash.ts';
+export * as names from './names.ts';

@@ -2,7 +2,7 @@
 // with the trained weights. Run it with: npx tsx examples/api.ts [spec.yaml] [audio.wav]
 // (defaults: models/flap-tiny.yaml and a synthetic tone).
 import { fileURLToPath } from 'node:url';
-import { Diagnostics, HYPER_NAME, adamwHyper, compileSpec, renderDiagnostics } from '../compiler/index.ts';
+import { Diagnostics, HYPER_NAME, adamwConfig, adamwHyper, compileSpec, renderDiagnostics } from '../compiler/index.ts';
 import { acquireGpu, releaseInstance } from '../runtime/gpu/device.ts';
 import { Executable } from '../runtime/exec/executor.ts';
 import { initParam } from '../runtime/train/init.ts';
@@ -35,8 +35,7 @@ try {
   const audio = new Float32Array(B * frames * bins).map((_, i) => Math.sin(i * (1 + (Math.floor(i / (frames * bins)) % 2))) * 0.5);
   exe.write('mel', audio);
   exe.write('tokens', ids);
-  const t = c.model.spec.config.train as Record<string, number>;
-  const adamw = { beta1: t.beta1!, beta2: t.beta2!, eps: t.eps!, weightDecay: t.weight_decay!, clipNorm: t.clip! };
+  const adamw = adamwConfig(c.model.spec.config.train);
   for (let step = 1; step <= 3; step++) {
     if (c.trainPlan.inputs.some((i) => i.name === 'rng.key')) exe.write('rng.key', new Uint32Array([step]));
     exe.write(HYPER_NAME, adamwHyper(adamw, 1e-3, step));

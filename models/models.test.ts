@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BASELINE_CAPS } from '../compiler/codegen/wgsl.ts';
-import { type CompiledSpec, compileSpec } from '../compiler/spec/compile-spec.ts';
-import { Diagnostics, renderDiagnostics } from '../compiler/spec/diagnostics.ts';
+import { BASELINE_CAPS } from '../compiler/caps.ts';
+import { type CompiledSpec, compileSpec } from '../compiler/frontend/compile-spec.ts';
+import { Diagnostics, renderDiagnostics } from '../compiler/frontend/diagnostics.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(DIR, '..');

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../compiler/spec/compile-spec.ts';
-import { Diagnostics } from '../compiler/spec/diagnostics.ts';
+import { buildModel } from '../compiler/frontend/compile-spec.ts';
+import { Diagnostics } from '../compiler/frontend/diagnostics.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const SEEDS = ['v03-mlp-layernorm', 'v04-repeat-layers', 'v07-random-drop-1d', 'v09-reconstruction', 'v11-tuple-return', 'v19-attention-key-mask', 'v20-boolean-logic', 'v23-rest-dims']

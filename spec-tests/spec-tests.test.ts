@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildModel, irSummary } from '../compiler/spec/compile-spec.ts';
-import { Diagnostics, renderDiagnostics } from '../compiler/spec/diagnostics.ts';
+import { buildModel, irSummary } from '../compiler/frontend/compile-spec.ts';
+import { Diagnostics, renderDiagnostics } from '../compiler/frontend/diagnostics.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const CASES = readdirSync(join(DIR, 'cases')).filter((f) => f.endsWith('.yaml')).sort();

@@ -5,6 +5,9 @@
 import type { GraphBuilder } from '../ir/builder.ts';
 import { type Var, IRError } from '../ir/types.ts';
 import { grad } from './grad.ts';
+import { GRAD_NORM, HYPER_NAME, LOSS, moment1, moment2 } from '../names.ts';
+
+export { HYPER_NAME };
 
 export interface AdamWConfig {
   beta1: number;
@@ -17,11 +20,16 @@ export interface AdamWConfig {
   decay?: (name: string, v: Var) => boolean;
 }
 
+/** AdamW settings from a spec's `train` section (one reading for the compiler and the trainer). */
+export function adamwConfig(train: Record<string, unknown>): AdamWConfig {
+  const n = (k: string): number => train[k] as number;
+  return { beta1: n('beta1'), beta2: n('beta2'), eps: n('eps'), weightDecay: n('weight_decay'), clipNorm: n('clip') };
+}
+
 export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: 1.0 };
 
 /** Index of each scalar in the `opt.hyper` input. */
 export const HYPER = { lr: 0, bc1: 1, bc2: 2 } as const;
-export const HYPER_NAME = 'opt.hyper';
 
 /** Host-side values of `opt.hyper` for 1-based step t. */
 export function adamwHyper(cfg: AdamWConfig, lr: number, t: number): Float32Array {
@@ -64,9 +72,9 @@ export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = D
   const states: string[] = [];
   params.forEach((p, i) => {
     const g = scale ? b.mul(grads[i]!, scale) : grads[i]!;
-    const m = b.input(`opt.m.${p.name}`, p.v.shape, 'f32', 'state');
-    const v = b.input(`opt.v.${p.name}`, p.v.shape, 'f32', 'state');
-    states.push(`opt.m.${p.name}`, `opt.v.${p.name}`);
+    const m = b.input(moment1(p.name), p.v.shape, 'f32', 'state');
+    const v = b.input(moment2(p.name), p.v.shape, 'f32', 'state');
+    states.push(moment1(p.name), moment2(p.name));
     const m2 = b.add(b.mul(m, cfg.beta1), b.mul(g, 1 - cfg.beta1));
     const v2 = b.add(b.mul(v, cfg.beta2), b.mul(b.mul(g, g), 1 - cfg.beta2));
     const update = b.div(b.mul(m2, bc1), b.add(b.sqrt(b.mul(v2, bc2)), cfg.eps));
@@ -74,11 +82,11 @@ export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = D
     const step = decays ? b.add(update, b.mul(p.v, cfg.weightDecay)) : update;
     const p2 = b.sub(p.v, b.mul(step, lr));
     b.output(`new.${p.name}`, p2, p.name);
-    b.output(`new.opt.m.${p.name}`, m2, `opt.m.${p.name}`);
-    b.output(`new.opt.v.${p.name}`, v2, `opt.v.${p.name}`);
+    b.output(`new.${moment1(p.name)}`, m2, moment1(p.name));
+    b.output(`new.${moment2(p.name)}`, v2, moment2(p.name));
   });
-  b.output('loss', loss);
-  b.output('grad_norm', norm);
+  b.output(LOSS, loss);
+  b.output(GRAD_NORM, norm);
   b.source = saved;
   return { params: params.map((p) => p.name), states };
 }

@@ -4,11 +4,9 @@ import { GraphBuilder } from '../ir/builder.ts';
 import { type Tensor, interpret, tensor } from '../ir/interp.ts';
 import { type Prim, type Shape, type Var, ALL_PRIMS, numel } from '../ir/types.ts';
 import { grad } from './grad.ts';
+import { lcg } from '../ir/lcg.ts';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
-}
+const rng = (seed: number): (() => number) => lcg(seed);
 
 interface Case {
   name: string;

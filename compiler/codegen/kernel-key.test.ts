@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { planMemory } from '../plan/memory.ts';
 import { fuse } from '../fuse/group.ts';
 import { simplify } from '../simplify/simplify.ts';
-import { buildModel } from '../spec/compile-spec.ts';
-import { Diagnostics } from '../spec/diagnostics.ts';
-import { BASELINE_CAPS, generateKernel } from './wgsl.ts';
+import { buildModel } from '../frontend/compile-spec.ts';
+import { Diagnostics } from '../frontend/diagnostics.ts';
+import { BASELINE_CAPS } from '../caps.ts';
+import { generateKernel } from './wgsl.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CAPS = { ...BASELINE_CAPS, maxStorageBuffersPerShaderStage: 16, maxComputeInvocationsPerWorkgroup: 1024, subgroups: true, subgroupSize: 8, cpu: true };

@@ -5,7 +5,7 @@ import { compileGraph } from '../compile.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import * as nn from '../ir/nn.ts';
 import { MATMUL_VARIANTS, usable } from './matmul.ts';
-import { BASELINE_CAPS } from './wgsl.ts';
+import { BASELINE_CAPS } from '../caps.ts';
 
 const CAPS = { ...BASELINE_CAPS, maxComputeInvocationsPerWorkgroup: 1024, subgroups: true, subgroupSize: 8, cpu: true };
 

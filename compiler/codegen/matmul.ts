@@ -5,7 +5,7 @@ import type { Kernel } from '../fuse/kernel-ir.ts';
 import type { Eqn, Var } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
 import type { Idx, Scope } from './emit.ts';
-import type { DeviceCaps } from './wgsl.ts';
+import type { DeviceCaps } from '../caps.ts';
 
 /**
  * regtile: each thread owns an RM×RN register tile and streams operands from storage:

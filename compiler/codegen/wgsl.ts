@@ -6,41 +6,8 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
+import type { DeviceCaps } from '../caps.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
-
-/** What codegen may assume about the adapter (plain data; the compiler never sees the GPU). */
-export interface DeviceCaps {
-  maxStorageBuffersPerShaderStage: number;
-  maxStorageBufferBindingSize: number;
-  maxComputeWorkgroupStorageSize: number;
-  maxComputeInvocationsPerWorkgroup: number;
-  maxComputeWorkgroupSizeX: number;
-  maxComputeWorkgroupsPerDimension: number;
-  maxTextureDimension2D: number;
-  subgroups: boolean;
-  /** Lanes per subgroup when the adapter fixes it (min = max), else 0. */
-  subgroupSize: number;
-  /** A CPU implementation (lavapipe, SwiftShader): loop trip counts are hidden from its
-   *  LLVM, which otherwise fully unrolls them (a 179-line layer-norm backward kernel took
-   *  19.8 s to compile on lavapipe instead of 0.55 s). */
-  cpu: boolean;
-  shaderF16: boolean;
-}
-
-/** WebGPU's guaranteed minimums: what any adapter offers. */
-export const BASELINE_CAPS: DeviceCaps = {
-  maxStorageBuffersPerShaderStage: 8,
-  maxStorageBufferBindingSize: 134217728,
-  maxComputeWorkgroupStorageSize: 16384,
-  maxComputeInvocationsPerWorkgroup: 256,
-  maxComputeWorkgroupSizeX: 256,
-  maxComputeWorkgroupsPerDimension: 65535,
-  maxTextureDimension2D: 8192,
-  subgroups: false,
-  subgroupSize: 0,
-  cpu: false,
-  shaderF16: false,
-};
 
 export interface Binding {
   varId: number;
@@ -261,7 +228,7 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     const init = isMax ? (st.reduce.outputs[0]!.dtype === 'f32' ? '(-3.4028234663852886e38f)' : literal(-2147483648, st.reduce.outputs[0]!.dtype)) : literal(0, st.reduce.outputs[0]!.dtype);
     const comb = (a: string, b: string): string => (isMax ? `max(${a}, ${b})` : `${a} + ${b}`);
     const loop = rowScope.child();
-    const kv = lanes === 1 ? `k${j}` : `k${j}`;
+    const kv = `k${j}`;
     const val = loop.value(st.reduce.inputs[0]!, inputIdx(loop, st.reduce, L, rowDims, kv));
     rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
     lines.push(...rowScope.lines.splice(0));

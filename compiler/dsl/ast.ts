@@ -1,6 +1,6 @@
 // The DSL's abstract syntax tree. Every node carries the span of its first token (and
 // length), already mapped to the file and line where the user wrote it.
-import type { Span } from '../spec/diagnostics.ts';
+import type { Span } from '../frontend/diagnostics.ts';
 
 export type Expr =
   | { kind: 'num'; value: number; isInt: boolean; span: Span }

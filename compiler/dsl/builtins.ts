@@ -3,7 +3,7 @@
 import type { GraphBuilder } from '../ir/builder.ts';
 import { type DType, type Shape, type Var, numel } from '../ir/types.ts';
 import { erf64 } from '../ir/interp.ts';
-import type { Span } from '../spec/diagnostics.ts';
+import type { Span } from '../frontend/diagnostics.ts';
 import { type InitKind, NONE, POISON, type Value, describe, fmtShape } from './values.ts';
 
 export interface BuiltinCtx {

@@ -1,7 +1,7 @@
 // Static checks over every function, called or not: duplicate definitions, unknown
 // names, calls to unknown functions, arity of calls with a known signature, and
 // recursion (the language unrolls at compile time, so cycles are errors).
-import type { Diagnostics, Span } from '../spec/diagnostics.ts';
+import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 import type { Expr, FnDecl, Program, Stmt } from './ast.ts';
 import { BUILTINS, INITS } from './builtins.ts';
 import { editDistance } from './elaborate.ts';

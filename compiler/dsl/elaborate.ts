@@ -5,10 +5,11 @@
 import { GraphBuilder } from '../ir/builder.ts';
 import { type DType, IRError, type Var, numel } from '../ir/types.ts';
 import { fnv1a } from '../plan/plan.ts';
-import type { Diagnostics, Span } from '../spec/diagnostics.ts';
+import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 import type { Arg, Expr, FnDecl, Program, Stmt, TypeAnn } from './ast.ts';
 import { BUILTINS, type Builtin, type BuiltinCtx, INITS, tensorOf } from './builtins.ts';
 import { NONE, POISON, type Value, describe, fmtShape, fromConfig } from './values.ts';
+import { RNG_KEY } from '../names.ts';
 
 export interface ParamInfo { name: string; shape: number[]; init: { kind: string; args: number[] }; trainable: boolean; span: Span }
 export interface LossInfo { name: string; v: Var; weight: number; span: Span }
@@ -356,7 +357,7 @@ class Elaborator {
       b: this.b, span: e.span,
       error: (m) => this.error(name === 'error' ? m : `${name}: ${m.replace(new RegExp(`^${name.replace('.', '\\.')}: `), '')}`, e.span),
       rand: (shape) => {
-        this.rngKey ??= this.b.input('rng.key', [], 'u32', 'data');
+        this.rngKey ??= this.b.input(RNG_KEY, [], 'u32', 'data');
         const seed = parseInt(fnv1a(`${f.path}#${this.rands++}`), 16) >>> 0;
         return this.b.randomUniform(this.rngKey, shape, seed);
       },

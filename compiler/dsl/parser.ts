@@ -3,7 +3,7 @@
 import { CstParser, type CstNode, type IToken, type IParserErrorMessageProvider, type TokenType, EOF } from 'chevrotain';
 import type { Arg, BinaryOp, DimPat, Expr, FnDecl, ParamDecl, Program, Stmt, TypeAnn } from './ast.ts';
 import * as T from './lexer.ts';
-import type { Diagnostics, Span } from '../spec/diagnostics.ts';
+import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 
 const LABELS: [TokenType, string][] = [
   [T.LParen, "'('"], [T.RParen, "')'"], [T.LBracket, "'['"], [T.RBracket, "']'"], [T.LBrace, "'{'"], [T.RBrace, "'}'"],

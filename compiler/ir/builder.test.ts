@@ -2,7 +2,7 @@
 // inside WGSL compilation.
 import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile.ts';
-import { BASELINE_CAPS } from '../codegen/wgsl.ts';
+import { BASELINE_CAPS } from '../caps.ts';
 import { GraphBuilder } from './builder.ts';
 import type { DType } from './types.ts';
 import { printGraph } from './print.ts';

@@ -103,9 +103,6 @@ export const ALL_PRIMS: readonly Prim[] = [
 export function isUnary(p: Prim): p is UnaryPrim { return (UNARY_PRIMS as readonly string[]).includes(p); }
 export function isBinary(p: Prim): p is BinaryPrim { return (BINARY_PRIMS as readonly string[]).includes(p); }
 export function isCompare(p: Prim): p is ComparePrim { return (COMPARE_PRIMS as readonly string[]).includes(p); }
-export function isView(p: Prim): p is ViewPrim {
-  return p === 'reshape' || p === 'transpose' || p === 'broadcast' || p === 'slice' || p === 'pad' || p === 'concat';
-}
 export function isReduce(p: Prim): p is ReducePrim { return p === 'reduce_sum' || p === 'reduce_max'; }
 
 export function numel(shape: Shape): number {
@@ -126,9 +123,6 @@ export function shapeStr(shape: Shape): string { return `[${shape.join(',')}]`; 
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
-
-/** Bytes per element in a GPU buffer (bool is stored as u32). */
-export function dtypeBytes(_d: DType): number { return 4; }
 
 export class IRError extends Error {
   constructor(message: string) { super(message); this.name = 'IRError'; }

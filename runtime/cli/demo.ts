@@ -4,13 +4,10 @@
 import { adamwHyper, appendTrainStep, DEFAULT_ADAMW, HYPER_NAME, compileGraph, GraphBuilder, nn, numel } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
+import { lcg } from '../../compiler/ir/lcg.ts';
 
 const B = 32, T = 16, D = 32, H = 4, C = 4;
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
-}
 
 /** Task: which of C prototype patterns is hidden (at a random position) in a noisy sequence. */
 function makeBatch(r: () => number, protos: Float32Array[]): { x: Float32Array; y: Int32Array } {

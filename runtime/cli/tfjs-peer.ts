@@ -1,4 +1,4 @@
-// tfjs-webgpu as a benchmark peer on the very same Dawn device (design.md §8: it runs in
+// tfjs-webgpu as a benchmark peer on the very same Dawn device (docs/design.md §8: it runs in
 // Node given globalThis.navigator = { gpu }). Loaded lazily: a dev dependency, used only by bench.
 import { dawnInstance, type Gpu } from '../gpu/device.ts';
 

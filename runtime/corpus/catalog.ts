@@ -5,7 +5,7 @@
 // Review rule: a file is listed only when its name in its package makes the sound unambiguous
 // (a tuxpaint stamp's animal call, a wesnoth effect named for its action); fantasy or UI sounds,
 // music whose content is unknown, and spoken-word files are left out. Packages reserved for
-// out-of-domain evaluation (design.md) never appear here.
+// out-of-domain evaluation (docs/design.md) never appear here.
 
 export type Say = readonly [subject: string, verb: string, gerund: string];
 

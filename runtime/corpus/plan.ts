@@ -41,7 +41,7 @@ export const SOUNDFONT = { pkg: 'timgm6mb-soundfont', path: 'usr/share/sounds/sf
 /** A second General-MIDI soundfont (full corpus): the same programs in other timbres. */
 export const SOUNDFONT_FULL = { pkg: 'musescore-general-soundfont-small', path: 'usr/share/sounds/sf3/MuseScore_General_Lite.sf3' };
 
-/** Packages each size downloads (the corpus never touches design.md's reserved packages). */
+/** Packages each size downloads (the corpus never touches docs/design.md's reserved packages). */
 export function packagesFor(size: Size): string[] {
   const p = [SOUNDFONT.pkg];
   if (size !== 'tiny') p.push('tuxpaint-stamps-default', 'wesnoth-1.16-data');

@@ -4,17 +4,15 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tarStream from 'tar-stream';
 import { encodeWav } from './wav-writer.ts';
+import { lcg } from '../../compiler/ir/lcg.ts';
 
 const FIX = new URL('./fixtures/', import.meta.url);
 
 export function toneWav(hz: number, seconds: number, sr = 16000, enc: 'pcm16' | 'pcm8' | 'float32' = 'pcm16'): Uint8Array {
   const n = Math.round(seconds * sr);
   const x = new Float32Array(n);
-  let s = hz >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    x[i] = 0.3 * Math.sin((2 * Math.PI * hz * i) / sr) + 0.02 * ((s / 2 ** 32) - 0.5);
-  }
+  const noise = lcg(hz, true);
+  for (let i = 0; i < n; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * hz * i) / sr) + 0.02 * noise();
   return encodeWav([x], sr, enc);
 }
 

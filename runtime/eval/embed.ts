@@ -9,13 +9,14 @@ import type { EvalBatch, Loader } from '../data/loader.ts';
 import type { WordPieceTokenizer } from '../data/wordpiece.ts';
 import { type ParamSpec, initParam } from '../train/init.ts';
 import { l2normalize } from './retrieval.ts';
+import { AUDIO_EMB, MEL, TEXT_EMB, TOKENS } from '../../compiler/names.ts';
 
 export class Embedder {
   private constructor(private exe: Executable, readonly batch: number, readonly frames: number, readonly melBins: number, readonly maxTokens: number, readonly dim: number) {}
 
   /** Parameters from `values` (trained or a checkpoint); fixed tables and anything missing from their initialiser. */
   static async create(gpu: Gpu, plan: Plan, params: ParamSpec[], values: Map<string, Float32Array>, seed: number): Promise<Embedder> {
-    for (const o of ['audio_emb', 'text_emb']) if (!plan.outputs.some((x) => x.name === o)) throw new Error(`the evaluation step has no '${o}' output (the model must output audio_emb and text_emb)`);
+    for (const o of [AUDIO_EMB, TEXT_EMB]) if (!plan.outputs.some((x) => x.name === o)) throw new Error(`the evaluation step has no '${o}' output (the model must output audio_emb and text_emb)`);
     const exe = await Executable.create(gpu, plan);
     const byName = new Map(params.map((p) => [p.name, p]));
     for (const i of plan.inputs) {
@@ -27,14 +28,14 @@ export class Embedder {
         exe.write(i.name, initParam(p, seed));
       }
     }
-    const mel = plan.inputs.find((i) => i.name === 'mel')!, tokens = plan.inputs.find((i) => i.name === 'tokens')!;
-    const emb = plan.outputs.find((o) => o.name === 'audio_emb')!;
+    const mel = plan.inputs.find((i) => i.name === MEL)!, tokens = plan.inputs.find((i) => i.name === TOKENS)!;
+    const emb = plan.outputs.find((o) => o.name === AUDIO_EMB)!;
     return new Embedder(exe, mel.shape[0]!, mel.shape[1]!, mel.shape[2]!, tokens.shape[1]!, emb.shape[1]!);
   }
 
-  private async run(mel: Float32Array, tokens: Int32Array, out: 'audio_emb' | 'text_emb'): Promise<Float32Array> {
-    this.exe.write('mel', mel);
-    this.exe.write('tokens', tokens);
+  private async run(mel: Float32Array, tokens: Int32Array, out: typeof AUDIO_EMB | typeof TEXT_EMB): Promise<Float32Array> {
+    this.exe.write(MEL, mel);
+    this.exe.write(TOKENS, tokens);
     this.exe.run();
     return (await this.exe.read(out)) as Float32Array;
   }
@@ -55,7 +56,7 @@ export class Embedder {
     const sums = new Map<number, { v: Float64Array; n: number }>();
     const tokens = this.neutralTokens();
     for await (const b of batches) {
-      const e = await this.run(b.mel, tokens, 'audio_emb');
+      const e = await this.run(b.mel, tokens, AUDIO_EMB);
       for (let r = 0; r < b.valid; r++) {
         const s = sums.get(b.clips[r]!) ?? { v: new Float64Array(this.dim), n: 0 };
         for (let k = 0; k < this.dim; k++) s.v[k] += e[r * this.dim + k]!;
@@ -77,7 +78,7 @@ export class Embedder {
       const tokens = this.neutralTokens();
       const n = Math.min(this.batch, texts.length - i);
       for (let r = 0; r < n; r++) tokens.set(tok.encode(texts[i + r]!, this.maxTokens), r * this.maxTokens);
-      const e = await this.run(mel, tokens, 'text_emb');
+      const e = await this.run(mel, tokens, TEXT_EMB);
       out.set(e.subarray(0, n * this.dim), i * this.dim);
     }
     return l2normalize(out, texts.length, this.dim);

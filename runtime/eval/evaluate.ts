@@ -1,6 +1,6 @@
 // Retrieval evaluation of a model on a dataset: embed every loadable clip (evaluation crop or
 // chunk average) and every caption of those clips with the compiled evaluation step, then the
-// metrics of design.md section 6. Clips that fail to load are reported, not scored.
+// metrics of docs/design.md section 6. Clips that fail to load are reported, not scored.
 import type { Plan } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { silenceLevel } from '../data/features.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retrievalMetrics } from './retrieval.ts';
+import { lcg } from '../../compiler/ir/lcg.ts';
 
 /** Independent reference: full sort per query (stable by index), then the protocol's formulas. */
 function reference(a: number[][], t: number[][], capClip: number[]) {
@@ -22,7 +23,7 @@ function reference(a: number[][], t: number[][], capClip: number[]) {
     a2t: { r1: rk(a2tBest, 1), r5: rk(a2tBest, 5), r10: rk(a2tBest, 10), map10: a2tMap.reduce((s, x) => s + x, 0) / a2tMap.length } };
 }
 
-describe('retrieval metrics (design.md section 6)', () => {
+describe('retrieval metrics (docs/design.md section 6)', () => {
   it('perfect embeddings score 1 everywhere', () => {
     const dim = 4, n = 4;
     const audio = new Float32Array(n * dim), text = new Float32Array(5 * n * dim), capClip: number[] = [];
@@ -49,8 +50,7 @@ describe('retrieval metrics (design.md section 6)', () => {
   });
 
   it('matches an independent sort-based implementation on random embeddings, with ties', () => {
-    let s = 1;
-    const r = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
+    const r = lcg(1, true);
     for (const [n, per, dim] of [[7, 5, 3], [20, 5, 8], [13, 1, 4], [9, 3, 2]] as const) {
       const a = Array.from({ length: n }, () => Array.from({ length: dim }, r));
       const capClip = Array.from({ length: n * per }, (_, i) => Math.floor(i / per));

@@ -1,4 +1,4 @@
-// Audio<->text retrieval metrics, exactly as design.md section 6 (LAION-CLAP's
+// Audio<->text retrieval metrics, exactly as docs/design.md section 6 (LAION-CLAP's
 // evaluate_clotho_audiocaps, WavCaps' a2t/t2a): N clips, each with its captions; cosine similarity
 // of L2-normalised embeddings. Ranks are 1-based; ties are broken by index, so results are exact
 // and reproducible.

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { appendTrainStep, adamwHyper, DEFAULT_ADAMW, HYPER_NAME } from '../../compiler/autodiff/train-step.ts';
 import { grad } from '../../compiler/autodiff/grad.ts';
 import { compileGraph } from '../../compiler/compile.ts';
-import { BASELINE_CAPS } from '../../compiler/codegen/wgsl.ts';
+import { BASELINE_CAPS } from '../../compiler/caps.ts';
 import { GraphBuilder } from '../../compiler/ir/builder.ts';
 import { type Tensor, interpret, tensor } from '../../compiler/ir/interp.ts';
 import * as nn from '../../compiler/ir/nn.ts';

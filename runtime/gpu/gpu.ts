@@ -1,7 +1,7 @@
 // The GPU as flapc uses it, on any WebGPU host (Dawn in Node, a browser's navigator.gpu): the
 // device with every limit and wanted feature the adapter offers, the limits turned into plain
 // DeviceCaps for the compiler, and error scopes. No Node imports: the web page bundles this.
-import type { DeviceCaps } from '../../compiler/codegen/wgsl.ts';
+import type { DeviceCaps } from '../../compiler/caps.ts';
 
 export class GpuError extends Error {
   constructor(message: string) { super(message); this.name = 'GpuError'; }

@@ -19,6 +19,7 @@ import { type Model, modelTokenizer } from '../model/model.ts';
 import { type Checkpoint, weightsFor } from '../train/state.ts';
 import type { Progress } from '../train/progress.ts';
 import { type ClipRow, VectorIndex } from './store.ts';
+import { AUDIO_EMB } from '../../compiler/names.ts';
 
 export interface Shard { index: number; count: number }
 
@@ -72,7 +73,7 @@ export async function embedLibrary(gpu: Gpu, model: Model, ck: Checkpoint, input
   const clips = all.clips.filter((c) => inShard(clipId(c), o.shard));
   if (all.clips.length === 0) throw new UserError(`no audio found in ${inputs.join(', ')} (${AUDIO_EXTS.join(', ')} files, folders of them, or manifests)`);
   const checkpointHash = fileHash(ck.path);
-  const dim = model.evalPlan.outputs.find((x) => x.name === 'audio_emb')?.shape[1];
+  const dim = model.evalPlan.outputs.find((x) => x.name === AUDIO_EMB)?.shape[1];
   if (!dim) throw new UserError(`${model.name} has no audio_emb output to index`);
   const index = await VectorIndex.openForWrite(o.index, { model: model.name, spec: resolve(model.spec), specHash: model.specHash, checkpoint: resolve(ck.path), checkpointHash, dim, normMean: norm.mean, normStd: norm.std });
   const pool = new FeaturizePool(o.workers);

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
 import { type ClipRow, type IndexMeta, VectorIndex } from './store.ts';
+import { lcg } from '../../compiler/ir/lcg.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'flapc-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const DIM = 32;
 const meta: IndexMeta = { model: 'm', spec: '/x/m.yaml', specHash: 'aaaa', checkpoint: '/x/m.safetensors', checkpointHash: 'c0ffee', dim: DIM, normMean: -5, normStd: 3 };
-function rng(seed: number): () => number { let s = seed >>> 0; return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; }; }
+const rng = (seed: number): (() => number) => lcg(seed, true);
 function unit(r: () => number): Float32Array {
   const v = Float32Array.from({ length: DIM }, r);
   const n = Math.hypot(...v);

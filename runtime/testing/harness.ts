@@ -7,10 +7,9 @@ let shared: Promise<Gpu> | null = null;
 /** One device per test file (vitest isolates files). */
 export function testGpu(): Promise<Gpu> { return (shared ??= acquireGpu()); }
 
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
-}
+import { lcg } from '../../compiler/ir/lcg.ts';
+
+export { lcg };
 
 export function randomTensor(r: () => number, shape: Shape, lo = -2, hi = 2, dtype: DType = 'f32'): Tensor {
   return tensor(shape, Array.from({ length: numel(shape) }, () => {

@@ -14,6 +14,7 @@ import { type Progress } from './progress.ts';
 import { type Checkpoint, compareWithModel, describeMismatch, loadCheckpoint } from './state.ts';
 import { type StopSignal, type TrainResult, Trainer } from './trainer.ts';
 import { initParam } from './init.ts';
+import { MEL, TOKENS } from '../../compiler/names.ts';
 
 export interface TrainOptions {
   out?: string; steps?: number; seed: number; saveEvery: number; valEvery: number;
@@ -114,7 +115,7 @@ export async function trainModel(gpu: Gpu, model: Model, o: TrainOptions, ui: Pr
   if ((val || evalDs) && !ds) throw new UserError('validation and evaluation need training data (--data) for the log-mel statistics');
   writeRunJson(out, model, gpu, { ...o, data: trainInputs.map((p) => resolve(p)), val: valInputs.map((p) => resolve(p)) }, steps);
   // --- slow work
-  const mel = planInput(model.plan, 'mel'), tokens = planInput(model.plan, 'tokens');
+  const mel = planInput(model.plan, MEL), tokens = planInput(model.plan, TOKENS);
   const norm = resume?.meta.normMean !== undefined ? { mean: resume.meta.normMean, std: resume.meta.normStd! } : undefined;
   const workers = o.workers ?? Math.min(2, availableParallelism());
   const data = ds && await openTrainData(ds, trainInputs, {

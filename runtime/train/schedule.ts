@@ -1,4 +1,4 @@
-// Learning-rate schedule (design.md section 4): linear warm-up, then cosine decay to zero at the
+// Learning-rate schedule (docs/design.md section 4): linear warm-up, then cosine decay to zero at the
 // last step. The warm-up is capped at a quarter of the run so short runs still decay.
 export function learningRate(step: number, total: number, base: number, warmup: number): number {
   const w = Math.max(1, Math.min(warmup, Math.floor(total / 4)));

@@ -5,6 +5,7 @@
 // version up to CHECKPOINT_VERSION and refuse newer ones with a clear message.
 import { type ParamSpec } from './init.ts';
 import { CheckpointError, type Tensor, readSafetensors, writeSafetensors, type FileWriter } from './checkpoint.ts';
+import { OPT_PREFIX } from '../../compiler/names.ts';
 
 export const CHECKPOINT_FORMAT = 'flapc';
 /** 1: weights + norm stats (flapc run --save before 0.2); 2: adds kind, spec hash, step, stream position, moments. */
@@ -72,7 +73,7 @@ export function compareWithModel(ck: Checkpoint, params: ParamSpec[]): Mismatch 
     if (!t) missing.push(p.name);
     else if (t.shape.join(',') !== p.shape.join(',')) reshaped.push(`${p.name} is [${t.shape}] in the checkpoint, [${p.shape}] in the spec`);
   }
-  const unused = [...ck.tensors.keys()].filter((n) => !names.has(n) && !n.startsWith('opt.'));
+  const unused = [...ck.tensors.keys()].filter((n) => !names.has(n) && !n.startsWith(OPT_PREFIX));
   return { missing, reshaped, unused };
 }
 
@@ -85,7 +86,7 @@ export function weightsFor(ck: Checkpoint, params: ParamSpec[], model: { name: s
   if (ck.meta.specHash && ck.meta.specHash !== model.specHash) {
     throw new CheckpointError(`${ck.path} was trained from another spec (spec hash ${ck.meta.specHash}, ${model.name} has ${model.specHash}): its tensors fit but the model differs (hyper, audio, text or model source changed)`);
   }
-  return new Map([...ck.tensors].filter(([n]) => !n.startsWith('opt.')).map(([n, t]) => [n, t.data]));
+  return new Map([...ck.tensors].filter(([n]) => !n.startsWith(OPT_PREFIX)).map(([n, t]) => [n, t.data]));
 }
 
 export function describeMismatch(d: Mismatch): string {

@@ -12,7 +12,7 @@
 // resume equal an uninterrupted run's bit for bit.
 import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { HYPER_NAME, adamwHyper } from '../../compiler/index.ts';
+import { HYPER_NAME, adamwConfig, adamwHyper } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
@@ -25,6 +25,8 @@ import { learningRate } from './schedule.ts';
 import { type Checkpoint, saveCheckpoint } from './state.ts';
 import type { TrainData } from './data.ts';
 import type { Tensor } from './checkpoint.ts';
+import { gaussian } from '../../compiler/ir/lcg.ts';
+import { GRAD_NORM, LOSS, LOSS_PREFIX, MEL, RNG_KEY, TOKENS } from '../../compiler/names.ts';
 
 export interface TrainPlan {
   out: string;
@@ -53,8 +55,13 @@ export class NonFiniteError extends UserError {}
 /** Interrupt requests (SIGINT): the loop stops after the current step and checkpoints. */
 export interface StopSignal { stopped: boolean }
 
-const ADAM_KEYS = (t: Record<string, number>) => ({ beta1: t.beta1!, beta2: t.beta2!, eps: t.eps!, weightDecay: t.weight_decay!, clipNorm: t.clip! });
-const LOGIT_SCALE_MAX = Math.log(100);
+const LOGIT_SCALE_MAX = Math.log(100);   // the clamp of info_nce in stdlib.flap
+
+/**
+ * The RNG key of a step: distinct for every (seed, step) pair up to 100003 steps, and a pure
+ * function of them, so a resumed run draws the same masks as an uninterrupted one.
+ */
+export const rngKey = (seed: number, step: number): number => (seed * 100003 + step) >>> 0;
 
 export class Trainer {
   private readonly metricsPath: string;
@@ -90,25 +97,26 @@ export class Trainer {
 
   /** No data: a fixed synthetic batch the model must memorise (the loss falls from ln B). */
   private writeSyntheticBatch(): void {
-    const mel = planInput(this.model.plan, 'mel'), tokens = planInput(this.model.plan, 'tokens');
+    const mel = planInput(this.model.plan, MEL), tokens = planInput(this.model.plan, TOKENS);
     const [B, L] = tokens.shape as [number, number];
     const vocab = this.model.text.vocab as number;
+    // Seed offsets keep the caption and spectrogram draws independent of each other.
     const r = gaussian(B * L * 2, this.p.seed + 7);
     const tok = new Int32Array(B * L);
     for (let b = 0; b < B; b++) {
       const len = 4 + Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3);
       for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000) : 0;
     }
-    this.exe.write('mel', gaussian(mel.shape.reduce((a, b) => a * b, 1), this.p.seed + 3));
-    this.exe.write('tokens', tok);
+    this.exe.write(MEL, gaussian(mel.shape.reduce((a, b) => a * b, 1), this.p.seed + 3));
+    this.exe.write(TOKENS, tok);
   }
 
   async run(stop: StopSignal): Promise<TrainResult> {
     const { steps, saveEvery, valEvery } = this.p;
     const start = this.p.resume?.meta.step ?? 0;
     this.trimMetrics(start);
-    const batch = planInput(this.model.plan, 'tokens').shape[0]!;
-    const lossNames = this.model.plan.outputs.map((o) => o.name).filter((n) => n.startsWith('loss.'));
+    const batch = planInput(this.model.plan, TOKENS).shape[0]!;
+    const lossNames = this.model.plan.outputs.map((o) => o.name).filter((n) => n.startsWith(LOSS_PREFIX));
     const hasScale = this.model.plan.inputs.some((i) => i.name === 'logit_scale');
     const t0 = performance.now();
     let first: StepRow | undefined, last: StepRow | undefined, firstStepMs = 0, stream = this.p.resume ? { epoch: this.p.resume.meta.dataEpoch, pos: this.p.resume.meta.dataPos } : { epoch: 0, pos: 0 };
@@ -120,17 +128,17 @@ export class Trainer {
       if (this.data) {
         const nb = await this.data.batches.next();
         if (nb.done) throw new Error('the data stream ended');
-        this.exe.write('mel', nb.value.mel);
-        this.exe.write('tokens', nb.value.tokens);
+        this.exe.write(MEL, nb.value.mel);
+        this.exe.write(TOKENS, nb.value.tokens);
         epoch = nb.value.epoch;
         stream = nb.value.next;
       }
       const ts = performance.now();
       const lr = learningRate(step, steps, this.model.train.lr!, this.model.train.warmup!);
-      if (this.model.plan.inputs.some((i) => i.name === 'rng.key')) this.exe.write('rng.key', new Uint32Array([this.p.seed * 100003 + step]));
-      this.exe.write(HYPER_NAME, adamwHyper(ADAM_KEYS(this.model.train), lr, step));
+      if (this.model.plan.inputs.some((i) => i.name === RNG_KEY)) this.exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
+      this.exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
       this.exe.run();
-      const row: StepRow = { step, loss: (await this.exe.read('loss'))[0]!, grad_norm: (await this.exe.read('grad_norm'))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch, elapsed_s: 0 };
+      const row: StepRow = { step, loss: (await this.exe.read(LOSS))[0]!, grad_norm: (await this.exe.read(GRAD_NORM))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch, elapsed_s: 0 };
       for (const n of lossNames) row[n] = (await this.exe.read(n))[0]!;
       if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
       if (hasScale) row.logit_scale = Math.exp(Math.min((await this.exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
@@ -252,13 +260,4 @@ export class Trainer {
   }
 
   destroy(): void { this.exe.destroy(); }
-}
-
-/** Gaussian noise from a small LCG (Box-Muller): synthetic but reproducible. */
-function gaussian(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const u = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s + 1) / 4294967297; };
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return out;
 }

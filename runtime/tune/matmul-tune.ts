@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { compileGraph, MATMUL_VARIANTS, type MatmulTuning, type MatmulVariant, usable, GraphBuilder } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
+import { lcg } from '../../compiler/ir/lcg.ts';
 
 /** Bump when variants or the method change, so stale choices are re-tuned. */
 const TUNER_VERSION = 4;
@@ -46,8 +47,7 @@ export async function matmulCase(gpu: Gpu, n: number, variant: MatmulVariant): P
   g.output('c', g.matmul(g.input('a', [n, n]), g.input('b', [n, n])));
   const { plan } = compileGraph(g.build(), { caps: gpu.caps, matmulVariant: variant, debug: 0 });
   const exe = await Executable.create(gpu, plan);
-  let s = 12345 + n;
-  const rnd = (): number => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
+  const rnd = lcg(12345 + n, true);
   const a = Float32Array.from({ length: n * n }, rnd), b = Float32Array.from({ length: n * n }, rnd);
   exe.write('a', a); exe.write('b', b);
   return { exe, a, b, n };

@@ -3,9 +3,9 @@
 // evaluation, append backward + AdamW to the training graph, then compile both.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { appendTrainStep } from '../autodiff/train-step.ts';
+import { adamwConfig, appendTrainStep } from '../autodiff/train-step.ts';
 import type { MatmulTuning } from '../codegen/matmul.ts';
-import type { DeviceCaps } from '../codegen/wgsl.ts';
+import type { DeviceCaps } from '../caps.ts';
 import { compileGraph } from '../compile.ts';
 import type { Program } from '../dsl/ast.ts';
 import { checkProgram } from '../dsl/check.ts';
@@ -16,6 +16,7 @@ import type { Plan } from '../plan/plan.ts';
 import type { KernelGraph } from '../fuse/kernel-ir.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { type LoadedSpec, loadSpec } from './load.ts';
+import { lossTerm } from '../names.ts';
 
 export const STDLIB_FILE = 'stdlib.flap';
 const STDLIB_PATH = fileURLToPath(new URL('../dsl/stdlib.flap', import.meta.url));
@@ -67,19 +68,16 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   const tb = train.b;
   let total = tb.mul(train.losses[0]!.v, train.losses[0]!.weight);
   for (const l of train.losses.slice(1)) total = tb.add(total, tb.mul(l.v, l.weight));
-  for (const l of train.losses) tb.output(`loss.${l.name}`, l.v);
+  for (const l of train.losses) tb.output(lossTerm(l.name), l.v);
   try {
-    appendTrainStep(tb, total, {
-      beta1: c.train.beta1 as number, beta2: c.train.beta2 as number, eps: c.train.eps as number,
-      weightDecay: c.train.weight_decay as number, clipNorm: c.train.clip as number,
-    });
+    appendTrainStep(tb, total, adamwConfig(c.train));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
     diags.error(`training step: ${e.message}`, spec.model.entrySpan);
     return undefined;
   }
   for (const o of ev.outputs) ev.b.output(o.name, o.v);
-  for (const l of ev.losses) ev.b.output(`loss.${l.name}`, l.v);
+  for (const l of ev.losses) ev.b.output(lossTerm(l.name), l.v);
   return { spec, train: { ...train, graph: tb.build() }, eval: { ...ev, graph: ev.b.build() }, params: train.params };
 }
 
@@ -105,8 +103,10 @@ const summarize = (p: Plan): GraphSummary => ({
   equations: p.stats.equations, kernels: p.stats.kernels, pipelines: p.stats.pipelines, flops: p.stats.flops, memoryBytes: p.stats.bufferBytes,
 });
 
-/** Compile both graphs for `caps`; limit violations become diagnostics at the model entry. */
-/** `tuning`: the adapter's cached autotuner choice of matmul variants (runtime/tune), if any. */
+/**
+ * Compile both graphs for `caps`; limit violations become diagnostics at the model entry.
+ * `tuning`: the adapter's cached autotuner choice of matmul variants (runtime/tune), if any.
+ */
 export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, cwd?: string, tuning?: MatmulTuning): CompiledSpec | undefined {
   const t0 = performance.now();
   const model = buildModel(path, diags, cwd);

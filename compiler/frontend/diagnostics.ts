@@ -17,14 +17,7 @@ export interface Diagnostic {
   span?: Span;
 }
 
-/** Thrown to abort a stage once diagnostics have been collected. */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
-  }
-}
-
-/** Collects diagnostics; `fail()` throws them as one DiagnosticError. */
+/** Collects diagnostics. */
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
   /** Text of every file read so far (display path -> text), for rendering carets. */
@@ -35,8 +28,6 @@ export class Diagnostics {
     if (this.list.length < Diagnostics.MAX) this.list.push(span ? { severity: 'error', message, span } : { severity: 'error', message });
   }
   get hasErrors(): boolean { return this.list.some((d) => d.severity === 'error'); }
-  fail(): never { throw new DiagnosticError(this.list); }
-  check(): void { if (this.hasErrors) this.fail(); }
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
