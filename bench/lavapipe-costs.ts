@@ -82,7 +82,7 @@ const head = `enable subgroups;
 const fmas = (n: number): string => Array.from({ length: n }, (_, i) => `c${i % 8} = fma(c${i % 8}, b, b);`).join(' ');
 variants.fma64 = `${head}\n  for (var k = 0; k < 64 + oz; k++) { ${fmas(64)} }\n  ${sum8}\n}`;
 const bcBody = (bc: boolean, reps = 32): string => Array.from({ length: reps }, () =>
-  Array.from({ length: 8 }, (_, j) => `c${j} = fma(vec4<f32>(${bc ? `subgroupBroadcast(x, ${j}u)` : 'x'}), b, c${j});`).join(' ') + ' x = x * 0.999 + 0.001;').join('\n    ');
+  `${Array.from({ length: 8 }, (_, j) => `c${j} = fma(vec4<f32>(${bc ? `subgroupBroadcast(x, ${j}u)` : 'x'}), b, c${j});`).join(' ')} x = x * 0.999 + 0.001;`).join('\n    ');
 variants.bcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(true)}\n  }\n  ${sum8}\n}`;
 variants.nobcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(false)}\n  }\n  ${sum8}\n}`;
 variants.bcstraight = `${head}\n  ${bcBody(true, 256)}\n  ${sum8}\n}`;

@@ -14,7 +14,7 @@ const n = Number(values.n);
 const gpu = await acquireGpu();
 const d = gpu.device;
 const base = usable(values.variant!, gpu.caps);
-if (!base || base.kind !== 'subgroup') throw new Error(`${values.variant} is not a subgroup variant this adapter can run`);
+if (base?.kind !== 'subgroup') throw new Error(`${values.variant} is not a subgroup variant this adapter can run`);
 
 function kernelOf(v: MatmulVariant): { wgsl: string; grid: [number, number, number] } {
   const g = new GraphBuilder();
@@ -36,7 +36,7 @@ function scalarStores(w: string): string {
 function textureB(w: string): string {
   const loads = new RegExp(`in1\\[\\(bz \\* ${n * n} \\+ (\\w+) \\* ${n} \\+ min\\((\\w+), ${n - 4}\\)\\) / 4\\]`, 'g');
   return w.replace('var<storage, read> in1: array<vec4<f32>>;', 'var<storage, read> in1: array<vec4<f32>>;\n@group(0) @binding(3) var bT: texture_2d<f32>;')
-    .replace(/(fn main\([^{]*\{)/, '$1\n  _ = in1[0];').replace(loads, 'textureLoad(bT, vec2<i32>(min($2, ' + (n - 4) + ') / 4, $1), 0)');
+    .replace(/(fn main\([^{]*\{)/, '$1\n  _ = in1[0];').replace(loads, `textureLoad(bT, vec2<i32>(min($2, ${n - 4}) / 4, $1), 0)`);
 }
 const cases: { name: string; wgsl: string; grid: [number, number, number] }[] = [
   { name: `${values.variant}`, ...main },

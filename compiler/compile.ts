@@ -29,7 +29,7 @@ export interface Compiled {
 }
 
 export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
-  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const debug = opts.debug ?? Number(process.env.FLAPC_DEBUG ?? 0);
   verifyGraph(g);
   const s = simplify(g);

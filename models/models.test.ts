@@ -84,7 +84,7 @@ describe('flapc compile', () => {
   it('--emit summary --json gives parameters, FLOPs, kernels, memory and the limits checked', () => {
     const r = flapc(['compile', 'models/flap-tiny.yaml', '--target', 'baseline', '--json']);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as Record<string, any>;
+    const s = JSON.parse(r.out) as { ok: boolean; parameters: number; train: Record<string, number>; eval: Record<string, number>; limits: Record<string, unknown>; adapter: string };
     expect(s.ok).toBe(true);
     expect(s.parameters).toBe(get('flap-tiny.yaml').summary.parameters);
     expect(s.train.flops).toBeGreaterThan(1e9);

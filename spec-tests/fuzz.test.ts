@@ -39,7 +39,7 @@ function mutate(text: string, r: () => number): string {
     case 5: { // deep nesting
       const n = Math.floor(r() * 3000);
       const i = text.indexOf('mean_pool(');
-      return i < 0 ? text : text.slice(0, i) + '('.repeat(n) + 'mean_pool(' + text.slice(i + 10).replace(')', ')' + ')'.repeat(n));
+      return i < 0 ? text : `${text.slice(0, i) + '('.repeat(n)}mean_pool(${text.slice(i + 10).replace(')', `)${')'.repeat(n)}`)}`;
     }
     case 6: return text.replace(/\b\d+(\.\d+)?\b/, ['4096', '100000000', '-7', '0', '1e308', '3.5'][Math.floor(r() * 6)]!); // odd numbers
     case 7: return text.replace(/repeat (\d+)/, `repeat ${['1000000', '0', '1e9', '2'][Math.floor(r() * 4)]}`).replace(/batch: \d+/, 'batch: 100000');
@@ -64,7 +64,7 @@ describe('front-end fuzzing', () => {
       writeFileSync(file, text);
       const diags = new Diagnostics();
       const t0 = performance.now();
-      let m;
+      let m: ReturnType<typeof buildModel>;
       try { m = buildModel(file, diags, tmp); } catch (e) {
         throw new Error(`run ${n}: uncaught ${(e as Error).stack}\n--- input ---\n${text}`);
       }

@@ -13,7 +13,7 @@ import { Diagnostics, renderDiagnostics } from '../compiler/frontend/diagnostics
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const CASES = readdirSync(join(DIR, 'cases')).filter((f) => f.endsWith('.yaml')).sort();
 
-export function runCase(file: string): { ok: boolean; text: string } {
+function runCase(file: string): { ok: boolean; text: string } {
   const diags = new Diagnostics();
   const m = buildModel(join('cases', file), diags, DIR);
   return m ? { ok: true, text: `${irSummary(m)}\n` } : { ok: false, text: `${renderDiagnostics(diags.list, diags.sources)}\n` };

@@ -35,8 +35,8 @@ export const HYPER = { lr: 0, bc1: 1, bc2: 2 } as const;
 export function adamwHyper(cfg: AdamWConfig, lr: number, t: number): Float32Array {
   const h = new Float32Array(3);
   h[HYPER.lr] = lr;
-  h[HYPER.bc1] = 1 / (1 - Math.pow(cfg.beta1, t));
-  h[HYPER.bc2] = 1 / (1 - Math.pow(cfg.beta2, t));
+  h[HYPER.bc1] = 1 / (1 - cfg.beta1 ** t);
+  h[HYPER.bc2] = 1 / (1 - cfg.beta2 ** t);
   return h;
 }
 

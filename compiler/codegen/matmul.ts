@@ -123,7 +123,7 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
     const loop = top.child();
     const av = Array.from({ length: v.rm }, (_, i) => loop.value(a, aIdx(`ma${i}`, 'k')));
     const bv = Array.from({ length: v.rn }, (_, j) => loop.value(b, bIdx('k', `na${j}`)));
-    lines.push(`for (var k = 0; k < ${K}; k++) {`, ...loop.lines.map((l) => '  ' + l),
+    lines.push(`for (var k = 0; k < ${K}; k++) {`, ...loop.lines.map((l) => `  ${l}`),
       `  let bk = vec${v.rn}<f32>(${bv.join(', ')});`,
       ...av.map((x, i) => `  c${i} = fma(vec${v.rn}<f32>(${x}), bk, c${i});`), '}');
     s.usesRng ||= loop.usesRng; s.usesErf ||= loop.usesErf;
@@ -147,8 +147,8 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
       bLoads.push(`if (${bk} < ${v.kt}) { sb[${bk} * ${tileN} + ${bn}] = select(0.0f, ${val}, k0 + ${bk} < ${K}); }`);
     }
     s.usesRng ||= load.usesRng; s.usesErf ||= load.usesErf;
-    lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${v.kt}) {`, ...load.lines.map((l) => '  ' + l), ...aLoads.map((l) => '  ' + l),
-      ...bLoads.map((l) => '  ' + l), '  workgroupBarrier();',
+    lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${v.kt}) {`, ...load.lines.map((l) => `  ${l}`), ...aLoads.map((l) => `  ${l}`),
+      ...bLoads.map((l) => `  ${l}`), '  workgroupBarrier();',
       `  for (var kk = 0; kk < ${v.kt}; kk++) {`,
       `    let bk = vec${v.rn}<f32>(${Array.from({ length: v.rn }, (_, j) => `sb[kk * ${tileN} + i32(lid.x) * ${v.rn} + ${j}]`).join(', ')});`,
       ...Array.from({ length: v.rm }, (_, i) => `    c${i} = fma(vec${v.rn}<f32>(sa[(i32(lid.y) * ${v.rm} + ${i}) * ${v.kt} + kk]), bk, c${i});`),
@@ -164,7 +164,7 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
       ep.locals.set(e.outputs[0]!.id, `c${i}[${j}]`);
       const val = ep.value(out, { shape: out.shape, dims: [...bdims, `(m0 + ${i})`, `(n0 + ${j})`], lin: `(bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j})` });
       s.usesRng ||= ep.usesRng; s.usesErf ||= ep.usesErf;
-      lines.push(`if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`, ...ep.lines.map((l) => '  ' + l),
+      lines.push(`if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`, ...ep.lines.map((l) => `  ${l}`),
         `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${val};`, '}');
     }
   }
@@ -178,7 +178,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let tid = i32(lid.y * ${v.wx}u + lid.x);
   let m0 = mb + i32(lid.y) * ${v.rm};
   let n0 = nb + i32(lid.x) * ${v.rn};
-${lines.map((l) => '  ' + l).join('\n')}
+${lines.map((l) => `  ${l}`).join('\n')}
 }`;
   return { body, dispatch: [gx, gy, Math.max(batch, 1)], flops: 2 * batch * M * N * K };
 }
@@ -250,10 +250,10 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
       for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
     }
     s.usesRng ||= blk.usesRng; s.usesErf ||= blk.usesErf;
-    loop.lines.push('{', ...blk.lines.map((l) => '  ' + l), '}');
+    loop.lines.push('{', ...blk.lines.map((l) => `  ${l}`), '}');
   }
   s.usesRng ||= loop.usesRng; s.usesErf ||= loop.usesErf;
-  lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => '  ' + l), '}');
+  lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => `  ${l}`), '}');
 
   // Epilogue in a loop over the register tile (through a private array): one copy of the
   // fused epilogue code instead of RM·RN, which keeps lavapipe's pipeline compile short.
@@ -282,15 +282,15 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     s.usesRng ||= e4.usesRng; s.usesErf ||= e4.usesErf;
     if (wideOut) { wide.push(...e4.lines, `let o${t} = ${val};`); continue; }
     const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
-    guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => '  ' + l), '}'] : ['{', ...store.map((l) => '  ' + l), '}']));
+    guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
   if (wideOut) {
     // The four columns of a lane are all in range or all out (N % 4 == 0).
     const store = [...wide, `${buf}[(bz * ${M * N} + mi * ${N} + ni) / 4] = vec4<f32>(o0, o1, o2, o3);`];
-    guard.push(...(N % tileN ? [`if (ni < ${N}) {`, ...store.map((l) => '  ' + l), '}'] : ['{', ...store.map((l) => '  ' + l), '}']));
+    guard.push(...(N % tileN ? [`if (ni < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
   lines.push(`for (var ri = 0; ri < ${RM}; ri++) {`, '  let mi = m0 + ri;', ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
-    `  for (var ci = 0; ci < ${C}; ci++) {`, `    let ni = n0 + ci * ${4 * SG};`, ...guard.map((l) => '    ' + l), '  }', '}');
+    `  for (var ci = 0; ci < ${C}; ci++) {`, `    let ni = n0 + ci * ${4 * SG};`, ...guard.map((l) => `    ${l}`), '  }', '}');
   return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
 }
 
@@ -301,7 +301,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let lane = i32(sl);
   let m0 = i32(wid.y) * ${tileM} + i32(li / ${SG}u) * ${RM};
   let n0 = i32(wid.x) * ${tileN} + lane * 4;
-${lines.map((l) => '  ' + l).join('\n')}
+${lines.map((l) => `  ${l}`).join('\n')}
 }`;
   return { body, dispatch, flops };
 }

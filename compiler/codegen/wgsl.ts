@@ -234,7 +234,7 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     lines.push(...rowScope.lines.splice(0));
     lines.push(`var acc${j} = ${init};`);
     lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
-    lines.push(...loop.lines.map((l) => '  ' + l), `  acc${j} = ${comb(`acc${j}`, val)};`, '}');
+    lines.push(...loop.lines.map((l) => `  ${l}`), `  acc${j} = ${comb(`acc${j}`, val)};`, '}');
     if (lanes > 1) {
       lines.push(`sh[lid] = acc${j};`, 'workgroupBarrier();',
         `for (var w = ${lanes / 2}u; w > 0u; w = w >> 1u) {`, `  if (lid < w) { sh[lid] = ${comb('sh[lid]', 'sh[lid + w]')}; }`, '  workgroupBarrier();', '}',
@@ -256,7 +256,7 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     const val = loop.value(out, { shape: out.shape, dims: [...rowDims, 'kf'], lin: `${rowVar} * ${L.K} + kf` });
     rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
     lines.push(lanes === 1 ? `for (var kf = 0; kf < ${L.K}; kf++) {` : `for (var kf = i32(lid); kf < ${L.K}; kf += ${lanes}) {`);
-    lines.push(...loop.lines.map((l) => '  ' + l), `  ${buf}[${rowVar} * ${L.K} + kf] = ${store(out, val)};`, '}');
+    lines.push(...loop.lines.map((l) => `  ${l}`), `  ${buf}[${rowVar} * ${L.K} + kf] = ${store(out, val)};`, '}');
   } else {
     const val = rowScope.value(out, { shape: out.shape, dims: rowDims, lin: rowVar });
     lines.push(...rowScope.lines.splice(0));
@@ -293,7 +293,7 @@ function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   // Rank by counting smaller elements (ties broken by position): stable, exact, O(n) per thread.
   const lines = [
     `let base = (gid / ${n}) * ${n};`, `let i = gid - base;`, ...body.lines, 'var rank = 0;',
-    `for (var j = 0; j < ${n}; j++) {`, ...loop.lines.map((l) => '  ' + l),
+    `for (var j = 0; j < ${n}; j++) {`, ...loop.lines.map((l) => `  ${l}`),
     `  if (${other} < ${mine} || (${other} == ${mine} && j < i)) { rank++; }`, '}',
     `${s.ctx.buffers.get(out.id)}[base + rank] = i;`,
   ];
@@ -327,9 +327,9 @@ function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   const u = inner.value(upd, { shape: upd.shape, dims: [...rd.slice(0, bd), ...pd, ...qd] });
   const lines = [...body.lines,
     `for (var q = 0; q < ${rest}; q++) { ${buf}[gid * ${rest} + q] = 0.0f; }`,
-    `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => '  ' + l),
+    `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => `  ${l}`),
     `  if (${j} == ${rd[bd]}) {`,
-    `    for (var q = 0; q < ${rest}; q++) {`, ...inner.lines.map((l) => '      ' + l),
+    `    for (var q = 0; q < ${rest}; q++) {`, ...inner.lines.map((l) => `      ${l}`),
     `      ${buf}[gid * ${rest} + q] += ${u};`, '    }', '  }', '}'];
   s.usesRng ||= body.usesRng || loop.usesRng || inner.usesRng; s.usesErf ||= body.usesErf || loop.usesErf || inner.usesErf;
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${rows}) { return; }`, indent(lines, '  '), '}'].join('\n');

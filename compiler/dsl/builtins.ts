@@ -47,7 +47,7 @@ export function intList(c: BuiltinCtx, v: Value, what: string): number[] | undef
 
 function shapeArg(c: BuiltinCtx, v: Value, what = 'shape'): number[] | undefined {
   const s = intList(c, v, what);
-  if (s && s.some((d) => d < 0)) { c.error(`${what} ${fmtShape(s)} has a negative dimension`); return undefined; }
+  if (s?.some((d) => d < 0)) { c.error(`${what} ${fmtShape(s)} has a negative dimension`); return undefined; }
   return s;
 }
 

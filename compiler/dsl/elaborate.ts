@@ -108,7 +108,7 @@ class Elaborator {
       let ok = true;
       for (const d of p.type.dims) {
         const v = d.kind === 'expr' ? this.expr(d.expr, env, frame) : d.kind === 'sym' ? this.globals.lookup(d.name) : undefined;
-        if (!v || v.t !== 'int' || v.v < 1) {
+        if (v?.t !== 'int' || v.v < 1) {
           if (v?.t !== 'poison') this.error(`entry input '${p.name}': dimension ${d.kind === 'sym' ? `'${d.name}' ` : ''}must be a known positive int (e.g. train.batch)${v ? `, got ${describe(v)}` : ''}`, d.span);
           ok = false;
         } else dims.push(v.v);
@@ -153,7 +153,7 @@ class Elaborator {
         });
         return;
       }
-      case 'param': return this.param(s, env, f);
+      case 'param': this.param(s, env, f); return;
       case 'expr': this.expr(s.value, env, f); return;
       case 'return': {
         const vals = s.values.map((e) => this.expr(e, env, f));
@@ -310,7 +310,7 @@ class Elaborator {
     if (callee.name.startsWith('init.')) return this.builtin(callee.name, INITS[callee.name.slice(5)]!, args, e, f);
     const user = this.fns.get(callee.name);
     if (!user) return this.builtin(callee.name, BUILTINS[callee.name]!, args, e, f);
-    if (e.scope && e.scope.includes('.')) return this.error(`scope name '${e.scope}' may not contain '.'`, e.span);
+    if (e.scope?.includes('.')) return this.error(`scope name '${e.scope}' may not contain '.'`, e.span);
     if (this.frames.length >= MAX_DEPTH) return this.error(`calls nested deeper than ${MAX_DEPTH}`, e.span);
     const bound = bindArgs(this, callee.name, user.params.map((p) => ({ name: p.name, hasDefault: !!p.default })), args, e.span);
     if (!bound) return POISON;

@@ -307,6 +307,7 @@ class AstBuilder {
     const k = kids(s);
     const blocks = nodes(k, 'block');
     const nested = node(k, 'ifStmt');
+    // biome-ignore lint/suspicious/noThenProperty: an if statement's branches are `then` and `else` in the AST
     const st: Stmt = { kind: 'if', cond: this.expr(node(k, 'expression')), then: this.block(blocks[0]), span: this.span(this.firstToken(s)) };
     if (nested) st.else = [this.ifStmt(nested)];
     else if (blocks[1]) st.else = this.block(blocks[1]);

@@ -117,7 +117,7 @@ function readYaml(path: string, display: string, diags: Diagnostics, from?: Span
   }
   diags.sources.set(display, text);
   const lc = new LineCounter();
-  let doc;
+  let doc: ReturnType<typeof parseDocument>;
   try { doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }); } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     diags.error('YAML: the document is nested too deeply', { file: display, line: 1, col: 1 });
@@ -149,7 +149,7 @@ export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()):
     }
     chain.push(abs);
     const tree = readYaml(abs, display(abs), diags, from);
-    if (!tree || tree.kind !== 'map') { chain.pop(); return undefined; }
+    if (tree?.kind !== 'map') { chain.pop(); return undefined; }
     const ext = tree.entries.get('extends');
     let out: Located = tree;
     if (ext) {
@@ -166,7 +166,7 @@ export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()):
   };
   const abs = resolve(cwd, path);
   const tree = load(abs);
-  if (!tree || tree.kind !== 'map') return undefined;
+  if (tree?.kind !== 'map') return undefined;
   return validate(display(abs), tree, diags, dirname(abs), display);
 }
 

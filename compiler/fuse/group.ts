@@ -134,7 +134,7 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
       let merged = false;
       for (const i of cands) {
         const A = kernels[i];
-        if (!A || A.kind !== 'elementwise' || !sameShape(A.outputs[0]!.shape, B.outputs[0]!.shape)) continue;
+        if (A?.kind !== 'elementwise' || !sameShape(A.outputs[0]!.shape, B.outputs[0]!.shape)) continue;
         const aOut = A.outputs.map((o) => o.id);
         if (aOut.some((id) => [...(readers.get(id) ?? [])].some((r) => r > i && r < j && kernels[r]))) continue;
         if (!aOut.every((id) => readsOnlyAligned(B, id, kg))) continue;

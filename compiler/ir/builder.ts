@@ -26,7 +26,7 @@ export class GraphBuilder {
   input(name: string, shape: Shape, dtype: DType = 'f32', role: InputRole = 'data'): Var {
     if (this.inputNames.has(name)) throw new IRError(`duplicate graph input '${name}'`);
     this.inputNames.add(name);
-    let types;
+    let types: ReturnType<typeof inferTypes>;
     try { types = inferTypes('constant', [], { value: 0, shape, dtype }); } catch (e) {
       throw new IRError(`input '${name}': ${(e as Error).message}`);
     }
@@ -56,7 +56,7 @@ export class GraphBuilder {
     for (const v of inputs) {
       if (!v || typeof v.id !== 'number') throw new IRError(`eqn #${this.eqns.length} ${prim}: input is not a graph value`);
     }
-    let types;
+    let types: ReturnType<typeof inferTypes>;
     try { types = inferTypes(prim, inputs, params); } catch (e) {
       const where = this.source ? ` (${this.source})` : '';
       const ins = inputs.map((v) => `%${v.id}:${v.dtype}${shapeStr(v.shape)}`).join(', ');

@@ -73,7 +73,7 @@ export function erf64(x: number): number {
 }
 
 type EvalRule<P extends Prim> = (ins: Tensor[], params: PrimParams[P], eqn: Eqn) => Tensor[];
-type PlainRule = (ins: Tensor[], params: {}, eqn: Eqn) => Tensor[];
+type PlainRule = (ins: Tensor[], params: object, eqn: Eqn) => Tensor[];
 
 const un = (f: (x: number) => number): PlainRule => ([x]) => [make(x!.shape, x!.dtype, (i) => fix(x!.dtype, f(x!.data[i]!)))];
 const bin = (f: (a: number, b: number, dt: DType) => number): PlainRule => ([a, b]) =>
@@ -104,7 +104,7 @@ export const EVAL_RULES: { [P in Prim]: EvalRule<P> } = {
   tanh: un(Math.tanh), sin: un(Math.sin), cos: un(Math.cos), abs: un(Math.abs), recip: un((x) => 1 / x), erf: un(erf64),
   add: bin((a, b) => a + b), sub: bin((a, b) => a - b), mul: bin((a, b) => a * b),
   div: bin((a, b, dt) => (dt === 'f32' ? a / b : Math.trunc(a / b))),
-  max: bin((a, b) => Math.max(a, b)), min: bin((a, b) => Math.min(a, b)), pow: bin((a, b) => Math.pow(a, b)),
+  max: bin((a, b) => Math.max(a, b)), min: bin((a, b) => Math.min(a, b)), pow: bin((a, b) => a ** b),
   lt: cmp((a, b) => a < b), le: cmp((a, b) => a <= b), eq: cmp((a, b) => a === b),
   select: ([c, a, b]) => [make(a!.shape, a!.dtype, (i) => (c!.data[i] ? a!.data[i]! : b!.data[i]!))],
   cast: ([x], p) => [make(x!.shape, p.dtype, (i) => fix(p.dtype, x!.data[i]!))],

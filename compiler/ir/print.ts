@@ -7,7 +7,7 @@ const ty = (x: Var): string => `${x.dtype}[${x.shape.join(',')}]`;
 function paramsStr(e: Eqn): string {
   const entries = Object.entries(e.params as Record<string, unknown>);
   if (entries.length === 0) return '';
-  return ' {' + entries.map(([k, val]) => `${k}=${Array.isArray(val) ? `[${val.join(',')}]` : String(val)}`).join(' ') + '}';
+  return ` {${entries.map(([k, val]) => `${k}=${Array.isArray(val) ? `[${val.join(',')}]` : String(val)}`).join(' ')}}`;
 }
 
 export function printEqn(e: Eqn): string {
@@ -19,7 +19,7 @@ export function printEqn(e: Eqn): string {
 export function printGraph(g: Graph): string {
   const lines = [
     ...g.inputs.map((i) => `in  ${v(i.v)}: ${ty(i.v)}  ${i.name} (${i.role})`),
-    ...g.eqns.map((e) => '    ' + printEqn(e)),
+    ...g.eqns.map((e) => `    ${printEqn(e)}`),
     ...g.outputs.map((o) => `out ${v(o.v)}: ${ty(o.v)}  ${o.name}${o.updates ? ` -> ${o.updates}` : ''}`),
   ];
   return lines.join('\n');

@@ -6,7 +6,7 @@ import {
 
 export interface OutType { shape: Shape; dtype: DType }
 type ShapeRule<P extends Prim> = (inputs: readonly Var[], params: PrimParams[P]) => OutType[];
-type PlainRule = (inputs: readonly Var[], params: {}) => OutType[];
+type PlainRule = (inputs: readonly Var[], params: object) => OutType[];
 
 function fail(msg: string): never { throw new Error(msg); }
 

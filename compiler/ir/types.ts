@@ -25,15 +25,18 @@ export const UNARY_PRIMS: readonly UnaryPrim[] =
 export const BINARY_PRIMS: readonly BinaryPrim[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
 export const COMPARE_PRIMS: readonly ComparePrim[] = ['lt', 'le', 'eq'];
 
-/** Parameters of each primitive. `{}` means none. */
+/** No parameters. */
+export type NoParams = Record<string, never>;
+
+/** Parameters of each primitive. */
 export interface PrimParams {
   // elementwise
-  neg: {}; exp: {}; log: {}; sqrt: {}; rsqrt: {}; tanh: {}; sin: {}; cos: {}; abs: {}; recip: {}; erf: {};
-  add: {}; sub: {}; mul: {}; div: {}; max: {}; min: {}; pow: {};
-  lt: {}; le: {}; eq: {};
-  select: {};                                   // select(cond, onTrue, onFalse)
+  neg: NoParams; exp: NoParams; log: NoParams; sqrt: NoParams; rsqrt: NoParams; tanh: NoParams; sin: NoParams; cos: NoParams; abs: NoParams; recip: NoParams; erf: NoParams;
+  add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; max: NoParams; min: NoParams; pow: NoParams;
+  lt: NoParams; le: NoParams; eq: NoParams;
+  select: NoParams;                                   // select(cond, onTrue, onFalse)
   cast: { dtype: DType };
-  stop_gradient: {};                            // identity forward, zero cotangent
+  stop_gradient: NoParams;                            // identity forward, zero cotangent
   // sources
   constant: { value: number; shape: Shape; dtype: DType };
   iota: { shape: Shape; axis: number; dtype: DType };
@@ -51,13 +54,13 @@ export interface PrimParams {
   pad: { lo: readonly number[]; hi: readonly number[] };          // pads with zeros
   concat: { axis: number };
   // contraction: [...batch, M, K] x [...batch, K, N] -> [...batch, M, N]
-  matmul: {};
+  matmul: NoParams;
   /** x: [batch..., N, rest...], idx: [batch..., I...] -> [batch..., I..., rest...] */
   gather: { batchDims: number };
   /** The transpose of gather: sums updates into a zero tensor of `shape` at idx. */
   scatter_add: { batchDims: number; shape: Shape };
   /** Stable ascending argsort along the last axis; i32 result. */
-  argsort: {};
+  argsort: NoParams;
 }
 
 export type Prim = keyof PrimParams;

@@ -35,7 +35,7 @@ export function readTags(path: string): Map<string, string[]> {
 export async function augment(inputs: string[], opts: {
   tags: Map<string, string[]>; out: string; seed: number; llm?: LlmClient; prompt: string; log?: (s: string) => void;
 }): Promise<AugmentSummary> {
-  let ds;
+  let ds: ReturnType<typeof openDataset>;
   try { ds = openDataset(inputs); } catch (e) { if (e instanceof ManifestError) throw new UserError(e.message); throw e; }
   if (ds.clips.some((c) => c.source.kind !== 'file')) throw new UserError('augment writes a JSONL manifest of audio files; WebDataset shards are not supported as its input');
   const s: AugmentSummary = { clips: ds.clips.length, captions: 0, augmented: 0, kept: 0, cached: 0, untagged: 0, reasons: {}, backend: opts.llm ? `llm:${opts.llm.o.model}` : 'rules' };

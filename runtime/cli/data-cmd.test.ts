@@ -44,7 +44,7 @@ describe('flapc data check', () => {
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/unknown manifest type/);
     const good = join(dir, 'good.jsonl');
-    writeFileSync(good, JSON.stringify({ audio: join(dir, 'folder', 'rain.wav'), caption: 'rain' }) + '\n');
+    writeFileSync(good, `${JSON.stringify({ audio: join(dir, 'folder', 'rain.wav'), caption: 'rain' })}\n`);
     const c = flapc(['data', 'check', good, '--json']);
     expect(c.code).toBe(0);
     expect(JSON.parse(c.out).usable).toBe(1);

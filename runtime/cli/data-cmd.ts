@@ -2,7 +2,7 @@
 //  [--workers N] [--no-cache]`: reads, decodes and featurises every clip exactly as training would,
 // then prints usable clips and captions, durations, caption lengths, the log-mel mean/std, and every
 // bad item with its reason. Exit 0: all usable; 1: some items bad (listed); 2: unusable input.
-import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -167,7 +167,7 @@ async function buildCommand(argv: string[], log: (s: string) => void): Promise<n
     throw new UserError(`output folder '${out}' is not empty and is not a flapc corpus; choose another --out`);
   }
   const cacheDir = join(process.env.FLAPC_CACHE_DIR ?? join(homedir(), '.cache', 'flapc'), 'corpus');
-  let r;
+  let r: Awaited<ReturnType<typeof buildCorpus>>;
   try { r = await buildCorpus({ out, size, seed, jobs, cacheDir, log }); } catch (e) {
     if (e instanceof CorpusToolError) throw new UserError(e.message);
     throw e;

@@ -10,7 +10,7 @@ import { GpuError, NoAdapterError, releaseInstance } from '../gpu/device.ts';
 import { dataCommand as dataWithLog } from './data-cmd.ts';
 import { compileCommand } from './compile-cmd.ts';
 import { benchCommand, demoCommand, doctorCommand, tuneCommand } from './tool-cmds.ts';
-import { embedCommand, evalCommand, reportCommand, searchCommand, trainCommand, webCommand } from './run-cmds.ts';
+import { type EmbedOpts, type EvalOpts, type SearchOpts, type TrainOpts, type WebOpts, embedCommand, evalCommand, reportCommand, searchCommand, trainCommand, webCommand } from './run-cmds.ts';
 
 const dataCommand = (args: string[]): Promise<number> => dataWithLog(args, (l) => { process.stderr.write(`${l}\n`); });
 
@@ -118,12 +118,6 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
     .option('--sizes <list>').option('--rounds <n>').option('--tfjs').option('--json'), ['run', 'bench'], benchCommand, result, words), 'flapc run bench matmul --sizes 256,1024 --tfjs');
   return program;
 }
-
-export interface TrainOpts { data?: string[]; val?: string[]; eval?: string[]; out?: string; steps?: string; seed: string; saveEvery: string; valEvery: string; resume?: boolean; overwrite?: boolean; init?: string; initPartial?: boolean; save?: string; workers?: string; cache: boolean; json?: boolean }
-export interface EvalOpts { checkpoint: string; data?: string[]; zeroShot?: string; prompt: string; workers?: string; json?: boolean }
-export interface EmbedOpts { checkpoint: string; index: string; shard?: string; workers?: string; json?: boolean }
-export interface WebOpts { checkpoint: string; out: string; weights: 'f32' | 'f16'; serve?: boolean; port: string; json?: boolean }
-export interface SearchOpts { index: string; k: string; audio?: string; where?: string; checkpoint?: string; spec?: string; json?: boolean }
 
 /** `flapc run <spec> ...` is `flapc run train <spec> ...`. */
 export function normaliseArgv(argv: string[]): string[] {

@@ -5,7 +5,7 @@ import { UserError } from '../errors.ts';
 import { loadModel } from '../model/model.ts';
 import { openUsable } from '../train/data.ts';
 import { createProgress } from '../train/progress.ts';
-import { type StopSignal } from '../train/trainer.ts';
+import type { StopSignal } from '../train/trainer.ts';
 import { trainModel } from '../train/run.ts';
 import { loadCheckpoint, weightsFor } from '../train/state.ts';
 import { evaluateCheckpoint } from '../eval/checkpoint-eval.ts';
@@ -18,7 +18,13 @@ import { specPaths } from '../model/model.ts';
 import { buildSite } from '../web/site.ts';
 import { serveSite } from '../web/serve.ts';
 import { loadPortableModel } from '../model/model.ts';
-import type { EmbedOpts, EvalOpts, SearchOpts, TrainOpts, WebOpts } from './main.ts';
+
+/** Options as commander parses them (runtime/cli/main.ts declares them). */
+export interface TrainOpts { data?: string[]; val?: string[]; eval?: string[]; out?: string; steps?: string; seed: string; saveEvery: string; valEvery: string; resume?: boolean; overwrite?: boolean; init?: string; initPartial?: boolean; save?: string; workers?: string; cache: boolean; json?: boolean }
+export interface EvalOpts { checkpoint: string; data?: string[]; zeroShot?: string; prompt: string; workers?: string; json?: boolean }
+export interface EmbedOpts { checkpoint: string; index: string; shard?: string; workers?: string; json?: boolean }
+export interface WebOpts { checkpoint: string; out: string; weights: 'f32' | 'f16'; serve?: boolean; port: string; json?: boolean }
+export interface SearchOpts { index: string; k: string; audio?: string; where?: string; checkpoint?: string; spec?: string; json?: boolean }
 
 const int = (v: string | undefined, flag: string, min = 1): number | undefined => {
   if (v === undefined) return undefined;

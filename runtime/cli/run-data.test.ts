@@ -58,9 +58,9 @@ describe('flapc run --data', () => {
       for (const tag of l.tags) expect(['dog_bark', 'rain', 'bell', 'engine', 'whistle']).toContain(tag);
       expect(l.scores[0]!).toBeGreaterThanOrEqual(l.scores[1]!);
     }
-    const again = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', out + '2', '--top', '2']);
+    const again = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', `${out}2`, '--top', '2']);
     expect(again.code).toBe(0);
-    expect(readFileSync(out + '2', 'utf8')).toBe(readFileSync(out, 'utf8'));
+    expect(readFileSync(`${out}2`, 'utf8')).toBe(readFileSync(out, 'utf8'));
     // A checkpoint from another model is refused with the tensor it lacks.
     const other = join(dir, 'other.yaml');
     writeFileSync(other, `extends: ${MICRO}\nname: other\ntext:\n  vocab: 30522\nhyper:\n  width: 24\n`);

@@ -49,7 +49,7 @@ export async function tagCommand(argv: string[], log: (s: string) => void): Prom
   const labels = readLabels(values.labels);
   const ckpt = loadCheckpoint(values.checkpoint);
   const norm = normOf(ckpt);
-  let ds;
+  let ds: ReturnType<typeof openDataset>;
   try { ds = openDataset(positionals); } catch (e) { if (e instanceof ManifestError) throw new UserError(e.message); throw e; }
   const gpu = await acquireGpu();
   const pool = new FeaturizePool(values.workers === undefined ? 2 : Number(values.workers));

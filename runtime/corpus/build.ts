@@ -26,7 +26,7 @@ const csvField = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, 
 export function clothoCsv(clips: ClipPlan[]): string {
   const rows = ['file_name,caption_1,caption_2,caption_3,caption_4,caption_5'];
   for (const c of clips) rows.push([c.name, ...c.captions].map(csvField).join(','));
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 export interface CorpusStats {
@@ -113,8 +113,8 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
     }
   });
   for (const s of SPLITS) writeAtomic(join(o.out, `clotho_captions_${s}.csv`), clothoCsv(clips.filter((c) => c.split === s)));
-  writeAtomic(join(o.out, 'tags.jsonl'), clips.map((c) => JSON.stringify({ file_name: c.name, split: c.split, tags: c.tags, category: c.category, sources: c.sources })).join('\n') + '\n');
+  writeAtomic(join(o.out, 'tags.jsonl'), `${clips.map((c) => JSON.stringify({ file_name: c.name, split: c.split, tags: c.tags, category: c.category, sources: c.sources })).join('\n')}\n`);
   const stats = corpusStats(o.size, o.seed, clips, recordings);
-  writeAtomic(join(o.out, 'stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  writeAtomic(join(o.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
   return { clips, recordings, rendered, reused, stats };
 }

@@ -59,7 +59,7 @@ export function analysisWindow(kind: 'povey' | 'hann', n: number): Float64Array 
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));   // symmetric, as Kaldi
-    w[i] = kind === 'hann' ? hann : Math.pow(hann, 0.85);
+    w[i] = kind === 'hann' ? hann : hann ** 0.85;
   }
   return w;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FLOOR } from './fbank.ts';
-import { type FrontEnd } from './frontend.ts';
+import type { FrontEnd } from './frontend.ts';
 import { Loader, type LoaderOptions, estimateNorm, permutation } from './loader.ts';
 import { type Dataset, openDataset, sourceName } from './manifest.ts';
 import { FeaturizePool } from './pool.ts';

@@ -83,7 +83,7 @@ export class Loader {
   private async load(i: number): Promise<Features | undefined> {
     if (this.failed.has(i)) return undefined;
     const c = this.clips[i]!;
-    let r;
+    let r: Awaited<ReturnType<FeaturizePool['run']>>;
     try { r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir }); } catch (e) {
       if (this.opts.pool.isClosed) return undefined;   // a prefetch nobody will consume: not a bad clip
       throw e;                                          // a broken worker pool is an internal error

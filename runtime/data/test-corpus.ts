@@ -55,7 +55,7 @@ export async function writeTestCorpus(dir: string): Promise<CorpusExpectation> {
   writeFileSync(join(dev, 'tiny.wav'), toneWav(300, 0.01));
   writeFileSync(join(dev, 'nocaption.wav'), toneWav(500, 0.5));
   const caps = (s: string): string => Array.from({ length: 5 }, (_, i) => `"${s}, take ${i + 1}"`).join(',');
-  writeFileSync(join(clotho, 'clotho_captions_development.csv'), [
+  writeFileSync(join(clotho, 'clotho_captions_development.csv'), `${[
     'file_name,caption_1,caption_2,caption_3,caption_4,caption_5',
     `beep one.wav,${caps('A steady beep, high pitched')}`,
     `two.wav,${caps('A tone rings out')}`,
@@ -68,7 +68,7 @@ export async function writeTestCorpus(dir: string): Promise<CorpusExpectation> {
     `tiny.wav,${caps('a click')}`,
     `missing.wav,${caps('a file that is not there')}`,
     'nocaption.wav,,,,,',
-  ].join('\n') + '\n');
+  ].join('\n')}\n`);
   // Clotho's metadata CSV sits beside the captions and must be skipped, not read as captions.
   writeFileSync(join(clotho, 'clotho_metadata_development.csv'), 'file_name,keywords,sound_id\nbeep one.wav,beep,1\n');
   for (const f of ['beep one.wav', 'two.wav', 'three.flac', 'four.ogg', 'five.mp3']) good.push(join(dev, f));
@@ -82,14 +82,14 @@ export async function writeTestCorpus(dir: string): Promise<CorpusExpectation> {
   mkdirSync(acAudio, { recursive: true });
   writeFileSync(join(acAudio, 'abc123_30.wav'), toneWav(600, 1.0));
   writeFileSync(join(acAudio, 'Yxyz789_0.wav'), toneWav(1200, 0.8, 8000));
-  writeFileSync(join(ac, 'test.csv'), [
+  writeFileSync(join(ac, 'test.csv'), `${[
     'audiocap_id,youtube_id,start_time,caption',
     '1,abc123,30,A machine hums steadily',
     '2,abc123,30,"A steady, low hum"',
     '3,xyz789,0,A whistle blows',
     '4,gone999,10,A dog barks',
     '5,abc123,30,An engine idles',
-  ].join('\n') + '\n');
+  ].join('\n')}\n`);
   good.push(join(acAudio, 'abc123_30.wav'), join(acAudio, 'Yxyz789_0.wav'));
   bad[join(ac, 'gone999_10.wav')] = /missing file/;
 
@@ -98,12 +98,12 @@ export async function writeTestCorpus(dir: string): Promise<CorpusExpectation> {
   mkdirSync(join(jl, 'clips'), { recursive: true });
   writeFileSync(join(jl, 'clips', 'a.wav'), toneWav(700, 0.9, 16000, 'float32'));
   writeFileSync(join(jl, 'clips', 'b.flac'), fixture('tone-48000-mono-24.flac'));
-  writeFileSync(join(jl, 'train.jsonl'), [
+  writeFileSync(join(jl, 'train.jsonl'), `${[
     JSON.stringify({ audio: 'clips/a.wav', captions: ['a pure tone', 'a whistle-like tone'], tags: ['tone'] }),
     '',
     JSON.stringify({ path: 'clips/b.flac', caption: 'a high tone', tags: 'tone;beep' }),
     JSON.stringify({ audio: 'clips/nope.wav', caption: 'never recorded' }),
-  ].join('\n') + '\n');
+  ].join('\n')}\n`);
   good.push(join(jl, 'clips', 'a.wav'), join(jl, 'clips', 'b.flac'));
   bad[join(jl, 'clips', 'nope.wav')] = /missing file/;
 

@@ -97,13 +97,14 @@ export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Pr
   if (gpu.lost) throw new GpuError(gpu.lost);
   gpu.device.pushErrorScope('out-of-memory');
   gpu.device.pushErrorScope('validation');
-  let result: T;
-  try { result = await f(); } finally {
-    const validation = await gpu.device.popErrorScope();
-    const oom = await gpu.device.popErrorScope();
-    const err = validation ?? oom;
-    if (err) throw new GpuError(`${what}: ${err.message}`);
-  }
-  return result!;
+  let result: T | undefined, failure: unknown;
+  try { result = await f(); } catch (e) { failure = e; }
+  const validation = await gpu.device.popErrorScope();
+  const oom = await gpu.device.popErrorScope();
+  const err = validation ?? oom;
+  // The scope's error names what went wrong on the GPU; it wins over an exception it caused.
+  if (err) throw new GpuError(`${what}: ${err.message}`);
+  if (failure !== undefined) throw failure;
+  return result as T;
 }
 

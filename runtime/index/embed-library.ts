@@ -43,7 +43,7 @@ export function fileHash(path: string): string { return createHash('sha256').upd
 export function collectClips(inputs: string[]): { clips: Clip[]; bad: BadItem[] } {
   const clips: Clip[] = [], bad: BadItem[] = [];
   const audio = (path: string): void => {
-    const side = path.slice(0, -extname(path).length) + '.txt';
+    const side = `${path.slice(0, -extname(path).length)}.txt`;
     const captions = existsSync(side) ? readFileSync(side, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
     clips.push({ id: path, source: { kind: 'file', path }, captions, tags: [], origin: path });
   };

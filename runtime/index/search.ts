@@ -13,7 +13,7 @@ import { silenceLevel } from '../eval/evaluate.ts';
 import { loadModel, modelTokenizer } from '../model/model.ts';
 import { loadCheckpoint, weightsFor } from '../train/state.ts';
 import { collectClips, fileHash } from './embed-library.ts';
-import { type SearchHit, VectorIndex } from './store.ts';
+import type { SearchHit, VectorIndex } from './store.ts';
 
 export interface SearchRequest { index: string; text?: string; audio?: string; k: number; where?: string; spec?: string; checkpoint?: string; exact?: boolean }
 

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { BASELINE_CAPS, type DeviceCaps, type MatmulTuning, type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { type ParamSpec } from '../train/init.ts';
+import type { ParamSpec } from '../train/init.ts';
 import { type WordPieceTokenizer, tokenizerFor } from '../data/tokenizer.ts';
 import { loadTuning } from '../tune/matmul-tune.ts';
 

@@ -20,7 +20,7 @@ function fakeRun(out: string): void {
     rows.push({ step: s, loss: 3 - s / 20, 'loss.contrastive': 2 - s / 30, 'loss.reconstruction': 1 - s / 60, grad_norm: 1, lr: 1e-3 * Math.min(1, s / 10), ms: 800, clips_per_s: 20, data_wait_ms: 3, epoch: 0, logit_scale: 14 + s / 10 });
     if (s % 10 === 0) rows.push({ step: s, val: { a2t: { r1: s / 200, r5: s / 100, r10: s / 80, map10: s / 150, meanRank: 20, medianRank: 10 }, t2a: { r1: s / 180, r5: s / 90, r10: s / 70, map10: s / 140, meanRank: 19, medianRank: 9 }, map10: s / 145, clips: 16, captions: 80 } });
   }
-  writeFileSync(join(out, 'metrics.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(out, 'metrics.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   writeFileSync(join(out, 'run.json'), JSON.stringify({ model: 'flap-tiny', spec: 'models/flap-tiny.yaml', steps: 40, adapter: 'llvmpipe', command: ['flapc', 'run', 'train', 'models/flap-tiny.yaml'] }));
   const sim = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 0.6 : 0.1 * ((i + j) % 3))));
   writeFileSync(join(out, 'validation.json'), JSON.stringify({

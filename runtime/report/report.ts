@@ -49,7 +49,7 @@ function heatmap(d: ReportData): string {
   const colour = (v: number): string => { const t = hi > lo ? (v - lo) / (hi - lo) : 0.5; return `hsl(${220 - 220 * t}, 70%, ${92 - 45 * t}%)`; };
   const head = s.captions.map((c, j) => `<th title="${esc(c)}">${j + 1}</th>`).join('');
   const body = s.sim.map((r, i) => `<tr><th title="${esc(s.clips[i]!)}">${esc(s.clips[i]!.slice(0, 28))}</th>${r.map((v, j) => `<td style="background:${colour(v)}" title="${esc(s.clips[i]!)} vs &quot;${esc(s.captions[j]!)}&quot;: ${v.toFixed(3)}"${i === j ? ' class="diag"' : ''}>${v.toFixed(2)}</td>`).join('')}</tr>`).join('');
-  const legend = s.captions.map((c, j) => `<li>${esc(c)}</li>`).join('');
+  const legend = s.captions.map((c) => `<li>${esc(c)}</li>`).join('');
   return `<h2>Similarity: validation clips × their captions (step ${d.validation!.step})</h2>
 <p class="note">Cosine similarity of audio and text embeddings; the matching pairs are on the diagonal (outlined). A good model makes the diagonal the hottest cell of each row.</p>
 <div class="scroll"><table class="heat"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table></div><ol class="captions">${legend}</ol>`;

@@ -10,7 +10,7 @@ import type { Dataset } from '../data/manifest.ts';
 import { type Model, modelTokenizer, planInput, specPaths } from '../model/model.ts';
 import { type Evaluation, evaluateRetrieval } from '../eval/evaluate.ts';
 import { type TrainData, openTrainData, openUsable } from './data.ts';
-import { type Progress } from './progress.ts';
+import type { Progress } from './progress.ts';
 import { type Checkpoint, compareWithModel, describeMismatch, loadCheckpoint } from './state.ts';
 import { type StopSignal, type TrainResult, Trainer } from './trainer.ts';
 import { initParam } from './init.ts';

@@ -3,7 +3,7 @@
 // (`opt.m.<name>`, `opt.v.<name>`), and string metadata: format, format version, kind, model,
 // spec hash, step, seed, data-stream position, log-mel statistics. Readers accept every
 // version up to CHECKPOINT_VERSION and refuse newer ones with a clear message.
-import { type ParamSpec } from './init.ts';
+import type { ParamSpec } from './init.ts';
 import { CheckpointError, type Tensor, readSafetensors, writeSafetensors, type FileWriter } from './checkpoint.ts';
 import { OPT_PREFIX } from '../../compiler/names.ts';
 
