@@ -6,7 +6,7 @@ import type { MatmulTuning, MatmulVariant } from './codegen/matmul.ts';
 import { describeKernel, type KernelGraph } from './fuse/kernel-ir.ts';
 import { fuse, type FuseOptions } from './fuse/group.ts';
 import { printGraph } from './ir/print.ts';
-import { type Graph, IRError, numel, shapeStr } from './ir/types.ts';
+import { type Graph, IRError, formatSource, numel, shapeStr } from './ir/types.ts';
 import { verifyGraph } from './ir/verify.ts';
 import { planMemory } from './plan/memory.ts';
 import { fnv1a, type Plan } from './plan/plan.ts';
@@ -45,7 +45,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   s.eqns.forEach((e, n) => {
     for (const o of e.outputs) {
       if (kg.realized.has(o.id) && numel(o.shape) * 4 > maxBytes) {
-        throw new IRError(`eqn #${n} ${e.prim}${e.source ? ` (${e.source})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
+        throw new IRError(`eqn #${n} ${e.prim}${e.source ? ` (${formatSource(e.source)})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`, e.source);
       }
     }
   });
@@ -73,7 +73,8 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
     });
     const t = ck.texture;
     const texture = t && { buffer: mem.bufferOf.get(t.varId)!, width: t.width, height: t.height, binding: t.binding };
-    const source = (k.anchor ?? kg.producer.get(k.outputs[0]!.id))?.source;
+    const eqnSource = (k.anchor ?? kg.producer.get(k.outputs[0]!.id))?.source;
+    const source = eqnSource && formatSource(eqnSource);
     const f32Outputs = ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') ? [i] : []));
     return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops, f32Outputs, ...(texture && { texture }), ...(source && { source }) };
   });

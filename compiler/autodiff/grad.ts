@@ -34,7 +34,7 @@ export function grad(b: GraphBuilder, loss: Var, wrt: readonly Var[]): Var[] {
     const out = e.outputs[0]!;
     const ct = cts.get(out.id);
     if (!ct || !dependsOnWrt.has(out.id) || !feedsLoss.has(out.id)) continue;
-    b.source = `grad of ${e.prim}${e.source ? ` at ${e.source}` : ''}`;
+    b.source = { ...(e.source?.at && { at: e.source.at }), gradOf: e.prim };
     const inCts = applyVjp(b, e, ct);
     e.inputs.forEach((v, k) => {
       const c = inCts[k];

@@ -54,7 +54,7 @@ export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = D
   if (params.length === 0) throw new IRError('training step: the graph has no parameters');
   const grads = grad(b, loss, params.map((p) => p.v));
   const saved = b.source;
-  b.source = 'optimizer';
+  b.source = { optimizer: true };
   const hyper = b.input(HYPER_NAME, [3], 'f32', 'data');
   const scalar = (k: number): Var => b.reshape(b.slice(hyper, [k], [k + 1]), []);
   const lr = scalar(HYPER.lr), bc1 = scalar(HYPER.bc1), bc2 = scalar(HYPER.bc2);

@@ -322,7 +322,7 @@ class Elaborator {
     this.frames.push(frame);
     // Equations record the user's call site, so compile-time limit errors point at the spec.
     const savedSource = this.b.source;
-    if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = `${e.span.file}:${e.span.line}:${e.span.col}`;
+    if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = { at: { file: e.span.file, line: e.span.line, col: e.span.col } };
     try {
       const dims = new Map<string, { v: number; from: string }>();
       for (const [i, p] of user.params.entries()) {
@@ -365,7 +365,7 @@ class Elaborator {
     let out: Value;
     // A builtin called from the spec records its call site too (a user fn call already does).
     const savedSource = this.b.source;
-    if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = `${e.span.file}:${e.span.line}:${e.span.col}`;
+    if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = { at: { file: e.span.file, line: e.span.line, col: e.span.col } };
     try { out = bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); } finally { this.b.source = savedSource; }
     if (name === 'error') throw new Abort();
     return out;

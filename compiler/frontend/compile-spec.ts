@@ -11,7 +11,7 @@ import type { Program } from '../dsl/ast.ts';
 import { checkProgram } from '../dsl/check.ts';
 import { type Elaboration, type ParamInfo, elaborate } from '../dsl/elaborate.ts';
 import { parseDsl } from '../dsl/parser.ts';
-import { type Graph, IRError, numel } from '../ir/types.ts';
+import { type Graph, IRError, formatSource, numel } from '../ir/types.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { KernelGraph } from '../fuse/kernel-ir.ts';
 import { Diagnostics } from './diagnostics.ts';
@@ -121,9 +121,11 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
     ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
-    // The message names the equation's source "(file:line:col)" when a DSL call made it.
-    const at = /\(([^()]+):(\d+):(\d+)\)/.exec(e.message);
-    diags.error(e.message.replace(/ \([^()]+:\d+:\d+\)/, ''), at ? { file: at[1]!, line: Number(at[2]), col: Number(at[3]) } : model.spec.model.entrySpan);
+    // Point at the spec call that made the equation (its gradient's too); the caret shows it, so
+    // the message drops the location it carries in text.
+    const at = e.source?.at;
+    const message = e.source && at ? e.message.replace(` (${formatSource(e.source)})`, e.source.gradOf ? ` (gradient of ${e.source.gradOf})` : '') : e.message;
+    diags.error(message, at ?? model.spec.model.entrySpan);
     return undefined;
   }
   const tr = model.params.filter((p) => p.trainable);

@@ -4,8 +4,7 @@
 import { inferTypes } from './shapes.ts';
 import {
   type DType, type Eqn, type Graph, type GraphInput, type GraphOutput, type InputRole, type Prim,
-  type PrimParams, type Shape, type Var, IRError, sameShape, shapeStr,
-} from './types.ts';
+  type PrimParams, type Shape, type Var, IRError, sameShape, shapeStr, type EqnSource, formatSource } from './types.ts';
 
 export type Scalar = number;
 export type Operand = Var | Scalar;
@@ -16,8 +15,11 @@ export class GraphBuilder {
   private readonly inputNames = new Set<string>();
   readonly inputs: GraphInput[] = [];
   readonly outputs: GraphOutput[] = [];
-  /** Label attached to equations created while it is set (e.g. a spec span or layer name). */
-  source: string | undefined;
+  /** Source attached to equations created while it is set (the spec call, grad or optimizer). */
+  source: EqnSource | undefined;
+
+  /** " (where)" for error messages, or nothing. */
+  private where(): string { return this.source ? ` (${formatSource(this.source)})` : ''; }
 
   newVar(shape: Shape, dtype: DType): Var {
     return { id: this.nextId++, shape: [...shape], dtype };
@@ -58,9 +60,8 @@ export class GraphBuilder {
     }
     let types: ReturnType<typeof inferTypes>;
     try { types = inferTypes(prim, inputs, params); } catch (e) {
-      const where = this.source ? ` (${this.source})` : '';
       const ins = inputs.map((v) => `%${v.id}:${v.dtype}${shapeStr(v.shape)}`).join(', ');
-      throw new IRError(`eqn #${this.eqns.length} ${prim}(${ins})${where}: ${(e as Error).message}`);
+      throw new IRError(`eqn #${this.eqns.length} ${prim}(${ins})${this.where()}: ${(e as Error).message}`, this.source);
     }
     const outputs = types.map((t) => this.newVar(t.shape, t.dtype));
     const eqn: Eqn<P> = this.source === undefined
@@ -116,7 +117,7 @@ export class GraphBuilder {
     const vb = typeof b === 'number' ? this.lift(b, va) : b;
     let shape: number[];
     try { shape = GraphBuilder.broadcastShapes(va.shape, vb.shape); } catch (e) {
-      throw new IRError(`eqn #${this.eqns.length} ${prim}${this.source ? ` (${this.source})` : ''}: ${(e as Error).message}`);
+      throw new IRError(`eqn #${this.eqns.length} ${prim}${this.where()}: ${(e as Error).message}`, this.source);
     }
     return this.bind1(prim, [this.broadcastTo(va, shape), this.broadcastTo(vb, shape)], {});
   }
@@ -202,7 +203,7 @@ export class GraphBuilder {
   /** Matmul with numpy-style batch broadcasting of leading dims. */
   matmul(a: Var, b: Var): Var {
     if (a.shape.length < 2 || b.shape.length < 2) {
-      throw new IRError(`eqn #${this.eqns.length} matmul${this.source ? ` (${this.source})` : ''}: operands must have rank >= 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+      throw new IRError(`eqn #${this.eqns.length} matmul${this.where()}: operands must have rank >= 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`, this.source);
     }
     if (b.shape.length === 2 && a.shape.length > 2) {
       // [..., M, K] @ [K, N]: fold the batch into rows, so the weight is never broadcast

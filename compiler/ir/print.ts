@@ -1,5 +1,5 @@
 // Human-readable graph IR, one equation per line (FLAPC_DEBUG=1 and --emit ir).
-import type { Eqn, Graph, Var } from './types.ts';
+import { type Eqn, type Graph, type Var, formatSource } from './types.ts';
 
 const v = (x: Var): string => `%${x.id}`;
 const ty = (x: Var): string => `${x.dtype}[${x.shape.join(',')}]`;
@@ -12,7 +12,7 @@ function paramsStr(e: Eqn): string {
 
 export function printEqn(e: Eqn): string {
   const outs = e.outputs.map((o) => `${v(o)}: ${ty(o)}`).join(', ');
-  const src = e.source ? `    # ${e.source}` : '';
+  const src = e.source ? `    # ${formatSource(e.source)}` : '';
   return `${outs} = ${e.prim}(${e.inputs.map(v).join(', ')})${paramsStr(e)}${src}`;
 }
 

@@ -70,8 +70,25 @@ export interface Eqn<P extends Prim = Prim> {
   readonly inputs: readonly Var[];
   readonly params: PrimParams[P];
   readonly outputs: readonly Var[];
-  /** Where the equation came from (spec span or builder call), for error messages. */
-  readonly source?: string;
+  /** Where the equation came from, for error messages and debug output. */
+  readonly source?: EqnSource;
+}
+
+/** A position in a spec or DSL file (1-based line and column). */
+export interface SourcePos { readonly file: string; readonly line: number; readonly col: number }
+
+/**
+ * Where an equation came from: the spec call that made it (`at`), and whether the backward pass
+ * (`gradOf`: the gradient of that primitive) or the optimizer made it from there.
+ */
+export interface EqnSource { readonly at?: SourcePos; readonly gradOf?: Prim; readonly optimizer?: true; /** A builder user's name (e.g. a layer). */ readonly label?: string }
+
+/** "file:line:col", "grad of mul at file:line:col", "optimizer", or the label. */
+export function formatSource(s: EqnSource): string {
+  const at = s.at ? `${s.at.file}:${s.at.line}:${s.at.col}` : s.label ?? '';
+  if (s.optimizer) return at ? `optimizer at ${at}` : 'optimizer';
+  if (s.gradOf) return `grad of ${s.gradOf}${at ? ` at ${at}` : ''}`;
+  return at;
 }
 
 /** How a graph input is fed: per-step data, a trained parameter, or resident state. */
@@ -128,5 +145,6 @@ export function sameShape(a: Shape, b: Shape): boolean {
 }
 
 export class IRError extends Error {
-  constructor(message: string) { super(message); this.name = 'IRError'; }
+  /** The equation's source, when the error is about one: diagnostics point at `source.at`. */
+  constructor(message: string, readonly source?: EqnSource) { super(message); this.name = 'IRError'; }
 }
