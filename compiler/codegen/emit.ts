@@ -1,7 +1,7 @@
 // Expression emitter: the WGSL for "value v at index idx", recursing through inline
 // equations. Views become index arithmetic; realized values become buffer loads;
 // kernel-provided locals (matmul accumulators, row reductions) stop the recursion.
-import type { DType, Eqn, Shape, Var } from '../ir/types.ts';
+import type { DType, Eqn, Prim, Shape, Var } from '../ir/types.ts';
 import { stridesOf } from '../ir/types.ts';
 
 /** A multi-dimensional index into `shape`, held as per-axis i32 expressions and/or a flat one. */
@@ -52,19 +52,8 @@ function castExpr(x: string, from: DType, to: DType): string {
   return `${wgslType(to)}(${x})`;
 }
 
-const UNARY: Record<string, (a: string) => string> = {
-  neg: (a) => `(-${a})`, exp: (a) => `exp(${a})`, log: (a) => `log(${a})`, sqrt: (a) => `sqrt(${a})`,
-  rsqrt: (a) => `inverseSqrt(${a})`,
-  // Some drivers evaluate tanh via exp and overflow to NaN for large |x|; tanh(±15) is ±1 in f32.
-  tanh: (a) => `tanh(clamp(${a}, -15.0f, 15.0f))`,
-  sin: (a) => `sin(${a})`, cos: (a) => `cos(${a})`, abs: (a) => `abs(${a})`, recip: (a) => `(1.0f / ${a})`,
-  erf: (a) => `erf_f32(${a})`,
-};
-const BINARY: Record<string, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`, sub: (a, b) => `(${a} - ${b})`, mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`, max: (a, b) => `max(${a}, ${b})`, min: (a, b) => `min(${a}, ${b})`,
-  pow: (a, b) => `pow(${a}, ${b})`, lt: (a, b) => `(${a} < ${b})`, le: (a, b) => `(${a} <= ${b})`, eq: (a, b) => `(${a} == ${b})`,
-};
+/** WGSL helpers a kernel's preamble includes when its expressions use them. */
+export type Helper = 'erf' | 'rng';
 
 export const NONFINITE_WGSL = 'var<private> nonfinite_bits: array<u32, 3> = array<u32, 3>(0x7fc00000u, 0x7f800000u, 0xff800000u);';
 
@@ -84,10 +73,12 @@ export class Scope {
   private readonly memo = new Map<string, string>();
   /** Values that are plain WGSL names here (stop recursion): var id -> name or name-by-index. */
   readonly locals = new Map<number, string | ((idx: Idx) => string)>();
-  usesErf = false;
-  usesRng = false;
+  /** Helpers used anywhere in this kernel (shared by every scope of it): the preamble is derived from it. */
+  readonly helpers: Set<Helper>;
 
-  constructor(readonly ctx: KernelContext, private readonly counter: { n: number }) {}
+  constructor(readonly ctx: KernelContext, private readonly counter: { n: number; helpers?: Set<Helper> }) {
+    this.helpers = counter.helpers ??= new Set();
+  }
 
   child(): Scope {
     const s = new Scope(this.ctx, this.counter);
@@ -148,80 +139,93 @@ export class Scope {
     }
     const e = this.ctx.producer.get(v.id);
     if (!e) throw new Error(`codegen: %${v.id} is neither a buffer nor computed`);
-    const p = e.params as Record<string, unknown>;
-    const x = e.inputs[0]!;
-    const same = (u: Var): string => this.value(u, idx);
-    if (UNARY[e.prim]) { if (e.prim === 'erf') this.usesErf = true; return UNARY[e.prim]!(same(x)); }
-    if (BINARY[e.prim]) return BINARY[e.prim]!(same(x), same(e.inputs[1]!));
-    switch (e.prim) {
-      case 'select': return `select(${same(e.inputs[2]!)}, ${same(e.inputs[1]!)}, ${same(x)})`;
-      case 'cast': return castExpr(same(x), x.dtype, v.dtype);
-      case 'stop_gradient': return same(x);
-      case 'constant': return literal(p.value as number, v.dtype);
-      case 'iota': return castExpr(this.dims(idx)[p.axis as number]!, 'i32', v.dtype);
-      case 'random_uniform': {
-        this.usesRng = true;
-        const key = this.value(x, { shape: [], lin: '0', dims: [] });
-        return `random_uniform(${key}, ${literal(p.seed as number, 'u32')}, u32(${this.lin(idx)}))`;
-      }
-      case 'reshape': return this.value(x, { shape: x.shape, lin: this.lin(idx) });
-      case 'transpose': {
-        const perm = p.perm as number[];
-        const od = this.dims(idx);
-        const dims = new Array<string>(perm.length);
-        perm.forEach((a, d) => { dims[a] = od[d]!; });
-        return this.value(x, { shape: x.shape, dims });
-      }
-      case 'broadcast': {
-        const od = this.dims(idx);
-        const dims = (p.dims as number[]).map((o, i) => (x.shape[i] === 1 ? '0' : od[o]!));
-        return this.value(x, { shape: x.shape, dims });
-      }
-      case 'slice': {
-        const st = p.start as number[];
-        const dims = this.dims(idx).map((d, i) => (st[i] ? this.let(`${d} + ${st[i]}`, 'd') : d));
-        return this.value(x, { shape: x.shape, dims });
-      }
-      case 'pad': {
-        const lo = p.lo as number[];
-        const od = this.dims(idx);
-        const conds: string[] = [];
-        const dims = od.map((d, i) => {
-          if (!lo[i] && x.shape[i] === v.shape[i]) return d;
-          const raw = lo[i] ? this.let(`${d} - ${lo[i]}`, 'd') : d;
-          conds.push(`${raw} >= 0 && ${raw} < ${x.shape[i]}`);
-          return this.let(`clamp(${raw}, 0, ${Math.max(x.shape[i]! - 1, 0)})`, 'd');
-        });
-        const inner = this.value(x, { shape: x.shape, dims });
-        return conds.length ? `select(${literal(0, v.dtype)}, ${inner}, ${conds.join(' && ')})` : inner;
-      }
-      case 'concat': {
-        const axis = p.axis as number;
-        const od = this.dims(idx);
-        let off = 0;
-        const parts = e.inputs.map((u) => {
-          const n = u.shape[axis]!;
-          const k = this.let(`clamp(${od[axis]} - ${off}, 0, ${Math.max(n - 1, 0)})`, 'd');
-          const val = this.value(u, { shape: u.shape, dims: od.map((d, i) => (i === axis ? k : d)) });
-          const r = { val, end: off + n };
-          off += n;
-          return r;
-        });
-        let expr = parts[parts.length - 1]!.val;
-        for (let i = parts.length - 2; i >= 0; i--) expr = `select(${expr}, ${parts[i]!.val}, ${od[axis]} < ${parts[i]!.end})`;
-        return expr;
-      }
-      case 'gather': {
-        const bd = p.batchDims as number;
-        const idxVar = e.inputs[1]!;
-        const od = this.dims(idx);
-        const nI = idxVar.shape.length - bd;
-        const j = this.value(idxVar, { shape: idxVar.shape, dims: od.slice(0, bd + nI) });
-        const jc = this.let(`clamp(${j}, 0i, ${Math.max(x.shape[bd]! - 1, 0)}i)`, 'd');
-        return this.value(x, { shape: x.shape, dims: [...od.slice(0, bd), jc, ...od.slice(bd + nI)] });
-      }
-      default:
-        throw new Error(`codegen: ${e.prim} (%${v.id}) must be realized or provided by its kernel`);
-    }
+    const rule = EMIT_RULES[e.prim] as EmitRule<Prim> | 'kernel';
+    if (rule === 'kernel') throw new Error(`codegen: ${e.prim} (%${v.id}) must be realized or provided by its kernel`);
+    return rule(this, e, v, idx);
   }
 }
+
+/** WGSL for one element of an equation's output at `idx`, from its inputs' values. */
+type EmitRule<P extends Prim> = (s: Scope, e: Eqn<P>, v: Var, idx: Idx) => string;
+
+const unary = (f: (a: string) => string): EmitRule<Prim> => (s, e, _v, idx) => f(s.value(e.inputs[0]!, idx));
+const binary = (f: (a: string, b: string) => string): EmitRule<Prim> => (s, e, _v, idx) => f(s.value(e.inputs[0]!, idx), s.value(e.inputs[1]!, idx));
+/** An input read at the output's own index (elementwise and identity prims). */
+const same = (s: Scope, e: Eqn, k: number, idx: Idx): string => s.value(e.inputs[k]!, idx);
+
+/**
+ * Codegen for every primitive: an inline expression rule, or 'kernel' for the ones a kernel
+ * template computes (matmul, reductions, argsort, scatter-add). Typed over Prim, so a new
+ * primitive does not compile until it has an entry here.
+ */
+const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
+  neg: unary((a) => `(-${a})`), exp: unary((a) => `exp(${a})`), log: unary((a) => `log(${a})`), sqrt: unary((a) => `sqrt(${a})`),
+  rsqrt: unary((a) => `inverseSqrt(${a})`),
+  // Some drivers evaluate tanh via exp and overflow to NaN for large |x|; tanh(±15) is ±1 in f32.
+  tanh: unary((a) => `tanh(clamp(${a}, -15.0f, 15.0f))`),
+  sin: unary((a) => `sin(${a})`), cos: unary((a) => `cos(${a})`), abs: unary((a) => `abs(${a})`), recip: unary((a) => `(1.0f / ${a})`),
+  erf: (s, e, v, idx) => { s.helpers.add('erf'); return unary((a) => `erf_f32(${a})`)(s, e, v, idx); },
+  add: binary((a, b) => `(${a} + ${b})`), sub: binary((a, b) => `(${a} - ${b})`), mul: binary((a, b) => `(${a} * ${b})`),
+  div: binary((a, b) => `(${a} / ${b})`), max: binary((a, b) => `max(${a}, ${b})`), min: binary((a, b) => `min(${a}, ${b})`),
+  pow: binary((a, b) => `pow(${a}, ${b})`), lt: binary((a, b) => `(${a} < ${b})`), le: binary((a, b) => `(${a} <= ${b})`), eq: binary((a, b) => `(${a} == ${b})`),
+  select: (s, e, _v, idx) => `select(${same(s, e, 2, idx)}, ${same(s, e, 1, idx)}, ${same(s, e, 0, idx)})`,
+  cast: (s, e, v, idx) => castExpr(same(s, e, 0, idx), e.inputs[0]!.dtype, v.dtype),
+  stop_gradient: (s, e, _v, idx) => same(s, e, 0, idx),
+  constant: (_s, e, v) => literal(e.params.value, v.dtype),
+  iota: (s, e, v, idx) => castExpr(s.dims(idx)[e.params.axis]!, 'i32', v.dtype),
+  random_uniform: (s, e, _v, idx) => {
+    s.helpers.add('rng');
+    const key = s.value(e.inputs[0]!, { shape: [], lin: '0', dims: [] });
+    return `random_uniform(${key}, ${literal(e.params.seed, 'u32')}, u32(${s.lin(idx)}))`;
+  },
+  reshape: (s, e, _v, idx) => s.value(e.inputs[0]!, { shape: e.inputs[0]!.shape, lin: s.lin(idx) }),
+  transpose: (s, e, _v, idx) => {
+    const x = e.inputs[0]!, od = s.dims(idx);
+    const dims = new Array<string>(e.params.perm.length);
+    e.params.perm.forEach((a, d) => { dims[a] = od[d]!; });
+    return s.value(x, { shape: x.shape, dims });
+  },
+  broadcast: (s, e, _v, idx) => {
+    const x = e.inputs[0]!, od = s.dims(idx);
+    return s.value(x, { shape: x.shape, dims: e.params.dims.map((o, i) => (x.shape[i] === 1 ? '0' : od[o]!)) });
+  },
+  slice: (s, e, _v, idx) => {
+    const x = e.inputs[0]!, st = e.params.start;
+    return s.value(x, { shape: x.shape, dims: s.dims(idx).map((d, i) => (st[i] ? s.let(`${d} + ${st[i]}`, 'd') : d)) });
+  },
+  pad: (s, e, v, idx) => {
+    const x = e.inputs[0]!, lo = e.params.lo, od = s.dims(idx);
+    const conds: string[] = [];
+    const dims = od.map((d, i) => {
+      if (!lo[i] && x.shape[i] === v.shape[i]) return d;
+      const raw = lo[i] ? s.let(`${d} - ${lo[i]}`, 'd') : d;
+      conds.push(`${raw} >= 0 && ${raw} < ${x.shape[i]}`);
+      return s.let(`clamp(${raw}, 0, ${Math.max(x.shape[i]! - 1, 0)})`, 'd');
+    });
+    const inner = s.value(x, { shape: x.shape, dims });
+    return conds.length ? `select(${literal(0, v.dtype)}, ${inner}, ${conds.join(' && ')})` : inner;
+  },
+  concat: (s, e, _v, idx) => {
+    const axis = e.params.axis, od = s.dims(idx);
+    let off = 0;
+    const parts = e.inputs.map((u) => {
+      const n = u.shape[axis]!;
+      const k = s.let(`clamp(${od[axis]} - ${off}, 0, ${Math.max(n - 1, 0)})`, 'd');
+      const val = s.value(u, { shape: u.shape, dims: od.map((d, i) => (i === axis ? k : d)) });
+      const r = { val, end: off + n };
+      off += n;
+      return r;
+    });
+    let expr = parts[parts.length - 1]!.val;
+    for (let i = parts.length - 2; i >= 0; i--) expr = `select(${expr}, ${parts[i]!.val}, ${od[axis]} < ${parts[i]!.end})`;
+    return expr;
+  },
+  gather: (s, e, _v, idx) => {
+    const x = e.inputs[0]!, bd = e.params.batchDims, idxVar = e.inputs[1]!, od = s.dims(idx);
+    const nI = idxVar.shape.length - bd;
+    const j = s.value(idxVar, { shape: idxVar.shape, dims: od.slice(0, bd + nI) });
+    const jc = s.let(`clamp(${j}, 0i, ${Math.max(x.shape[bd]! - 1, 0)}i)`, 'd');
+    return s.value(x, { shape: x.shape, dims: [...od.slice(0, bd), jc, ...od.slice(bd + nI)] });
+  },
+  reduce_sum: 'kernel', reduce_max: 'kernel', matmul: 'kernel', scatter_add: 'kernel', argsort: 'kernel',
+};

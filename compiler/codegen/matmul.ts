@@ -126,7 +126,6 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
     lines.push(`for (var k = 0; k < ${K}; k++) {`, ...loop.lines.map((l) => `  ${l}`),
       `  let bk = vec${v.rn}<f32>(${bv.join(', ')});`,
       ...av.map((x, i) => `  c${i} = fma(vec${v.rn}<f32>(${x}), bk, c${i});`), '}');
-    s.usesRng ||= loop.usesRng; s.usesErf ||= loop.usesErf;
   } else {
     // Stage a tileM×kt slab of A and a kt×tileN slab of B per iteration.
     const nThreads = v.wx * v.wy;
@@ -146,7 +145,6 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
       const val = load.value(b, bIdx(gk, gn));
       bLoads.push(`if (${bk} < ${v.kt}) { sb[${bk} * ${tileN} + ${bn}] = select(0.0f, ${val}, k0 + ${bk} < ${K}); }`);
     }
-    s.usesRng ||= load.usesRng; s.usesErf ||= load.usesErf;
     lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${v.kt}) {`, ...load.lines.map((l) => `  ${l}`), ...aLoads.map((l) => `  ${l}`),
       ...bLoads.map((l) => `  ${l}`), '  workgroupBarrier();',
       `  for (var kk = 0; kk < ${v.kt}; kk++) {`,
@@ -163,7 +161,6 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
       const ep = top.child();
       ep.locals.set(e.outputs[0]!.id, `c${i}[${j}]`);
       const val = ep.value(out, { shape: out.shape, dims: [...bdims, `(m0 + ${i})`, `(n0 + ${j})`], lin: `(bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j})` });
-      s.usesRng ||= ep.usesRng; s.usesErf ||= ep.usesErf;
       lines.push(`if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`, ...ep.lines.map((l) => `  ${l}`),
         `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${val};`, '}');
     }
@@ -249,10 +246,8 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
       const sv = blk.let(`vec4<f32>(subgroupBroadcast(${av[i]}, ${kk}u))`, 's');
       for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
     }
-    s.usesRng ||= blk.usesRng; s.usesErf ||= blk.usesErf;
     loop.lines.push('{', ...blk.lines.map((l) => `  ${l}`), '}');
   }
-  s.usesRng ||= loop.usesRng; s.usesErf ||= loop.usesErf;
   lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => `  ${l}`), '}');
 
   // Epilogue in a loop over the register tile (through a private array): one copy of the
@@ -279,7 +274,6 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     e4.locals.set(e.outputs[0]!.id, `acc[ri * ${C} + ci][${t}]`);
     const lin = `(bz * ${M * N} + mi * ${N} + ni + ${t})`;
     const val = e4.value(out, { shape: out.shape, dims: [...bdims, 'mi', `(ni + ${t})`], lin });
-    s.usesRng ||= e4.usesRng; s.usesErf ||= e4.usesErf;
     if (wideOut) { wide.push(...e4.lines, `let o${t} = ${val};`); continue; }
     const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
     guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));

@@ -78,8 +78,8 @@ function finish(decls: string[], scope: Scope, body: string): string {
     'enable subgroups;'.repeat(body.includes('subgroup') ? 1 : 0),
     ...decls,
     body.includes('nonfinite_bits') ? NONFINITE_WGSL : '',
-    scope.usesErf ? ERF_WGSL : '',
-    scope.usesRng ? RNG_WGSL : '',
+    scope.helpers.has('erf') ? ERF_WGSL : '',
+    scope.helpers.has('rng') ? RNG_WGSL : '',
     body,
   ].filter((s) => s).join('\n');
 }
@@ -181,7 +181,6 @@ function elementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { 
   });
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`,
     indent([...body.lines, ...writes], '  '), '}'].join('\n');
-  s.usesErf ||= body.usesErf; s.usesRng ||= body.usesRng;
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: n * Math.max(1, body.lines.length) };
 }
 
@@ -230,7 +229,6 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     const loop = rowScope.child();
     const kv = `k${j}`;
     const val = loop.value(st.reduce.inputs[0]!, inputIdx(loop, st.reduce, L, rowDims, kv));
-    rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
     lines.push(...rowScope.lines.splice(0));
     lines.push(`var acc${j} = ${init};`);
     lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
@@ -254,7 +252,6 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   if (k.fullRow) {
     const loop = rowScope.child();
     const val = loop.value(out, { shape: out.shape, dims: [...rowDims, 'kf'], lin: `${rowVar} * ${L.K} + kf` });
-    rowScope.usesErf ||= loop.usesErf; rowScope.usesRng ||= loop.usesRng;
     lines.push(lanes === 1 ? `for (var kf = 0; kf < ${L.K}; kf++) {` : `for (var kf = i32(lid); kf < ${L.K}; kf += ${lanes}) {`);
     lines.push(...loop.lines.map((l) => `  ${l}`), `  ${buf}[${rowVar} * ${L.K} + kf] = ${store(out, val)};`, '}');
   } else {
@@ -262,7 +259,6 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     lines.push(...rowScope.lines.splice(0));
     lines.push(lanes === 1 ? `${buf}[${rowVar}] = ${store(out, val)};` : `if (lid == 0u) { ${buf}[${rowVar}] = ${store(out, val)}; }`);
   }
-  s.usesErf ||= rowScope.usesErf; s.usesRng ||= rowScope.usesRng;
   let text: string;
   let dispatch: [number, number, number];
   if (lanes === 1) {
@@ -297,7 +293,6 @@ function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
     `  if (${other} < ${mine} || (${other} == ${mine} && j < i)) { rank++; }`, '}',
     `${s.ctx.buffers.get(out.id)}[base + rank] = i;`,
   ];
-  s.usesRng ||= body.usesRng || loop.usesRng; s.usesErf ||= body.usesErf || loop.usesErf;
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${total}) { return; }`, indent(lines, '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: total * n };
 }
@@ -331,7 +326,6 @@ function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
     `  if (${j} == ${rd[bd]}) {`,
     `    for (var q = 0; q < ${rest}; q++) {`, ...inner.lines.map((l) => `      ${l}`),
     `      ${buf}[gid * ${rest} + q] += ${u};`, '    }', '  }', '}'];
-  s.usesRng ||= body.usesRng || loop.usesRng || inner.usesRng; s.usesErf ||= body.usesErf || loop.usesErf || inner.usesErf;
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: rows * nI + numel(upd.shape) };
 }
