@@ -1,18 +1,18 @@
 // Fusion: decide which values live in GPU buffers ("realized") and which kernel computes
-// each of them. Rules, in order:
-//  1. Graph inputs/outputs and the results of matmul, argsort, scatter_add and reductions are
-//     realized; operands those routines read must be buffers or views of buffers.
-//  2. Elementwise values are inlined into every kernel that needs them; a computed value
-//     needed by two or more kernels is realized once instead.
-//  3. A matmul or reduction whose result feeds only one elementwise kernel of the same shape
-//     absorbs that kernel as its epilogue (bias + activation + residual in the matmul write).
-//  4. Reductions over the last axis of the same rows chain into one row kernel (softmax,
-//     layer norm, log-softmax, cross-entropy: one kernel each).
-//  5. A kernel with more buffers than the adapter allows gets an intermediate realized.
-import {
-  type Eqn, type Graph, type Var, IRError, isBinary, isCompare, isReduce, isUnary, sameShape,
-} from '../ir/types.ts';
-import type { Kernel, KernelGraph, KernelKind } from './kernel-ir.ts';
+// each of them. One function per rule, in order:
+//  1. seedRealized: graph inputs/outputs and the results of matmul, argsort, scatter_add and
+//     reductions are realized; operands those routines read must be buffers or views of buffers.
+//  2. realizeShared: elementwise values are inlined into every kernel that needs them; a computed
+//     value needed by two or more kernels is realized once instead (unless cheap to recompute).
+//  3. fuseEpilogues: a matmul or reduction whose result feeds only one elementwise kernel of the
+//     same shape absorbs that kernel as its epilogue (bias + activation + residual in the write).
+//  4. fuseRows: reductions over the last axis of the same rows chain into one row kernel
+//     (softmax, layer norm, log-softmax, cross-entropy: one kernel each).
+//  5. splitWide: a kernel with more buffers than the adapter allows gets an intermediate realized.
+// Then mergeElementwise joins aligned elementwise kernels. Every walk over inline values is
+// kernel-ir.ts's walkInline with a stop rule.
+import { type Eqn, type Graph, type Var, IRError, isReduce, sameShape } from '../ir/types.ts';
+import { type Kernel, type KernelGraph, type KernelKind, isElementwise, readsOnlyAligned, walkInline } from './kernel-ir.ts';
 
 export interface FuseOptions {
   /** Storage buffers one kernel may bind (adapter's maxStorageBuffersPerShaderStage). */
@@ -22,11 +22,11 @@ export interface FuseOptions {
   noRowFusion?: boolean;
 }
 
-const isElementwise = (e: Eqn): boolean =>
-  isUnary(e.prim) || isBinary(e.prim) || isCompare(e.prim) || e.prim === 'select' || e.prim === 'cast';
 const isIndexView = (e: Eqn): boolean =>
   e.prim === 'reshape' || e.prim === 'transpose' || e.prim === 'broadcast' || e.prim === 'slice';
 const ROUTINES = new Set(['matmul', 'argsort', 'scatter_add']);
+/** Rounds of fusion before giving up; each round realizes at least one more value. */
+const MAX_ROUNDS = 10000;
 
 interface Work {
   kind: KernelKind;
@@ -40,75 +40,70 @@ export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
   // Fuse greedily, then check the result; every problem realizes one more value and we retry.
   // `forced` only grows, so this terminates.
   const forced = new Set<number>();
-  for (let attempt = 0; attempt < 10000; attempt++) {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     const kg = fuseOnce(g, opts, forced);
-    if (process.env.FLAPC_FUSE_TRACE) process.stderr.write(`fuse attempt ${attempt}: ${forced.size} forced, ${kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings).map((k) => `${k.kind}:${k.inputs.length}`).join(",")} over\n`);
-    const before = forced.size;
-    const uses = new Map<number, number>();
-    for (const k of kg.kernels) {
-      for (const id of kernelClosure(k, kg)) {
-        const e = kg.producer.get(id);
-        // A routine or reduction result reached inline outside its own kernel must be a buffer.
-        if (e && (ROUTINES.has(e.prim) || isReduce(e.prim)) && e !== k.anchor && !k.stages.some((s) => s.reduce === e)) forced.add(id);
-        uses.set(id, (uses.get(id) ?? 0) + 1);
-      }
-    }
-    if (forced.size > before) continue;
-    // Rule 2: a value needed by several kernels is realized once, unless recomputing it is cheap.
-    for (const [id, n] of uses) {
-      const e = kg.producer.get(id)!;
-      if (n >= 2 && (isElementwise(e) || e.prim === 'gather') && recomputeCost(id, kg) > RECOMPUTE_LIMIT) forced.add(id);
-    }
-    if (forced.size > before) continue;
-    // Rule 5, one split per over-wide kernel per round (the kernels are independent).
+    if (process.env.FLAPC_FUSE_TRACE) process.stderr.write(`fuse round ${round}: ${forced.size} forced, ${kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings).map((k) => `${k.kind}:${k.inputs.length}`).join(',')} over\n`);
+    if (realizeShared(kg, forced)) continue;
     const over = kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
     if (over.length === 0) return mergeElementwise(kg, opts);
-    for (const k of over) {
-      const victims = splitCandidates(kg, k, opts);
-      if (victims.length === 0) {
-        throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
-      }
-      for (const v of victims) forced.add(v);
-    }
+    splitWide(kg, over, opts, forced);
   }
   throw new IRError('fusion did not converge');
+}
+
+/** Rule 2 (and routine results reached inline elsewhere): values to realize; true if any was added. */
+function realizeShared(kg: KernelGraph, forced: Set<number>): boolean {
+  const before = forced.size;
+  const uses = new Map<number, number>();
+  for (const k of kg.kernels) {
+    for (const id of kernelClosure(k, kg)) {
+      const e = kg.producer.get(id);
+      // A routine or reduction result reached inline outside its own kernel must be a buffer.
+      if (e && (ROUTINES.has(e.prim) || isReduce(e.prim)) && e !== k.anchor && !k.stages.some((s) => s.reduce === e)) forced.add(id);
+      uses.set(id, (uses.get(id) ?? 0) + 1);
+    }
+  }
+  if (forced.size > before) return true;
+  for (const [id, n] of uses) {
+    const e = kg.producer.get(id)!;
+    if (n >= 2 && (isElementwise(e) || e.prim === 'gather') && recomputeCost(id, kg) > RECOMPUTE_LIMIT) forced.add(id);
+  }
+  return forced.size > before;
+}
+
+/** Rule 5: one split per over-wide kernel per round (the kernels are independent). */
+function splitWide(kg: KernelGraph, over: Kernel[], opts: FuseOptions, forced: Set<number>): void {
+  for (const k of over) {
+    const victims = splitCandidates(kg, k, opts);
+    if (victims.length === 0) {
+      throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+    }
+    for (const v of victims) forced.add(v);
+  }
 }
 
 /** Inline values are recomputed where used when this cheap (ALU ops, transcendentals x4). */
 const RECOMPUTE_LIMIT = 12;
 const EXPENSIVE = new Set(['exp', 'log', 'tanh', 'erf', 'sin', 'cos', 'pow', 'sqrt', 'rsqrt']);
+const opCost = (e: Eqn | undefined): number => (!e ? 0 : isElementwise(e) ? (EXPENSIVE.has(e.prim) ? 4 : 1) : e.prim === 'gather' ? 2 : 0);
 
 function recomputeCost(id: number, kg: KernelGraph): number {
-  let cost = 0;
-  const seen = new Set<number>();
-  const stack = [id];
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v) || (v !== id && kg.realized.has(v))) continue;
-    seen.add(v);
-    const e = kg.producer.get(v);
-    if (!e) continue;
-    cost += isElementwise(e) ? (EXPENSIVE.has(e.prim) ? 4 : 1) : e.prim === 'gather' ? 2 : 0;
-    for (const x of e.inputs) stack.push(x.id);
-  }
+  const e = kg.producer.get(id);
+  let cost = opCost(e);
+  walkInline(e?.inputs ?? [], kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => { if (!stopped) cost += opCost(kg.producer.get(v.id)); });
   return cost;
 }
 
-/** Non-realized values a kernel computes (excluding its reduction locals). */
+/** Non-realized values a kernel computes (excluding its reduction locals, stage results and outputs). */
 function kernelClosure(k: Kernel, kg: KernelGraph): Set<number> {
   const locals = new Set(k.stages.map((s) => s.reduce.outputs[0]!.id));
-  const seen = new Set<number>();
-  const stack: Var[] = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((s) => [...s.reduce.inputs, s.result])];
-  if (k.anchor) stack.push(...k.anchor.inputs);
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v.id) || kg.realized.has(v.id) || locals.has(v.id)) continue;
-    seen.add(v.id);
-    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
-  }
-  for (const s of k.stages) seen.delete(s.result.id);
-  for (const o of k.outputs) seen.delete(o.id);
-  return seen;
+  const start: Var[] = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((s) => [...s.reduce.inputs, s.result])];
+  if (k.anchor) start.push(...k.anchor.inputs);
+  const out = new Set<number>();
+  walkInline(start, kg.producer, (v) => kg.realized.has(v.id) || locals.has(v.id), (v, stopped) => { if (!stopped) out.add(v.id); });
+  for (const s of k.stages) out.delete(s.result.id);
+  for (const o of k.outputs) out.delete(o.id);
+  return out;
 }
 
 /**
@@ -155,24 +150,6 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
   return { ...kg, kernels: kernels.filter((k): k is Kernel => k !== null) };
 }
 
-/** B reads value `id` only through elementwise operations (so at its own output index). */
-export function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolean {
-  let ok = true;
-  const seen = new Set<string>();
-  const visit = (v: Var, aligned: boolean): void => {
-    const key = `${v.id}:${aligned}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (v.id === id) { if (!aligned) ok = false; return; }
-    if (kg.realized.has(v.id) && !B.outputs.includes(v)) return;
-    const e = kg.producer.get(v.id);
-    if (!e) return;
-    for (const x of e.inputs) visit(x, aligned && isElementwise(e));
-  };
-  for (const o of B.outputs) visit(o, true);
-  return ok;
-}
-
 interface GraphIndex { producer: Map<number, Eqn>; order: Map<number, number>; consumers: Map<number, Eqn[]>; outputIds: Set<number> }
 /** Producer, program order and consumers of every value: the graph is the same every round. */
 const graphIndex = new WeakMap<Graph, GraphIndex>();
@@ -194,10 +171,36 @@ function indexGraph(g: Graph): GraphIndex {
   return ix;
 }
 
-function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
-  const { producer, order, consumers, outputIds } = indexGraph(g);
+/** What one round of rules 1, 3 and 4 share: the graph's index, the realized set and the work list. */
+interface Round {
+  g: Graph; opts: FuseOptions; forced: ReadonlySet<number>;
+  producer: Map<number, Eqn>; order: Map<number, number>; consumers: Map<number, Eqn[]>; outputIds: Set<number>;
+  realized: Set<number>;
+  work: Work[];
+  workByRoot: Map<number, Work>;
+  dropped: Set<Work>;
+}
 
-  const realized = new Set<number>([...g.inputs.map((i) => i.v.id), ...outputIds, ...forced]);
+function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): KernelGraph {
+  const ix = indexGraph(g);
+  const realized = seedRealized(g, ix, forced);
+  // One work item per realized, computed value, in program order.
+  const work: Work[] = g.eqns.filter((e) => realized.has(e.outputs[0]!.id)).map((e) => {
+    const root = e.outputs[0]!;
+    if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
+    if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
+    return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
+  });
+  const r: Round = { g, opts, forced, ...ix, realized, work, workByRoot: new Map(work.map((w) => [w.root.id, w])), dropped: new Set() };
+  if (!opts.noEpilogue) fuseEpilogues(r);
+  if (!opts.noRowFusion) fuseRows(r);
+  return toKernels(r);
+}
+
+/** Rule 1. */
+function seedRealized(g: Graph, ix: GraphIndex, forced: ReadonlySet<number>): Set<number> {
+  const { producer } = ix;
+  const realized = new Set<number>([...g.inputs.map((i) => i.v.id), ...ix.outputIds, ...forced]);
   for (const e of g.eqns) {
     if (ROUTINES.has(e.prim) || isReduce(e.prim)) realized.add(e.outputs[0]!.id);
     if (ROUTINES.has(e.prim)) {
@@ -207,116 +210,117 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
       }
     }
   }
+  return realized;
+}
 
-  // Inline values each realized root computes (stopping at buffers).
-  const closure = (root: Var, locals: ReadonlySet<number> = new Set()): Set<number> => {
-    const seen = new Set<number>();
-    const stack = [...(producer.get(root.id)?.inputs ?? [])];
-    while (stack.length) {
-      const v = stack.pop()!;
-      if (realized.has(v.id) || locals.has(v.id) || seen.has(v.id)) continue;
-      seen.add(v.id);
-      stack.push(...producer.get(v.id)!.inputs);
-    }
-    return seen;
-  };
+/** Inline values a realized root computes (stopping at buffers and the given locals). */
+function closure(r: Round, root: Var, locals: ReadonlySet<number> = new Set()): Set<number> {
+  const out = new Set<number>();
+  walkInline(r.producer.get(root.id)?.inputs ?? [], r.producer, (v) => r.realized.has(v.id) || locals.has(v.id), (v, stopped) => { if (!stopped) out.add(v.id); });
+  return out;
+}
 
-  // One work item per realized, computed value, in program order.
-  let work: Work[] = g.eqns.filter((e) => realized.has(e.outputs[0]!.id)).map((e) => {
-    const root = e.outputs[0]!;
-    if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
-    if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
-    return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
-  });
-  const workByRoot = new Map(work.map((w) => [w.root.id, w]));
-  const onlyUsedWithin = (v: Var, set: ReadonlySet<number>, extra: readonly Eqn[] = []): boolean =>
-    !outputIds.has(v.id) && (consumers.get(v.id) ?? []).every((c) => set.has(c.outputs[0]!.id) || extra.includes(c));
-  // Kernels whose results the values in `cl` read directly: the only possible merge partners.
-  const feeders = (cl: ReadonlySet<number>, self: Work): Work[] => {
-    const out = new Set<Work>();
-    for (const id of cl) {
-      for (const x of producer.get(id)?.inputs ?? []) {
-        const a = workByRoot.get(x.id);
-        if (a && a !== self) out.add(a);
-      }
-    }
-    return [...out].sort((p, q) => order.get(p.root.id)! - order.get(q.root.id)!);
-  };
-  const dropped = new Set<Work>();
-  const drop = (a: Work): void => { workByRoot.delete(a.root.id); dropped.add(a); };
-
-  // Rule 3: matmul / reduction epilogues.
-  if (!opts.noEpilogue) {
-    for (const w of work) {
-      if (w.kind !== 'elementwise' || !workByRoot.has(w.root.id)) continue;
-      const cl = closure(w.root);
-      cl.add(w.root.id);
-      for (const a of feeders(cl, w)) {
-        if (forced.has(a.root.id) || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
-        if (!onlyUsedWithin(a.root, cl)) continue;
-        // Every value between the anchor and the root must be elementwise (same index).
-        const dependents = [...cl].filter((id) => dependsOn(id, a.root.id, producer, realized));
-        if (!dependents.every((id) => isElementwise(producer.get(id)!))) continue;
-        if (!dependents.includes(w.root.id)) continue;
-        realized.delete(a.root.id);
-        w.kind = a.kind; w.anchor = a.anchor; w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
-        drop(a);
-        break;
-      }
+/** Work items whose results the values in `cl` read directly: the only possible merge partners. */
+function feeders(r: Round, cl: ReadonlySet<number>, self: Work): Work[] {
+  const out = new Set<Work>();
+  for (const id of cl) {
+    for (const x of r.producer.get(id)?.inputs ?? []) {
+      const a = r.workByRoot.get(x.id);
+      if (a && a !== self) out.add(a);
     }
   }
+  return [...out].sort((p, q) => r.order.get(p.root.id)! - r.order.get(q.root.id)!);
+}
 
-  // Rule 4: chain last-axis reductions over the same rows into one row kernel.
-  if (!opts.noRowFusion) {
-    let changed = true;
-    const rowClosure = new Map<Work, { stages: number; set: Set<number>; feeders: Work[] }>();
-    while (changed) {
-      changed = false;
-      for (const w of work) {
-        if (!workByRoot.has(w.root.id)) continue;
-        const rowShape = w.kind === 'elementwise' ? w.root.shape : w.kind === 'reduce' && w.stages.length ? w.stages[0]!.reduce.inputs[0]!.shape : null;
-        if (!rowShape || rowShape.length === 0) continue;
-        if (w.kind === 'reduce' && !isLastAxis(w.stages[0]!.reduce)) continue;
-        for (;;) {
-          // A work's closure changes only when it absorbs a feeder (others' merges never
-          // reach into it: an absorbed value was used by the absorbing work alone).
-          let cl = rowClosure.get(w);
-          if (!cl || cl.stages !== w.stages.length) {
-            const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
-            const set = closure(w.root, locals);
-            for (const s of w.stages) for (const id of closure(s.reduce.outputs[0]!, locals)) set.add(id);
-            for (const s of w.stages) for (const id of closure(s.result, locals)) set.add(id);
-            set.add(w.root.id);
-            cl = { stages: w.stages.length, set, feeders: feeders(set, w) };
-            rowClosure.set(w, cl);
-          }
-          const clSet = cl.set;
-          const feeder = cl.feeders.find((a) => workByRoot.has(a.root.id) && !forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
-            a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
-            (consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(a.root, clSet) &&
-            rowAligned(a.root, rowShape, w.root, consumers, clSet));
-          if (!feeder) break;
-          realized.delete(feeder.root.id);
-          w.stages = [...feeder.stages, ...w.stages];
-          if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
-          drop(feeder);
-          changed = true;
+const onlyUsedWithin = (r: Round, v: Var, set: ReadonlySet<number>): boolean =>
+  !r.outputIds.has(v.id) && (r.consumers.get(v.id) ?? []).every((c) => set.has(c.outputs[0]!.id));
+const drop = (r: Round, a: Work): void => { r.workByRoot.delete(a.root.id); r.dropped.add(a); };
+
+/** Rule 3: matmul / reduction epilogues. */
+function fuseEpilogues(r: Round): void {
+  for (const w of r.work) {
+    if (w.kind !== 'elementwise' || !r.workByRoot.has(w.root.id)) continue;
+    const cl = closure(r, w.root);
+    cl.add(w.root.id);
+    for (const a of feeders(r, cl, w)) {
+      if (r.forced.has(a.root.id) || (a.kind !== 'matmul' && a.kind !== 'reduce') || a.stages.length > 1 || !sameShape(a.root.shape, w.root.shape)) continue;
+      if (!onlyUsedWithin(r, a.root, cl)) continue;
+      // Every value between the anchor and the root must be elementwise (same index).
+      const dependents = [...cl].filter((id) => dependsOn(r, id, a.root.id));
+      if (!dependents.every((id) => isElementwise(r.producer.get(id)!))) continue;
+      if (!dependents.includes(w.root.id)) continue;
+      r.realized.delete(a.root.id);
+      w.kind = a.kind; w.anchor = a.anchor; w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
+      drop(r, a);
+      break;
+    }
+  }
+}
+
+/** Whether value `id` is computed (inline) from `target`. */
+function dependsOn(r: Round, id: number, target: number): boolean {
+  const start = r.producer.get(id)?.outputs.find((o) => o.id === id);
+  if (!start) return id === target;
+  return walkInline([start], r.producer, (v) => v.id !== id && r.realized.has(v.id), (v) => v.id === target);
+}
+
+/** The row closure of a row-kernel candidate: every inline value of its root and its stages. */
+function rowClosureOf(r: Round, w: Work): Set<number> {
+  const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
+  const set = closure(r, w.root, locals);
+  for (const s of w.stages) for (const id of closure(r, s.reduce.outputs[0]!, locals)) set.add(id);
+  for (const s of w.stages) for (const id of closure(r, s.result, locals)) set.add(id);
+  set.add(w.root.id);
+  return set;
+}
+
+/** Rule 4: chain last-axis reductions over the same rows into one row kernel. */
+function fuseRows(r: Round): void {
+  let changed = true;
+  const rowClosure = new Map<Work, { stages: number; set: Set<number>; feeders: Work[] }>();
+  while (changed) {
+    changed = false;
+    for (const w of r.work) {
+      if (!r.workByRoot.has(w.root.id)) continue;
+      const rowShape = w.kind === 'elementwise' ? w.root.shape : w.kind === 'reduce' && w.stages.length ? w.stages[0]!.reduce.inputs[0]!.shape : null;
+      if (!rowShape || rowShape.length === 0) continue;
+      if (w.kind === 'reduce' && !isLastAxis(w.stages[0]!.reduce)) continue;
+      for (;;) {
+        // A work's closure changes only when it absorbs a feeder (others' merges never
+        // reach into it: an absorbed value was used by the absorbing work alone).
+        let cl = rowClosure.get(w);
+        if (!cl || cl.stages !== w.stages.length) {
+          const set = rowClosureOf(r, w);
+          cl = { stages: w.stages.length, set, feeders: feeders(r, set, w) };
+          rowClosure.set(w, cl);
         }
+        const clSet = cl.set;
+        const feeder = cl.feeders.find((a) => r.workByRoot.has(a.root.id) && !r.forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
+          a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
+          (r.consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(r, a.root, clSet) &&
+          rowAligned(a.root, rowShape, w.root, r.consumers, clSet));
+        if (!feeder) break;
+        r.realized.delete(feeder.root.id);
+        w.stages = [...feeder.stages, ...w.stages];
+        if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
+        drop(r, feeder);
+        changed = true;
       }
     }
   }
+}
 
-  work = work.filter((w) => !dropped.has(w));
-  work.sort((a, b) => order.get(a.root.id)! - order.get(b.root.id)!);
-  // Inputs on first use: rounds that only discover values to realize never need them.
+/** Kernels in program order; inputs on first use (rounds that only find values to realize never need them). */
+function toKernels(r: Round): KernelGraph {
+  const work = r.work.filter((w) => !r.dropped.has(w)).sort((a, b) => r.order.get(a.root.id)! - r.order.get(b.root.id)!);
   const kernels: Kernel[] = work.map((w) => {
     let inputs: Var[] | undefined;
     return {
       kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
-      get inputs(): Var[] { return (inputs ??= kernelInputs(w, producer, realized)); },
+      get inputs(): Var[] { return (inputs ??= kernelInputs(w, r.producer, r.realized)); },
     };
   });
-  return { graph: g, kernels, realized, producer };
+  return { graph: r.g, kernels, realized: r.realized, producer: r.producer };
 }
 
 function isLastAxis(e: Eqn): boolean {
@@ -347,38 +351,14 @@ function rowAligned(v: Var, rowShape: readonly number[], root: Var, consumers: M
   });
 }
 
-function dependsOn(id: number, target: number, producer: ReadonlyMap<number, Eqn>, realized: ReadonlySet<number>): boolean {
-  const stack = [id];
-  const seen = new Set<number>();
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (v === target) return true;
-    if (seen.has(v)) continue;
-    seen.add(v);
-    const e = producer.get(v);
-    if (!e) continue;
-    for (const x of e.inputs) if (x.id === target || !realized.has(x.id)) stack.push(x.id);
-  }
-  return false;
-}
-
 /** Buffers a kernel reads: walk inline values from its outputs and stage prologues. */
 function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: ReadonlySet<number>): Var[] {
   const locals = new Set(w.stages.map((s) => s.reduce.outputs[0]!.id));
-  const found = new Map<number, Var>();
-  const seen = new Set<number>();
   const start: Var[] = [...(producer.get(w.root.id)?.inputs ?? []), ...w.stages.flatMap((s) => s.reduce.inputs)];
   if (w.anchor && !w.stages.length) start.push(...w.anchor.inputs);
-  const stack = [...start];
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v.id)) continue;
-    seen.add(v.id);
-    if (realized.has(v.id) && v.id !== w.root.id) { found.set(v.id, v); continue; }
-    if (locals.has(v.id)) continue;
-    const e = producer.get(v.id);
-    if (e) stack.push(...e.inputs);
-  }
+  const isBuffer = (v: Var): boolean => realized.has(v.id) && v.id !== w.root.id;
+  const found = new Map<number, Var>();
+  walkInline(start, producer, (v) => isBuffer(v) || locals.has(v.id), (v) => { if (isBuffer(v)) found.set(v.id, v); });
   return [...found.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -389,20 +369,12 @@ function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: Rea
  */
 function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[] {
   const cands: { id: number; leaves: number; nodes: Set<number> }[] = [];
-  const stack = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? [])];
-  const seen = new Set<number>();
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v.id) || kg.realized.has(v.id)) continue;
-    seen.add(v.id);
+  walkInline(k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => {
     const e = kg.producer.get(v.id);
-    if (!e) continue;
-    if (!isIndexView(e)) {
-      const { leaves, nodes } = subtree(v, kg);
-      if (leaves > 1 && leaves < k.inputs.length) cands.push({ id: v.id, leaves, nodes });
-    }
-    stack.push(...e.inputs);
-  }
+    if (stopped || !e || isIndexView(e)) return;
+    const { leaves, nodes } = subtree(v, kg);
+    if (leaves > 1 && leaves < k.inputs.length) cands.push({ id: v.id, leaves, nodes });
+  });
   // Fitting candidates first, biggest first; then (if none fits) the biggest at all.
   cands.sort((a, b) => Number(b.leaves < opts.maxBindings) - Number(a.leaves < opts.maxBindings) || b.leaves - a.leaves);
   const chosen: typeof cands = [];
@@ -438,32 +410,17 @@ function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[
 /** Leaves under `root` when the values in `cut` count as realized. */
 function effectiveLeaves(kg: KernelGraph, root: number, cut: ReadonlySet<number>): number {
   const leaves = new Set<number>();
-  const seen = new Set<number>();
-  const stack = [...(kg.producer.get(root)?.inputs ?? [])];
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v.id)) continue;
-    seen.add(v.id);
-    if (kg.realized.has(v.id) || cut.has(v.id)) { leaves.add(v.id); continue; }
-    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
-  }
+  walkInline(kg.producer.get(root)?.inputs ?? [], kg.producer, (v) => kg.realized.has(v.id) || cut.has(v.id), (v, stopped) => { if (stopped) leaves.add(v.id); });
   return leaves.size;
 }
 
 /** Buffers kernel k would bind if the values in `cut` were realized (shared leaves counted once). */
 function widthWith(kg: KernelGraph, k: Kernel, cut: ReadonlySet<number>): number {
+  const isLeaf = (v: Var): boolean => kg.realized.has(v.id) || cut.has(v.id);
+  const start = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((st) => st.reduce.inputs)];
+  if (k.anchor && !k.stages.length) start.push(...k.anchor.inputs);
   const leaves = new Set<number>();
-  const seen = new Set<number>();
-  const stack = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((st) => st.reduce.inputs)];
-  if (k.anchor && !k.stages.length) stack.push(...k.anchor.inputs);
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (seen.has(v.id)) continue;
-    seen.add(v.id);
-    if (kg.realized.has(v.id) || cut.has(v.id)) { leaves.add(v.id); continue; }
-    if (k.stages.some((st) => st.reduce.outputs[0]!.id === v.id)) continue;
-    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
-  }
+  walkInline(start, kg.producer, (v) => isLeaf(v) || k.stages.some((st) => st.reduce.outputs[0]!.id === v.id), (v) => { if (isLeaf(v)) leaves.add(v.id); });
   for (const o of k.outputs) leaves.delete(o.id);
   return leaves.size + k.outputs.length;
 }
@@ -471,13 +428,6 @@ function widthWith(kg: KernelGraph, k: Kernel, cut: ReadonlySet<number>): number
 function subtree(root: Var, kg: KernelGraph): { leaves: number; nodes: Set<number> } {
   const leaves = new Set<number>();
   const nodes = new Set<number>();
-  const stack = [root];
-  while (stack.length) {
-    const v = stack.pop()!;
-    if (nodes.has(v.id) || leaves.has(v.id)) continue;
-    if (kg.realized.has(v.id)) { leaves.add(v.id); continue; }
-    nodes.add(v.id);
-    stack.push(...(kg.producer.get(v.id)?.inputs ?? []));
-  }
+  walkInline([root], kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => { (stopped ? leaves : nodes).add(v.id); });
   return { leaves: leaves.size, nodes };
 }

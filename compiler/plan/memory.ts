@@ -1,8 +1,7 @@
 // Static memory plan: every realized value gets a buffer. Inputs and outputs own theirs;
 // temporaries share buffers by liveness (best fit). An output that updates an input
 // (parameters, optimizer moments) is written in place when that is safe.
-import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
-import { readsOnlyAligned } from '../fuse/group.ts';
+import { type Kernel, type KernelGraph, readsOnlyAligned } from '../fuse/kernel-ir.ts';
 import { type Var, numel } from '../ir/types.ts';
 
 export type BufferKind = 'data' | 'param' | 'state' | 'output' | 'temp';
