@@ -2,7 +2,7 @@
 // under compiler/ is internal and may change between releases.
 export { compileSpec, buildModel, irSummary, type CompiledSpec, type SpecSummary, type ModelGraphs } from './frontend/compile-spec.ts';
 export { Diagnostics, renderDiagnostics, diagnosticsJson, type Diagnostic, type Span } from './frontend/diagnostics.ts';
-export { loadSpec, type LoadedSpec, type SpecConfig } from './frontend/load.ts';
+export { loadSpec, type AudioConfig, type LoadedSpec, type SpecConfig, type TextConfig, type TrainConfig } from './frontend/load.ts';
 export { compileGraph, type CompileOptions } from './compile.ts';
 export { GraphBuilder } from './ir/builder.ts';
 export * as nn from './ir/nn.ts';

@@ -21,9 +21,8 @@ export interface AdamWConfig {
 }
 
 /** AdamW settings from a spec's `train` section (one reading for the compiler and the trainer). */
-export function adamwConfig(train: Record<string, unknown>): AdamWConfig {
-  const n = (k: string): number => train[k] as number;
-  return { beta1: n('beta1'), beta2: n('beta2'), eps: n('eps'), weightDecay: n('weight_decay'), clipNorm: n('clip') };
+export function adamwConfig(train: { beta1: number; beta2: number; eps: number; weight_decay: number; clip: number }): AdamWConfig {
+  return { beta1: train.beta1, beta2: train.beta2, eps: train.eps, weightDecay: train.weight_decay, clipNorm: train.clip };
 }
 
 export const DEFAULT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, clipNorm: 1.0 };

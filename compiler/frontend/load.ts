@@ -22,19 +22,11 @@ export interface LoadedSpec {
   model: { text: string; origin: SourceOrigin; entry: string; entrySpan: Span };
 }
 
-export interface SpecConfig {
-  name: string;
-  hyper: Record<string, unknown>;
-  audio: Record<string, unknown>;
-  text: Record<string, unknown>;
-  train: Record<string, unknown>;
-  data: Record<string, unknown>;
-}
+type Check = { type: 'int' | 'number' | 'bool' | 'string'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; oneOf?: readonly string[]; default?: unknown };
 
-type Check = { type: 'int' | 'number' | 'bool' | 'string'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; oneOf?: string[]; default?: unknown };
-
-/** The schema of the fixed sections; `hyper` and `data` are free-form (values only). */
-const SCHEMA: Record<string, Record<string, Check>> = {
+/** The schema of the fixed sections; `hyper` and `data` are free-form (values only). The config
+ *  types below are derived from it, so a new key is typed everywhere it is read. */
+const SCHEMA = {
   audio: {
     sample_rate: { type: 'int', min: 1000, max: 192000, default: 16000 },
     mel_bins: { type: 'int', min: 8, max: 512, default: 128 },
@@ -63,7 +55,23 @@ const SCHEMA: Record<string, Record<string, Check>> = {
     seed: { type: 'int', min: 0, max: 2 ** 32 - 1, default: 0 },
     augmented_caption_prob: { type: 'number', min: 0, max: 1, default: 0 },
   },
-};
+} as const satisfies Record<string, Record<string, Check>>;
+
+/** The TypeScript type of a schema entry's value (every entry has a default, so every key is set). */
+type ValueOf<C> = C extends { oneOf: readonly (infer S)[] } ? S : C extends { type: 'int' | 'number' } ? number : C extends { type: 'bool' } ? boolean : string;
+type Section<S> = { -readonly [K in keyof S]: ValueOf<S[K]> };
+export type AudioConfig = Section<typeof SCHEMA.audio>;
+export type TextConfig = Section<typeof SCHEMA.text>;
+export type TrainConfig = Section<typeof SCHEMA.train>;
+
+export interface SpecConfig {
+  name: string;
+  hyper: Record<string, unknown>;
+  audio: AudioConfig;
+  text: TextConfig;
+  train: TrainConfig;
+  data: Record<string, unknown>;
+}
 const TOP_KEYS = ['extends', 'name', 'description', 'hyper', 'audio', 'text', 'train', 'data', 'model'];
 const MODEL_KEYS = ['entry', 'source', 'file'];
 
@@ -209,10 +217,10 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: 
     if (e.value.kind !== 'map') { diags.error(`'${name}' must be a mapping`, e.value.span); return undefined; }
     return e.value;
   };
-  const config: SpecConfig = { name: '', hyper: {}, audio: {}, text: {}, train: {}, data: {} };
   const nameE = tree.entries.get('name');
-  config.name = nameE?.value.kind === 'scalar' && typeof nameE.value.value === 'string' ? nameE.value.value : file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-  for (const [sec, fields] of Object.entries(SCHEMA)) {
+  const name = nameE?.value.kind === 'scalar' && typeof nameE.value.value === 'string' ? nameE.value.value : file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  const checked: Record<string, Record<string, unknown>> = {};
+  for (const [sec, fields] of Object.entries(SCHEMA) as [string, Record<string, Check>][]) {
     const m = section(sec);
     const out: Record<string, unknown> = {};
     for (const [k, c] of Object.entries(fields)) out[k] = c.default;
@@ -224,8 +232,10 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: 
         if (v !== undefined) out[k] = v;
       }
     }
-    (config as unknown as Record<string, Record<string, unknown>>)[sec] = out;
+    checked[sec] = out;
   }
+  // Every key was defaulted and every given value checked against SCHEMA: the sections have their types.
+  const config: SpecConfig = { name, hyper: {}, audio: checked.audio as AudioConfig, text: checked.text as TextConfig, train: checked.train as TrainConfig, data: {} };
   for (const sec of ['hyper', 'data'] as const) {
     const m = section(sec);
     if (!m) continue;

@@ -29,7 +29,7 @@ export function frontEndOf(specPath: string): { fe: FrontEnd; tokenizer: string;
   const diags = new Diagnostics();
   const spec = loadSpec(specPath, diags);
   if (!spec) throw new UserError(`spec has errors:\n${renderDiagnostics(diags.list, diags.sources)}`);
-  return { fe: frontEndFromSpec(spec.config.audio), tokenizer: spec.config.text.tokenizer as string, maxTokens: spec.config.text.max_tokens as number, spec: specPath };
+  return { fe: frontEndFromSpec(spec.config.audio), tokenizer: spec.config.text.tokenizer, maxTokens: spec.config.text.max_tokens, spec: specPath };
 }
 
 const quantile = (xs: number[], q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;

@@ -2,6 +2,7 @@
 // The whole clip is featurised (cached as such); cropping, padding and normalisation happen per
 // batch, so one cache serves training crops, evaluation crops and chunking.
 import { createHash } from 'node:crypto';
+import type { AudioConfig } from '../../compiler/index.ts';
 import { DecodeFailure, decodeAudio } from './decode.ts';
 import { type Features, type FrontEnd, TooShort, downmix, featurizeSamples } from './features.ts';
 
@@ -10,11 +11,10 @@ export { type Features, type FrontEnd, cropNormalise, evalStarts, featurizeSampl
 /** Bumped whenever featurisation changes, so stale cache entries are never read. */
 export const FRONTEND_VERSION = 1;
 
-export function frontEndFromSpec(audio: Record<string, unknown>): FrontEnd {
+export function frontEndFromSpec(audio: AudioConfig): FrontEnd {
   return {
-    sampleRate: audio.sample_rate as number, melBins: audio.mel_bins as number, winMs: audio.win_ms as number,
-    hopMs: audio.hop_ms as number, window: audio.window as 'povey' | 'hann', frames: audio.frames as number,
-    longAudio: audio.long_audio as 'crop' | 'chunks',
+    sampleRate: audio.sample_rate, melBins: audio.mel_bins, winMs: audio.win_ms, hopMs: audio.hop_ms,
+    window: audio.window, frames: audio.frames, longAudio: audio.long_audio,
   };
 }
 

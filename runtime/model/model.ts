@@ -4,7 +4,7 @@
 // the tokenizer fits the vocabulary, a checkpoint belongs to this model.
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { BASELINE_CAPS, type DeviceCaps, type MatmulTuning, type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
+import { type AudioConfig, BASELINE_CAPS, type DeviceCaps, type SpecConfig, type TextConfig, type TrainConfig, type MatmulTuning, type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { ParamSpec } from '../train/init.ts';
@@ -22,9 +22,9 @@ export interface Model {
   plan: Plan;
   evalPlan: Plan;
   params: ParamSpec[];
-  train: Record<string, number>;
-  audio: Record<string, unknown>;
-  text: Record<string, unknown>;
+  train: TrainConfig;
+  audio: AudioConfig;
+  text: TextConfig;
   data: Record<string, unknown>;
   /** Folder that relative data paths in the spec are resolved against. */
   base: string;
@@ -36,7 +36,7 @@ function fromCompiledDir(dir: string): Model {
   const read = (f: string): string => {
     try { return readFileSync(join(dir, f), 'utf8'); } catch { throw new UserError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`); }
   };
-  let m: { format?: string; name: string; spec: string; specHash?: string; params: ParamSpec[]; config: { train: Record<string, number>; text: Record<string, unknown>; audio: Record<string, unknown>; data: Record<string, unknown> }; plans: { train: string; eval: string } };
+  let m: { format?: string; name: string; spec: string; specHash?: string; params: ParamSpec[]; config: SpecConfig; plans: { train: string; eval: string } };
   try { m = JSON.parse(read('manifest.json')); } catch (e) { throw new UserError(`${dir}/manifest.json: ${(e as Error).message}`); }
   if (m.format !== MANIFEST_FORMAT) throw new UserError(`${dir}/manifest.json is not a flapc manifest`);
   if (!m.specHash) throw new UserError(`${dir} was compiled by an older flapc (no spec hash): compile it again with flapc compile ${m.spec} -o ${dir}`);
@@ -72,16 +72,16 @@ function compileFor(target: string, caps: DeviceCaps, tuned: MatmulTuning | unde
   const cfg = c.model.spec.config;
   return {
     name: cfg.name, spec: target, specHash: modelHash(c.model.spec), plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params,
-    train: cfg.train as Record<string, number>, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(target),
+    train: cfg.train, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(target),
     variants: tuned ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})` : 'default matmul variants (`flapc tune` picks them for this adapter)',
   };
 }
 
 /** The tokenizer, refused when its ids would fall outside the model's embedding table. */
 export function modelTokenizer(m: Model): WordPieceTokenizer {
-  const vocab = m.text.vocab as number;
-  const tokenizer = tokenizerFor(m.text.tokenizer as string);
-  if (tokenizer.size > vocab) throw new UserError(`the spec's text.vocab (${vocab}) is smaller than the ${m.text.tokenizer as string} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  const { vocab } = m.text;
+  const tokenizer = tokenizerFor(m.text.tokenizer);
+  if (tokenizer.size > vocab) throw new UserError(`the spec's text.vocab (${vocab}) is smaller than the ${m.text.tokenizer} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
   return tokenizer;
 }
 

@@ -3,6 +3,7 @@
 // stream should go on.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { AudioConfig } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import { writeReport } from '../data/bad-report.ts';
 import { contentHash, defaultCacheDir } from '../data/feature-cache.ts';
@@ -37,7 +38,7 @@ export interface TrainData {
 }
 
 export interface TrainDataOptions {
-  audio: Record<string, unknown>;
+  audio: AudioConfig;
   augmentedProb: number;
   seed: number; batch: number; maxTokens: number; frames: number; workers: number; cache: boolean;
   tokenizer: WordPieceTokenizer;

@@ -100,7 +100,7 @@ export async function trainModel(gpu: Gpu, model: Model, o: TrainOptions, ui: Pr
   }
   if (!o.resume && !o.overwrite && existsSync(join(out, 'last.safetensors'))) throw new UserError(`${out} already holds a run (last.safetensors): pass --resume to continue it, --overwrite to start again, or another --out`);
   const resume = o.resume ? resumeFrom(out, model) : undefined;
-  const steps = o.steps ?? (resume?.meta.totalSteps || model.train.steps!);
+  const steps = o.steps ?? (resume?.meta.totalSteps || model.train.steps);
   if (resume && resume.meta.step >= steps) throw new UserError(`${out}/last.safetensors already finished step ${resume.meta.step} of ${steps}: pass a larger --steps to train on`);
   const seed = resume ? resume.meta.seed : o.seed;
   const init = o.init ? initFrom(o.init, model, o.initPartial, seed, ui.log) : undefined;
@@ -119,7 +119,7 @@ export async function trainModel(gpu: Gpu, model: Model, o: TrainOptions, ui: Pr
   const norm = resume?.meta.normMean !== undefined ? { mean: resume.meta.normMean, std: resume.meta.normStd! } : undefined;
   const workers = o.workers ?? Math.min(2, availableParallelism());
   const data = ds && await openTrainData(ds, trainInputs, {
-    audio: model.audio, augmentedProb: Number(model.train.augmented_caption_prob ?? 0), seed, batch: tokens.shape[0]!, maxTokens: tokens.shape[1]!, frames: mel.shape[1]!,
+    audio: model.audio, augmentedProb: model.train.augmented_caption_prob, seed, batch: tokens.shape[0]!, maxTokens: tokens.shape[1]!, frames: mel.shape[1]!,
     workers, cache: o.cache, tokenizer: tokenizer!, ...(norm && { norm }), ...(resume && { start: { epoch: resume.meta.dataEpoch, pos: resume.meta.dataPos } }), log: ui.log,
   });
   try {

@@ -99,7 +99,7 @@ export class Trainer {
   private writeSyntheticBatch(): void {
     const mel = planInput(this.model.plan, MEL), tokens = planInput(this.model.plan, TOKENS);
     const [B, L] = tokens.shape as [number, number];
-    const vocab = this.model.text.vocab as number;
+    const { vocab } = this.model.text;
     // Seed offsets keep the caption and spectrogram draws independent of each other.
     const r = gaussian(B * L * 2, this.p.seed + 7);
     const tok = new Int32Array(B * L);
@@ -134,7 +134,7 @@ export class Trainer {
         stream = nb.value.next;
       }
       const ts = performance.now();
-      const lr = learningRate(step, steps, this.model.train.lr!, this.model.train.warmup!);
+      const lr = learningRate(step, steps, this.model.train.lr, this.model.train.warmup);
       if (this.model.plan.inputs.some((i) => i.name === RNG_KEY)) this.exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
       this.exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
       this.exe.run();
