@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestCorpus } from '../data/test-corpus.ts';
-import { DEFAULT_SPEC, checkData } from './data-cmd.ts';
+import { DEFAULT_SPEC, checkData } from '../data/check.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 let dir: string;

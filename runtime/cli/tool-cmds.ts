@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { NoAdapterError, acquireGpu, describeAdapter, requestAdapter, vectorWidthHint } from '../gpu/device.ts';
 import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
-import { benchMatmul } from './bench-matmul.ts';
-import { runDemo } from './demo.ts';
+import { benchMatmul } from '../bench/matmul.ts';
+import { runDemo } from '../demo/demo.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
 const progress = (line: string): void => { process.stderr.write(`${line}\n`); };

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { augment, readTags } from '../cli/augment-cmd.ts';
+import { augment, readTags } from './augment-dataset.ts';
 import { LlmClient, type LlmOptions, cleanReply } from './llm-client.ts';
 import { toneWav } from '../data/test-corpus.ts';
 

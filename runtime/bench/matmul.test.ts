@@ -6,7 +6,7 @@ import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { testGpu } from '../testing/harness.ts';
 import { useTempCacheDir } from '../testing/temp-cache.ts';
 import { tuneMatmul } from '../tune/matmul-tune.ts';
-import { benchMatmul } from './bench-matmul.ts';
+import { benchMatmul } from './matmul.ts';
 
 describe('matmul benchmark', async () => {
   const gpu = await testGpu();
