@@ -99,6 +99,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       pipelines: pipelines.length,
       flops: dispatches.reduce((a, d) => a + d.flops, 0),
       bufferBytes: mem.totalBytes,
+      liveBytesLowerBound: mem.liveLowerBound,
       paramCount: params.reduce((a, p) => a + numel(p.v.shape), 0),
     },
   };

@@ -81,7 +81,7 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   return { spec, train: { ...train, graph: tb.build() }, eval: { ...ev, graph: ev.b.build() }, params: train.params };
 }
 
-export interface GraphSummary { equations: number; kernels: number; pipelines: number; flops: number; memoryBytes: number }
+export interface GraphSummary { equations: number; kernels: number; pipelines: number; flops: number; memoryBytes: number; memoryLowerBound: number }
 export interface SpecSummary {
   name: string;
   file: string;
@@ -101,6 +101,7 @@ export interface CompiledSpec { model: ModelGraphs; trainPlan: Plan; evalPlan: P
 
 const summarize = (p: Plan): GraphSummary => ({
   equations: p.stats.equations, kernels: p.stats.kernels, pipelines: p.stats.pipelines, flops: p.stats.flops, memoryBytes: p.stats.bufferBytes,
+  memoryLowerBound: p.stats.liveBytesLowerBound ?? p.stats.bufferBytes,
 });
 
 /**

@@ -24,6 +24,11 @@ export interface MemoryPlan {
   copies: { from: number; to: number; bytes: number }[];
   /** Peak bytes of all buffers. */
   totalBytes: number;
+  /**
+   * The least any plan could use: resident buffers (inputs, outputs) plus, at the busiest kernel,
+   * every temporary alive there (written at or before it, read at or after it).
+   */
+  liveLowerBound: number;
 }
 
 const bytesOf = (v: Var): number => Math.max(4, numel(v.shape) * 4);
@@ -71,24 +76,43 @@ export function planMemory(kg: KernelGraph): MemoryPlan {
     if (target) copies.push({ from: b, to: bufferOf.get(target.v.id)!, bytes: bytesOf(o.v) });
   }
 
-  // Temporaries: free after their last reader, reuse the smallest free buffer that fits.
-  const free: number[] = [];
-  const releaseAt = new Map<number, number[]>();
+  // Temporaries, largest first (greedy by size): each takes the smallest buffer none of whose
+  // tensors is alive while it is (written at t0, last read at t1, both inclusive), else a new
+  // one. Buffers are sized by their first, largest tensor. Measured against the live-tensor lower
+  // bound: flap-tiny's training step 1.24x -> 1.08x, its evaluation 1.40x -> 1.10x, flap 1.09x -> 1.01x
+  // (the earlier in-order best fit left small buffers nobody could reuse).
+  const temps: { v: Var; bytes: number; t0: number; t1: number }[] = [];
   kg.kernels.forEach((k, t) => {
-    for (const id of releaseAt.get(t - 1) ?? []) free.push(id);
-    for (const o of k.outputs) {
-      if (bufferOf.has(o.id)) continue;
-      const need = bytesOf(o);
-      let best = -1;
-      for (let j = 0; j < free.length; j++) {
-        const b = buffers[free[j]!]!;
-        if (b.bytes >= need && (best < 0 || b.bytes < buffers[free[best]!]!.bytes)) best = j;
-      }
-      const idx = best >= 0 ? free.splice(best, 1)[0]! : newBuffer(need, 'temp');
-      bufferOf.set(o.id, idx);
-      const last = Math.max(lastRead.get(o.id) ?? t, t);
-      releaseAt.set(last, [...(releaseAt.get(last) ?? []), idx]);
-    }
+    for (const o of k.outputs) if (!bufferOf.has(o.id)) temps.push({ v: o, bytes: bytesOf(o), t0: t, t1: Math.max(lastRead.get(o.id) ?? t, t) });
   });
-  return { buffers, bufferOf, aliases, copies, totalBytes: buffers.reduce((s, b) => s + b.bytes, 0) };
+  temps.sort((x, y) => y.bytes - x.bytes || x.t0 - y.t0);
+  const lives = new Map<number, { t0: number; t1: number }[]>();
+  for (const tmp of temps) {
+    let best = -1;
+    for (const [idx, spans] of lives) {
+      if (spans.some((s) => s.t0 <= tmp.t1 && tmp.t0 <= s.t1)) continue;
+      if (best < 0 || buffers[idx]!.bytes < buffers[best]!.bytes) best = idx;
+    }
+    if (best < 0) { best = newBuffer(tmp.bytes, 'temp'); lives.set(best, []); }
+    lives.get(best)!.push({ t0: tmp.t0, t1: tmp.t1 });
+    bufferOf.set(tmp.v.id, best);
+  }
+  return { buffers, bufferOf, aliases, copies, totalBytes: buffers.reduce((s, b) => s + b.bytes, 0), liveLowerBound: liveLowerBound(kg, buffers, producerKernel, lastRead) };
+}
+
+function liveLowerBound(kg: KernelGraph, buffers: PlannedBuffer[], producerKernel: Map<number, number>, lastRead: Map<number, number>): number {
+  const resident = buffers.filter((b) => b.kind !== 'temp').reduce((s, b) => s + b.bytes, 0);
+  const outputIds = new Set(kg.graph.outputs.map((o) => o.v.id));
+  const delta = new Array<number>(kg.kernels.length + 1).fill(0);
+  for (const [id, t0] of producerKernel) {
+    if (outputIds.has(id)) continue;
+    const k = kg.kernels[t0]!;
+    const v = k.outputs.find((o) => o.id === id)!;
+    const t1 = Math.max(lastRead.get(id) ?? t0, t0);
+    delta[t0]! += bytesOf(v);
+    delta[t1 + 1]! -= bytesOf(v);
+  }
+  let live = 0, peak = 0;
+  for (let t = 0; t < kg.kernels.length; t++) { live += delta[t]!; peak = Math.max(peak, live); }
+  return resident + peak;
 }

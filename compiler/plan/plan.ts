@@ -52,6 +52,8 @@ export interface PlanStats {
   pipelines: number;
   flops: number;
   bufferBytes: number;
+  /** The least memory any plan of these kernels could use (resident buffers + peak live temporaries). */
+  liveBytesLowerBound?: number;
   paramCount: number;
 }
 

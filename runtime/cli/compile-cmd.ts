@@ -23,6 +23,8 @@ async function targetCaps(target: string): Promise<{ caps: DeviceCaps; adapter: 
 }
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+/** Planned bytes beside the live-tensor lower bound (no plan of these kernels can use less). */
+const mem = (g: { memoryBytes: number; memoryLowerBound: number }): string => `${mib(g.memoryBytes)} (live-tensor lower bound ${mib(g.memoryLowerBound)}, ${(g.memoryBytes / g.memoryLowerBound).toFixed(2)}x)`;
 const gflop = (f: number): string => `${(f / 1e9).toFixed(2)} GFLOP`;
 
 function summaryText(c: CompiledSpec, adapter: string): string {
@@ -33,8 +35,8 @@ function summaryText(c: CompiledSpec, adapter: string): string {
     `  inputs          ${s.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}]`).join(', ')}`,
     `  losses          ${s.losses.map((l) => `${l.name} x${l.weight}`).join(', ')}`,
     `  outputs (eval)  ${s.outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`,
-    `  training step   ${gflop(s.train.flops)}, ${s.train.kernels} kernels (${s.train.pipelines} pipelines), ${s.train.equations} equations, planned memory ${mib(s.train.memoryBytes)}`,
-    `  evaluation      ${gflop(s.eval.flops)}, ${s.eval.kernels} kernels (${s.eval.pipelines} pipelines), planned memory ${mib(s.eval.memoryBytes)}`,
+    `  training step   ${gflop(s.train.flops)}, ${s.train.kernels} kernels (${s.train.pipelines} pipelines), ${s.train.equations} equations, planned memory ${mem(s.train)}`,
+    `  evaluation      ${gflop(s.eval.flops)}, ${s.eval.kernels} kernels (${s.eval.pipelines} pipelines), planned memory ${mem(s.eval)}`,
     `  limits checked  ${adapter}: ${s.limits.maxStorageBuffersPerShaderStage} storage buffers/kernel, ${mib(s.limits.maxStorageBufferBindingSize)}/binding, ${s.limits.maxComputeInvocationsPerWorkgroup} invocations/workgroup, ${s.limits.maxComputeWorkgroupsPerDimension} workgroups/dim${s.limits.subgroups ? `, subgroups of ${s.limits.subgroupSize || 'varying size'}` : ''}`,
     `  compiled in     ${s.compileMs} ms`,
   ];
