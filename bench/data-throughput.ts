@@ -16,7 +16,8 @@ import { encodeWav } from '../runtime/data/wav-writer.ts';
 import { lcg } from '../compiler/ir/lcg.ts';
 
 const { values } = parseArgs({ options: { clips: { type: 'string' }, workers: { type: 'string' }, json: { type: 'boolean' } } });
-const CLIPS = Number(values.clips ?? 48), WORKERS = Number(values.workers ?? 2);
+const CLIPS = Number(values.clips ?? 48),
+  WORKERS = Number(values.workers ?? 2);
 const fe: FrontEnd = { sampleRate: 16000, melBins: 64, winMs: 25, hopMs: 10, window: 'hann', frames: 512, longAudio: 'crop' };
 const dir = mkdtempSync(join(tmpdir(), 'flapc-bench-data-'));
 
@@ -27,12 +28,23 @@ function signal(sr: number, seconds: number, seed: number): Float32Array {
   return x;
 }
 
-const hasSox = ((): boolean => { try { execFileSync('sox', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const hasSox = ((): boolean => {
+  try {
+    execFileSync('sox', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 type Kind = 'wav 16k mono' | 'wav 44.1k stereo' | 'flac 44.1k stereo' | 'mp3 44.1k stereo';
 const kinds: Kind[] = hasSox ? ['wav 16k mono', 'wav 44.1k stereo', 'flac 44.1k stereo', 'mp3 44.1k stereo'] : ['wav 16k mono', 'wav 44.1k stereo'];
 
 function makeClip(kind: Kind, i: number): string {
-  if (kind === 'wav 16k mono') { const p = join(dir, `c${i}.wav`); writeFileSync(p, encodeWav([signal(16000, 10, i)], 16000)); return p; }
+  if (kind === 'wav 16k mono') {
+    const p = join(dir, `c${i}.wav`);
+    writeFileSync(p, encodeWav([signal(16000, 10, i)], 16000));
+    return p;
+  }
   const wav = join(dir, `c${i}-44.wav`);
   writeFileSync(wav, encodeWav([signal(44100, 10, i), signal(44100, 10, i + 1000)], 44100));
   if (kind === 'wav 44.1k stereo') return wav;
@@ -50,9 +62,11 @@ async function passes(paths: string[], cacheDir: string): Promise<{ cold: number
       if (rs.some((r) => !r.ok)) throw new Error('a benchmark clip failed to load');
       return paths.length / ((performance.now() - t) / 1000);
     };
-    await pool.run({ source: { kind: 'file', path: paths[0]! }, fe, cacheDir: null });   // worker start-up, not throughput
+    await pool.run({ source: { kind: 'file', path: paths[0]! }, fe, cacheDir: null }); // worker start-up, not throughput
     return { cold: await run(), cached: await run() };
-  } finally { await pool.close(); }
+  } finally {
+    await pool.close();
+  }
 }
 
 const rows: Record<string, unknown>[] = [];
@@ -62,23 +76,49 @@ try {
     // Single-thread stage breakdown on one clip (median of 5).
     const bytes = new Uint8Array(readFileSync(paths[0]!));
     const fb = new Fbank({ sampleRate: 16000, melBins: 64, winMs: 25, hopMs: 10, window: 'hann' });
-    const med = (f: () => unknown): number => { const ts: number[] = []; for (let k = 0; k < 5; k++) { const t = performance.now(); f(); ts.push(performance.now() - t); } return ts.sort((a, b) => a - b)[2]!; };
+    const med = (f: () => unknown): number => {
+      const ts: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const t = performance.now();
+        f();
+        ts.push(performance.now() - t);
+      }
+      return ts.sort((a, b) => a - b)[2]!;
+    };
     let decoded = await decodeAudio(bytes);
     const tDec: number[] = [];
-    for (let k = 0; k < 5; k++) { const t = performance.now(); decoded = await decodeAudio(bytes); tDec.push(performance.now() - t); }
+    for (let k = 0; k < 5; k++) {
+      const t = performance.now();
+      decoded = await decodeAudio(bytes);
+      tDec.push(performance.now() - t);
+    }
     const mono = downmix(decoded.channels);
     const tRes = med(() => resample(mono, decoded.sampleRate, 16000));
     const x16 = resample(mono, decoded.sampleRate, 16000);
     const tMel = med(() => fb.compute(x16));
     const { cold, cached } = await passes(paths, join(dir, `cache-${kinds.indexOf(kind)}`));
-    rows.push({ kind, clips: CLIPS, workers: WORKERS, coldClipsPerS: cold, cachedClipsPerS: cached, decodeMs: tDec.sort((a, b) => a - b)[2], resampleMs: tRes, logMelMs: tMel });
+    rows.push({
+      kind,
+      clips: CLIPS,
+      workers: WORKERS,
+      coldClipsPerS: cold,
+      cachedClipsPerS: cached,
+      decodeMs: tDec.sort((a, b) => a - b)[2],
+      resampleMs: tRes,
+      logMelMs: tMel,
+    });
     if (!values.json) console.error(`${kind}: cold ${cold.toFixed(1)} clips/s, cached ${cached.toFixed(1)} clips/s`);
   }
-} finally { rmSync(dir, { recursive: true, force: true }); }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 if (values.json) console.log(JSON.stringify(rows, null, 2));
 else {
   console.log(`| input (10 s clips) | cold clips/s (${WORKERS} workers) | cached clips/s | decode ms | resample ms | log-mel ms (1 thread) |`);
   console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.kind} | ${(r.coldClipsPerS as number).toFixed(1)} | ${(r.cachedClipsPerS as number).toFixed(1)} | ${(r.decodeMs as number).toFixed(1)} | ${(r.resampleMs as number).toFixed(1)} | ${(r.logMelMs as number).toFixed(1)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.kind} | ${(r.coldClipsPerS as number).toFixed(1)} | ${(r.cachedClipsPerS as number).toFixed(1)} | ${(r.decodeMs as number).toFixed(1)} | ${(r.resampleMs as number).toFixed(1)} | ${(r.logMelMs as number).toFixed(1)} |`,
+    );
 }

@@ -2,7 +2,8 @@
 // storage loads (scalar, vec4, uniform address, workgroup memory), subgroup broadcast/shuffle
 // (in a loop and in straight-line code) and FMA throughput. Run: node --import tsx bench/lavapipe-costs.ts [ONLY=name,...]
 import { acquireGpu } from '../runtime/gpu/device.ts';
-const gpu = await acquireGpu(); const d = gpu.device;
+const gpu = await acquireGpu();
+const d = gpu.device;
 const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 const out = d.createBuffer({ size: 1 << 22, usage });
 const variants: Record<string, string> = {
@@ -81,25 +82,61 @@ const head = `enable subgroups;
   ${acc8}`;
 const fmas = (n: number): string => Array.from({ length: n }, (_, i) => `c${i % 8} = fma(c${i % 8}, b, b);`).join(' ');
 variants.fma64 = `${head}\n  for (var k = 0; k < 64 + oz; k++) { ${fmas(64)} }\n  ${sum8}\n}`;
-const bcBody = (bc: boolean, reps = 32): string => Array.from({ length: reps }, () =>
-  `${Array.from({ length: 8 }, (_, j) => `c${j} = fma(vec4<f32>(${bc ? `subgroupBroadcast(x, ${j}u)` : 'x'}), b, c${j});`).join(' ')} x = x * 0.999 + 0.001;`).join('\n    ');
+const bcBody = (bc: boolean, reps = 32): string =>
+  Array.from(
+    { length: reps },
+    () =>
+      `${Array.from({ length: 8 }, (_, j) => `c${j} = fma(vec4<f32>(${bc ? `subgroupBroadcast(x, ${j}u)` : 'x'}), b, c${j});`).join(' ')} x = x * 0.999 + 0.001;`,
+  ).join('\n    ');
 variants.bcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(true)}\n  }\n  ${sum8}\n}`;
 variants.nobcloop = `${head}\n  for (var k = 0; k < 16 + oz; k++) {\n    ${bcBody(false)}\n  }\n  ${sum8}\n}`;
 variants.bcstraight = `${head}\n  ${bcBody(true, 256)}\n  ${sum8}\n}`;
 variants.nobcstraight = `${head}\n  ${bcBody(false, 256)}\n  ${sum8}\n}`;
 const groups = 1024; // 65536 threads
-for (const [name, code] of Object.entries(variants)) { if (process.env.ONLY && !process.env.ONLY.split(',').includes(name)) continue;
+for (const [name, code] of Object.entries(variants)) {
+  if (process.env.ONLY && !process.env.ONLY.split(',').includes(name)) continue;
   const p = await d.createComputePipelineAsync({ layout: 'auto', compute: { module: d.createShaderModule({ code }), entryPoint: 'main' } });
   const bg = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] });
-  const run = async () => { const enc = d.createCommandEncoder(); const pass = enc.beginComputePass(); pass.setPipeline(p); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(groups); pass.end(); d.queue.submit([enc.finish()]); await d.queue.onSubmittedWorkDone(); };
-  await run(); const t = performance.now(); await run(); const ms = performance.now() - t;
+  const run = async () => {
+    const enc = d.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(p);
+    pass.setBindGroup(0, bg);
+    pass.dispatchWorkgroups(groups);
+    pass.end();
+    d.queue.submit([enc.finish()]);
+    await d.queue.onSubmittedWorkDone();
+  };
+  await run();
+  const t = performance.now();
+  await run();
+  const ms = performance.now() - t;
   // Units per lane-iteration: fma 32 scalar FMAs; bcast/shuffle 4 ops (+16 FMAs); loads 1 (loadscalar4: 4 scalar loads).
   // Units per lane for the generated kernels (their loops run a different number of times).
-  const total: Record<string, [number, string]> = { fma64: [64 * 64 * 4, 'G scalar FMA/s'], bcloop: [16 * 256, 'G broadcast+vec4 FMA/s'], nobcloop: [16 * 256, 'G vec4 FMA/s'], bcstraight: [2048, 'G broadcast+vec4 FMA/s'], nobcstraight: [2048, 'G vec4 FMA/s'] };
-  if (total[name]) { const [units, label] = total[name]!; console.log(name.padEnd(12), `${ms.toFixed(1)} ms`, ((groups * 64 * units) / ms / 1e6).toFixed(2), label); continue; }
-  const unit: Record<string, [number, string]> = { fma: [32, 'G scalar FMA/s'], bcast: [4, 'G broadcasts/s (with 16 FMAs each 4)'], shuffle: [4, 'G shuffles/s (with 16 FMAs each 4)'],
-    loadscalar: [1, 'G scalar loads/s'], loadscalar4: [4, 'G scalar loads/s'], load: [1, 'G vec4 loads/s'], loaduni: [1, 'G vec4 loads/s (same address)'], wgload: [1, 'G workgroup vec4 loads/s'] };
+  const total: Record<string, [number, string]> = {
+    fma64: [64 * 64 * 4, 'G scalar FMA/s'],
+    bcloop: [16 * 256, 'G broadcast+vec4 FMA/s'],
+    nobcloop: [16 * 256, 'G vec4 FMA/s'],
+    bcstraight: [2048, 'G broadcast+vec4 FMA/s'],
+    nobcstraight: [2048, 'G vec4 FMA/s'],
+  };
+  if (total[name]) {
+    const [units, label] = total[name]!;
+    console.log(name.padEnd(12), `${ms.toFixed(1)} ms`, ((groups * 64 * units) / ms / 1e6).toFixed(2), label);
+    continue;
+  }
+  const unit: Record<string, [number, string]> = {
+    fma: [32, 'G scalar FMA/s'],
+    bcast: [4, 'G broadcasts/s (with 16 FMAs each 4)'],
+    shuffle: [4, 'G shuffles/s (with 16 FMAs each 4)'],
+    loadscalar: [1, 'G scalar loads/s'],
+    loadscalar4: [4, 'G scalar loads/s'],
+    load: [1, 'G vec4 loads/s'],
+    loaduni: [1, 'G vec4 loads/s (same address)'],
+    wgload: [1, 'G workgroup vec4 loads/s'],
+  };
   const [per, label] = unit[name]!;
   console.log(name.padEnd(12), `${ms.toFixed(1)} ms`, ((groups * 64 * 4096 * per) / ms / 1e6).toFixed(2), label);
 }
-d.destroy(); process.exit(0);
+d.destroy();
+process.exit(0);

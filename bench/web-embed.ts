@@ -12,19 +12,40 @@ import { serveSite } from '../runtime/web/serve.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string' } } });
 const [spec, ckpt, folder] = positionals;
-if (!spec || !ckpt || !folder) { console.error('usage: bench/web-embed.ts <spec> <checkpoint> <audio folder> [--limit N]'); process.exit(2); }
-const files = readdirSync(folder).filter((f) => ['.wav', '.flac', '.mp3', '.ogg'].includes(extname(f))).sort().slice(0, Number(values.limit ?? 81)).map((f) => resolve(folder, f));
+if (!spec || !ckpt || !folder) {
+  console.error('usage: bench/web-embed.ts <spec> <checkpoint> <audio folder> [--limit N]');
+  process.exit(2);
+}
+const files = readdirSync(folder)
+  .filter((f) => ['.wav', '.flac', '.mp3', '.ogg'].includes(extname(f)))
+  .sort()
+  .slice(0, Number(values.limit ?? 81))
+  .map((f) => resolve(folder, f));
 const dir = mkdtempSync(join(tmpdir(), 'flapc-web-bench-'));
 const bin = resolve('bin/flapc.js');
 try {
   const env = { ...process.env, FLAPC_CACHE_DIR: join(dir, 'cache') };
-  const node = spawnSync(process.execPath, [bin, 'run', 'embed', spec, '--checkpoint', ckpt, ...files, '--index', join(dir, 'i.lance'), '--json'], { env, encoding: 'utf8' });
+  const node = spawnSync(process.execPath, [bin, 'run', 'embed', spec, '--checkpoint', ckpt, ...files, '--index', join(dir, 'i.lance'), '--json'], {
+    env,
+    encoding: 'utf8',
+  });
   if (node.status !== 0) throw new Error(node.stderr);
   const n = JSON.parse(node.stdout) as { embedded: number; seconds: number; clipsPerSecond: number };
   const web = spawnSync(process.execPath, [bin, 'run', 'web', spec, '--checkpoint', ckpt, '--out', join(dir, 'site')], { encoding: 'utf8' });
   if (web.status !== 0) throw new Error(web.stderr);
   const { server, url } = await serveSite(join(dir, 'site'));
-  const browser = await puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'] });
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-vulkan=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--disable-vulkan-surface',
+    ],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(url);
@@ -35,7 +56,16 @@ try {
     const s = (performance.now() - t0) / 1000;
     const inPage = await page.evaluate(() => (window as unknown as { flapc: { state: { clipsPerSecond: number; clips: unknown[] } } }).flapc.state);
     console.log(`${files.length} files from ${folder}`);
-    console.log(`node (flapc run embed, Dawn default adapter, cold feature cache): ${n.embedded} clips in ${n.seconds.toFixed(1)} s, ${n.clipsPerSecond.toFixed(1)} clips/s`);
-    console.log(`page (headless Chromium, SwiftShader WebGPU): ${inPage.clips.length} clips, ${inPage.clipsPerSecond.toFixed(1)} clips/s (${s.toFixed(1)} s from upload to done)`);
-  } finally { await browser.close(); server.close(); }
-} finally { rmSync(dir, { recursive: true, force: true }); }
+    console.log(
+      `node (flapc run embed, Dawn default adapter, cold feature cache): ${n.embedded} clips in ${n.seconds.toFixed(1)} s, ${n.clipsPerSecond.toFixed(1)} clips/s`,
+    );
+    console.log(
+      `page (headless Chromium, SwiftShader WebGPU): ${inPage.clips.length} clips, ${inPage.clipsPerSecond.toFixed(1)} clips/s (${s.toFixed(1)} s from upload to done)`,
+    );
+  } finally {
+    await browser.close();
+    server.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

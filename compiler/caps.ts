@@ -33,4 +33,3 @@ export const BASELINE_CAPS: DeviceCaps = {
   cpu: false,
   shaderF16: false,
 };
-

@@ -38,14 +38,18 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   // Limits the adapter imposes on single values, reported against the equation that made them.
   const maxBytes = opts.caps.maxStorageBufferBindingSize;
   for (const i of s.inputs) {
-    if (numel(i.v.shape) * 4 > maxBytes) throw new IRError(`input '${i.name}' ${shapeStr(i.v.shape)} is ${numel(i.v.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
+    if (numel(i.v.shape) * 4 > maxBytes)
+      throw new IRError(`input '${i.name}' ${shapeStr(i.v.shape)} is ${numel(i.v.shape) * 4} bytes; the adapter binds at most ${maxBytes}`);
   }
   const kg = fuse(s, { maxBindings: opts.caps.maxStorageBuffersPerShaderStage, ...opts.fuse });
   // Values that will live in buffers must fit one binding (views never materialise).
   s.eqns.forEach((e, n) => {
     for (const o of e.outputs) {
       if (kg.realized.has(o.id) && numel(o.shape) * 4 > maxBytes) {
-        throw new IRError(`eqn #${n} ${e.prim}${e.source ? ` (${formatSource(e.source)})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`, e.source);
+        throw new IRError(
+          `eqn #${n} ${e.prim}${e.source ? ` (${formatSource(e.source)})` : ''}: result ${shapeStr(o.shape)} is ${numel(o.shape) * 4} bytes; the adapter binds at most ${maxBytes}`,
+          e.source,
+        );
       }
     }
   });
@@ -56,15 +60,22 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   const wgslHash = new Map<string, string>();
   const dispatches: Plan['dispatches'] = kg.kernels.map((k) => {
     const ck = generateKernel(k, kg, {
-      caps: opts.caps, aliases: mem.aliases, cache,
-      ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }), ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
+      caps: opts.caps,
+      aliases: mem.aliases,
+      cache,
+      ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }),
+      ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
     });
     // Cached kernels return the same string object, whose lookup V8 answers from the
     // string's own cached hash: each distinct WGSL text is hashed by fnv1a once.
     let hash = wgslHash.get(ck.wgsl);
     if (hash === undefined) wgslHash.set(ck.wgsl, (hash = fnv1a(ck.wgsl)));
     let p = byHash.get(hash);
-    if (p === undefined) { p = pipelines.length; byHash.set(hash, p); pipelines.push({ hash, label: ck.label, wgsl: ck.wgsl }); }
+    if (p === undefined) {
+      p = pipelines.length;
+      byHash.set(hash, p);
+      pipelines.push({ hash, label: ck.label, wgsl: ck.wgsl });
+    }
     if (debug >= 2) log(`kernel ${describeKernel(k)}  dispatch ${ck.dispatch.join('x')}  pipeline ${hash}`);
     if (debug >= 3) log(ck.wgsl);
     const bindings = ck.bindings.map((b) => {
@@ -76,7 +87,16 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
     const eqnSource = (k.anchor ?? kg.producer.get(k.outputs[0]!.id))?.source;
     const source = eqnSource && formatSource(eqnSource);
     const f32Outputs = ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') ? [i] : []));
-    return { pipeline: p, bindings, workgroups: ck.dispatch, label: ck.label, flops: ck.flops, f32Outputs, ...(texture && { texture }), ...(source && { source }) };
+    return {
+      pipeline: p,
+      bindings,
+      workgroups: ck.dispatch,
+      label: ck.label,
+      flops: ck.flops,
+      f32Outputs,
+      ...(texture && { texture }),
+      ...(source && { source }),
+    };
   });
   const params = s.inputs.filter((i) => i.role === 'param');
   const plan: Plan = {

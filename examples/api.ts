@@ -16,7 +16,9 @@ try {
   const diags = new Diagnostics();
   const c = compileSpec(spec, gpu.caps, diags);
   if (!c) throw new Error(renderDiagnostics(diags.list, diags.sources));
-  console.log(`${c.summary.name}: ${c.summary.parameters} parameters, training step ${(c.summary.train.flops / 1e9).toFixed(2)} GFLOP in ${c.summary.train.kernels} kernels`);
+  console.log(
+    `${c.summary.name}: ${c.summary.parameters} parameters, training step ${(c.summary.train.flops / 1e9).toFixed(2)} GFLOP in ${c.summary.train.kernels} kernels`,
+  );
 
   // 2. Train: parameters from their initialisers, optimizer state at zero, a batch, a few steps.
   const exe = await Executable.create(gpu, c.trainPlan);
@@ -25,13 +27,15 @@ try {
     if (p) exe.write(i.name, initParam(p, 0));
     else if (i.role === 'state') exe.write(i.name, new Float32Array(i.shape.reduce((a, b) => a * b, 1)));
   }
-  const mel = c.trainPlan.inputs.find((i) => i.name === 'mel')!, tokens = c.trainPlan.inputs.find((i) => i.name === 'tokens')!;
+  const mel = c.trainPlan.inputs.find((i) => i.name === 'mel')!,
+    tokens = c.trainPlan.inputs.find((i) => i.name === 'tokens')!;
   const [B, L] = tokens.shape as [number, number];
   const tok = bertBaseUncased();
   const captions = Array.from({ length: B }, (_, b) => (b % 2 ? 'a dog barks twice' : 'rain falls on a tin roof'));
   const ids = new Int32Array(B * L);
   captions.forEach((t, b) => ids.set(tok.encode(t, L), b * L));
-  const frames = mel.shape[1]!, bins = mel.shape[2]!;
+  const frames = mel.shape[1]!,
+    bins = mel.shape[2]!;
   const audio = new Float32Array(B * frames * bins).map((_, i) => Math.sin(i * (1 + (Math.floor(i / (frames * bins)) % 2))) * 0.5);
   exe.write('mel', audio);
   exe.write('tokens', ids);
@@ -39,7 +43,7 @@ try {
   for (let step = 1; step <= 3; step++) {
     if (c.trainPlan.inputs.some((i) => i.name === 'rng.key')) exe.write('rng.key', new Uint32Array([step]));
     exe.write(HYPER_NAME, adamwHyper(adamw, 1e-3, step));
-    exe.run();                                        // forward + backward + clipping + AdamW, one submit
+    exe.run(); // forward + backward + clipping + AdamW, one submit
     console.log(`step ${step}: loss ${(await exe.read('loss'))[0]!.toFixed(4)}`);
   }
   const trained = new Map<string, Float32Array>();

@@ -28,15 +28,34 @@ const sh = (script: string, vars: Record<string, string>): { code: number | null
 describe('examples/', () => {
   it('train-your-own.sh, then compare-checkpoints.sh, embed-and-search.sh and zero-shot.sh on its checkpoints', () => {
     const out = join(dir, 'runs', 'my-flap');
-    const t = sh('train-your-own.sh', { TRAIN: join(corpus, 'clotho'), VAL: join(corpus, 'folder'), BASE: base, OUT: out, STEPS: '4', VAL_EVERY: '2', SAVE_EVERY: '2' });
+    const t = sh('train-your-own.sh', {
+      TRAIN: join(corpus, 'clotho'),
+      VAL: join(corpus, 'folder'),
+      BASE: base,
+      OUT: out,
+      STEPS: '4',
+      VAL_EVERY: '2',
+      SAVE_EVERY: '2',
+    });
     expect(t.code, t.err).toBe(0);
     expect(t.out).toMatch(/retrieval on .*folder: 2 clips/);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
     const spec = `${out}.yaml`;
-    const c = sh('compare-checkpoints.sh', { SPEC_A: spec, CKPT_A: join(out, 'best.safetensors'), CKPT_B: join(out, 'last.safetensors'), EVAL_DATA: join(corpus, 'folder') });
+    const c = sh('compare-checkpoints.sh', {
+      SPEC_A: spec,
+      CKPT_A: join(out, 'best.safetensors'),
+      CKPT_B: join(out, 'last.safetensors'),
+      EVAL_DATA: join(corpus, 'folder'),
+    });
     expect(c.code, c.err).toBe(0);
     expect(c.out).toMatch(/a2t r1\s+\d+\.\d\s+\d+\.\d/);
-    const e = sh('embed-and-search.sh', { AUDIO: join(corpus, 'folder'), SPEC: spec, CKPT: join(out, 'best.safetensors'), INDEX: join(dir, 'sounds.lance'), QUERY: 'rain' });
+    const e = sh('embed-and-search.sh', {
+      AUDIO: join(corpus, 'folder'),
+      SPEC: spec,
+      CKPT: join(out, 'best.safetensors'),
+      INDEX: join(dir, 'sounds.lance'),
+      QUERY: 'rain',
+    });
     expect(e.code, e.err).toBe(0);
     expect(e.out).toMatch(/embedded 3 clips/);
     expect(e.out).toMatch(/"results"/);

@@ -13,7 +13,9 @@ import { Diagnostics, renderDiagnostics } from '../compiler/frontend/diagnostics
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(DIR, '..');
 const CAPS = { ...BASELINE_CAPS, maxStorageBuffersPerShaderStage: 16 };
-const SPECS = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const SPECS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const compiled = new Map<string, CompiledSpec>();
 
 function get(name: string): CompiledSpec {
@@ -57,21 +59,28 @@ describe('models/', () => {
     expect(p.get('decoder_embed.w')).toEqual([768, 512]);
     // 2 views x 1-D drop of 75%: the encoder sees 128 of 512 tokens per view
     expect(c.model.train.graph.eqns.filter((e) => e.prim === 'argsort')).toHaveLength(4);
-    expect(c.summary.losses).toEqual([{ name: 'contrastive', weight: 1 }, { name: 'reconstruction', weight: 1 }]);
+    expect(c.summary.losses).toEqual([
+      { name: 'contrastive', weight: 1 },
+      { name: 'reconstruction', weight: 1 },
+    ]);
   }, 60_000);
 
   it('variants differ from flap-tiny only by their knob', () => {
-    const base = get('flap-tiny.yaml'), clap = get('clap-tiny.yaml');
-    expect(prims(clap).has('argsort')).toBe(false);                 // no masking
+    const base = get('flap-tiny.yaml'),
+      clap = get('clap-tiny.yaml');
+    expect(prims(clap).has('argsort')).toBe(false); // no masking
     expect(clap.summary.losses.map((l) => l.name)).toEqual(['contrastive']);
     expect(paramNames(clap)).toEqual(paramNames(base).filter((n) => !/^(decoder|mask_token)/.test(n)));
     expect(paramNames(get('flap-tiny-1view.yaml'))).toEqual(paramNames(base));
-    expect(get('flap-tiny-1view.yaml').model.train.graph.eqns.filter((e) => e.prim === 'argsort').length)
-      .toBe(base.model.train.graph.eqns.filter((e) => e.prim === 'argsort').length / 2);
+    expect(get('flap-tiny-1view.yaml').model.train.graph.eqns.filter((e) => e.prim === 'argsort').length).toBe(
+      base.model.train.graph.eqns.filter((e) => e.prim === 'argsort').length / 2,
+    );
     expect(paramNames(get('flap-tiny-norecon.yaml'))).toEqual(paramNames(clap));
     expect(get('flap-tiny-norecon.yaml').summary.losses.map((l) => l.name)).toEqual(['contrastive']);
     expect(paramNames(get('flap-tiny-2d.yaml'))).toEqual(paramNames(base));
-    expect(get('flap-tiny-2d.yaml').model.train.graph.eqns.filter((e) => e.prim === 'argsort').length).toBeGreaterThan(base.model.train.graph.eqns.filter((e) => e.prim === 'argsort').length);
+    expect(get('flap-tiny-2d.yaml').model.train.graph.eqns.filter((e) => e.prim === 'argsort').length).toBeGreaterThan(
+      base.model.train.graph.eqns.filter((e) => e.prim === 'argsort').length,
+    );
   }, 120_000);
 });
 
@@ -84,7 +93,14 @@ describe('flapc compile', () => {
   it('--emit summary --json gives parameters, FLOPs, kernels, memory and the limits checked', () => {
     const r = flapc(['compile', 'models/flap-tiny.yaml', '--target', 'baseline', '--json']);
     expect(r.code, r.err).toBe(0);
-    const s = JSON.parse(r.out) as { ok: boolean; parameters: number; train: Record<string, number>; eval: Record<string, number>; limits: Record<string, unknown>; adapter: string };
+    const s = JSON.parse(r.out) as {
+      ok: boolean;
+      parameters: number;
+      train: Record<string, number>;
+      eval: Record<string, number>;
+      limits: Record<string, unknown>;
+      adapter: string;
+    };
     expect(s.ok).toBe(true);
     expect(s.parameters).toBe(get('flap-tiny.yaml').summary.parameters);
     expect(s.train.flops).toBeGreaterThan(1e9);
@@ -135,7 +151,10 @@ describe('flapc compile', () => {
     const r = flapc(['run', out, '--steps', '8', '--json', '--out', join(dir, 'run')]);
     expect(r.code, r.err).toBe(0);
     // --json: one JSON line per step, then the summary.
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const history = lines.filter((l) => 'loss' in l) as Record<string, number>[];
     const s = (lines[lines.length - 1] as { summary: { steps: number; first: Record<string, number>; last: Record<string, number> } }).summary;
     expect(history).toHaveLength(8);
@@ -148,13 +167,20 @@ describe('flapc compile', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 
-  it('FLAPC_DEBUG=1..3 prints each step\'s IR, kernels and WGSL for flapc compile (it once printed nothing)', () => {
+  it("FLAPC_DEBUG=1..3 prints each step's IR, kernels and WGSL for flapc compile (it once printed nothing)", () => {
     const run = (level: string): string => {
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin/flapc.js'), 'compile', 'runtime/exec/fixtures/micro-flap.yaml', '--target', 'baseline'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLAPC_DEBUG: level }, timeout: 120_000, maxBuffer: 256 << 20 });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/flapc.js'), 'compile', 'runtime/exec/fixtures/micro-flap.yaml', '--target', 'baseline'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, FLAPC_DEBUG: level },
+        timeout: 120_000,
+        maxBuffer: 256 << 20,
+      });
       expect(r.status, r.stderr).toBe(0);
       return r.stderr;
     };
-    const one = run('1'), three = run('3');
+    const one = run('1'),
+      three = run('3');
     expect(one).toMatch(/== micro-flap: training step ==\n== graph IR \(\d+ equations\) ==/);
     expect(one).toMatch(/== micro-flap: evaluation step ==/);
     expect(one).not.toMatch(/kernel matmul/);
@@ -169,7 +195,15 @@ describe('flapc compile', () => {
       return r.out;
     };
     expect(emit('ir')).toMatch(/= matmul\(%\d+, %\d+\) +# models\/flap.yaml:\d+:\d+/);
-    expect(emit('ir', 'eval').split('\n').filter((l) => / = /.test(l)).length).toBeLessThan(emit('ir').split('\n').filter((l) => / = /.test(l)).length);
+    expect(
+      emit('ir', 'eval')
+        .split('\n')
+        .filter((l) => / = /.test(l)).length,
+    ).toBeLessThan(
+      emit('ir')
+        .split('\n')
+        .filter((l) => / = /.test(l)).length,
+    );
     const k = emit('kernels').trim().split('\n');
     const summary = JSON.parse(flapc(['compile', 'models/clap-tiny.yaml', '--target', 'baseline', '--json']).out) as { train: { kernels: number } };
     expect(k.length).toBe(summary.train.kernels);
@@ -178,4 +212,3 @@ describe('flapc compile', () => {
     expect(JSON.parse(emit('plan', 'eval')).format).toBe('flapc-plan');
   }, 120_000);
 });
-

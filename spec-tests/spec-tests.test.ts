@@ -11,7 +11,9 @@ import { buildModel, irSummary } from '../compiler/frontend/compile-spec.ts';
 import { Diagnostics, renderDiagnostics } from '../compiler/frontend/diagnostics.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
-const CASES = readdirSync(join(DIR, 'cases')).filter((f) => f.endsWith('.yaml')).sort();
+const CASES = readdirSync(join(DIR, 'cases'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 function runCase(file: string): { ok: boolean; text: string } {
   const diags = new Diagnostics();

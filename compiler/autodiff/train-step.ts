@@ -51,12 +51,18 @@ export interface TrainStepInfo {
 export function appendTrainStep(b: GraphBuilder, loss: Var, cfg: AdamWConfig = DEFAULT_ADAMW): TrainStepInfo {
   const params = b.inputs.filter((i) => i.role === 'param');
   if (params.length === 0) throw new IRError('training step: the graph has no parameters');
-  const grads = grad(b, loss, params.map((p) => p.v));
+  const grads = grad(
+    b,
+    loss,
+    params.map((p) => p.v),
+  );
   const saved = b.source;
   b.source = { optimizer: true };
   const hyper = b.input(HYPER_NAME, [3], 'f32', 'data');
   const scalar = (k: number): Var => b.reshape(b.slice(hyper, [k], [k + 1]), []);
-  const lr = scalar(HYPER.lr), bc1 = scalar(HYPER.bc1), bc2 = scalar(HYPER.bc2);
+  const lr = scalar(HYPER.lr),
+    bc1 = scalar(HYPER.bc1),
+    bc2 = scalar(HYPER.bc2);
 
   // Sum of squares as a balanced tree: shallow, and it splits cleanly into kernels.
   let terms = grads.map((g) => b.sum(b.mul(g, g)));

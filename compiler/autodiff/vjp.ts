@@ -4,9 +4,7 @@
 import type { GraphBuilder } from '../ir/builder.ts';
 import type { Eqn, Prim, PrimParams, Var } from '../ir/types.ts';
 
-export type VjpRule<P extends Prim> = (
-  b: GraphBuilder, ins: readonly Var[], out: Var, ct: Var, params: PrimParams[P],
-) => (Var | null)[];
+export type VjpRule<P extends Prim> = (b: GraphBuilder, ins: readonly Var[], out: Var, ct: Var, params: PrimParams[P]) => (Var | null)[];
 
 const sq = (b: GraphBuilder, x: Var): Var => b.mul(x, x);
 
@@ -27,13 +25,18 @@ export const VJP_RULES: { [P in Prim]: VjpRule<P> } = {
   mul: (b, [x, y], _o, ct) => [b.mul(ct, y!), b.mul(ct, x!)],
   div: (b, [_x, y], out, ct) => [b.div(ct, y!), b.neg(b.div(b.mul(ct, out), y!))],
   // Ties send the whole cotangent to the first operand.
-  max: (b, [x, y], _o, ct) => { const yWins = b.lt(x!, y!); return [b.select(yWins, 0, ct), b.select(yWins, ct, 0)]; },
-  min: (b, [x, y], _o, ct) => { const xWins = b.le(x!, y!); return [b.select(xWins, ct, 0), b.select(xWins, 0, ct)]; },
-  pow: (b, [x, y], out, ct) => [
-    b.mul(ct, b.mul(y!, b.pow(x!, b.sub(y!, 1)))),
-    b.mul(ct, b.mul(out, b.log(x!))),
-  ],
-  lt: () => [null, null], le: () => [null, null], eq: () => [null, null],
+  max: (b, [x, y], _o, ct) => {
+    const yWins = b.lt(x!, y!);
+    return [b.select(yWins, 0, ct), b.select(yWins, ct, 0)];
+  },
+  min: (b, [x, y], _o, ct) => {
+    const xWins = b.le(x!, y!);
+    return [b.select(xWins, ct, 0), b.select(xWins, 0, ct)];
+  },
+  pow: (b, [x, y], out, ct) => [b.mul(ct, b.mul(y!, b.pow(x!, b.sub(y!, 1)))), b.mul(ct, b.mul(out, b.log(x!)))],
+  lt: () => [null, null],
+  le: () => [null, null],
+  eq: () => [null, null],
   select: (b, [c], _o, ct) => [null, b.select(c!, ct, 0), b.select(c!, 0, ct)],
   cast: (b, [x], _o, ct) => [x!.dtype === 'f32' && ct.dtype === 'f32' ? ct : x!.dtype === 'f32' ? b.cast(ct, 'f32') : null],
   stop_gradient: () => [null],
@@ -52,20 +55,36 @@ export const VJP_RULES: { [P in Prim]: VjpRule<P> } = {
   reshape: (b, [x], _o, ct) => [b.reshape(ct, x!.shape)],
   transpose: (b, _i, _o, ct, p) => {
     const inv = new Array<number>(p.perm.length);
-    p.perm.forEach((a, i) => { inv[a] = i; });
+    p.perm.forEach((a, i) => {
+      inv[a] = i;
+    });
     return [b.transpose(ct, inv)];
   },
   broadcast: (b, [x], _o, ct, p) => {
     // Sum over new axes and over axes stretched from size 1, then restore the input shape.
-    const axes = p.shape.map((_, i) => i).filter((i) => {
-      const k = p.dims.indexOf(i);
-      return k < 0 || (x!.shape[k] === 1 && p.shape[i] !== 1);
-    });
+    const axes = p.shape
+      .map((_, i) => i)
+      .filter((i) => {
+        const k = p.dims.indexOf(i);
+        return k < 0 || (x!.shape[k] === 1 && p.shape[i] !== 1);
+      });
     const summed = axes.length ? b.bind1('reduce_sum', [ct], { axes }) : ct;
     return [b.reshape(summed, x!.shape)];
   },
-  slice: (b, [x], _o, ct, p) => [b.pad(ct, p.start, x!.shape.map((d, i) => d - p.end[i]!))],
-  pad: (b, [x], _o, ct, p) => [b.slice(ct, p.lo, x!.shape.map((d, i) => p.lo[i]! + d))],
+  slice: (b, [x], _o, ct, p) => [
+    b.pad(
+      ct,
+      p.start,
+      x!.shape.map((d, i) => d - p.end[i]!),
+    ),
+  ],
+  pad: (b, [x], _o, ct, p) => [
+    b.slice(
+      ct,
+      p.lo,
+      x!.shape.map((d, i) => p.lo[i]! + d),
+    ),
+  ],
   concat: (b, ins, _o, ct, p) => {
     let off = 0;
     return ins.map((x) => {

@@ -21,10 +21,18 @@ const wgslOf = (build: (b: GraphBuilder) => void): string[] => {
 describe('kernel preamble', () => {
   it('includes erf_f32 only where erf is used: elementwise, inside a reduction, in a matmul epilogue', () => {
     const cases = [
-      wgslOf((b) => { b.output('y', b.exp(b.input('x', [8, 8]))); }),
-      wgslOf((b) => { b.output('y', b.erf(b.input('x', [8, 8]))); }),
-      wgslOf((b) => { b.output('y', b.sum(b.erf(b.input('x', [8, 8])), [1])); }),
-      wgslOf((b) => { b.output('y', b.erf(b.matmul(b.input('a', [8, 16]), b.input('w', [16, 8])))); }),
+      wgslOf((b) => {
+        b.output('y', b.exp(b.input('x', [8, 8])));
+      }),
+      wgslOf((b) => {
+        b.output('y', b.erf(b.input('x', [8, 8])));
+      }),
+      wgslOf((b) => {
+        b.output('y', b.sum(b.erf(b.input('x', [8, 8])), [1]));
+      }),
+      wgslOf((b) => {
+        b.output('y', b.erf(b.matmul(b.input('a', [8, 16]), b.input('w', [16, 8]))));
+      }),
     ];
     expect(cases.map((ws) => ws.some((w) => calls(w, ERF_WGSL, 'erf_f32')))).toEqual([false, true, true, true]);
     for (const ws of cases) for (const w of ws) expect(defines(w, ERF_WGSL)).toBe(calls(w, ERF_WGSL, 'erf_f32'));

@@ -25,7 +25,9 @@ export function wgslType(d: DType): string {
   return d === 'f32' ? 'f32' : d === 'i32' ? 'i32' : d === 'u32' ? 'u32' : 'bool';
 }
 /** Storage element type (bool lives in u32). */
-export function storageType(d: DType): string { return d === 'bool' ? 'u32' : wgslType(d); }
+export function storageType(d: DType): string {
+  return d === 'bool' ? 'u32' : wgslType(d);
+}
 
 export function literal(value: number, d: DType): string {
   switch (d) {
@@ -39,9 +41,12 @@ export function literal(value: number, d: DType): string {
       if (!/[.e]/.test(s)) s += '.0';
       return f < 0 ? `(${s}f)` : `${s}f`;
     }
-    case 'i32': return value === -2147483648 ? '(-2147483647i - 1i)' : value < 0 ? `(${value}i)` : `${value}i`;
-    case 'u32': return `${value >>> 0}u`;
-    case 'bool': return value ? 'true' : 'false';
+    case 'i32':
+      return value === -2147483648 ? '(-2147483647i - 1i)' : value < 0 ? `(${value}i)` : `${value}i`;
+    case 'u32':
+      return `${value >>> 0}u`;
+    case 'bool':
+      return value ? 'true' : 'false';
   }
 }
 
@@ -76,7 +81,10 @@ export class Scope {
   /** Helpers used anywhere in this kernel (shared by every scope of it): the preamble is derived from it. */
   readonly helpers: Set<Helper>;
 
-  constructor(readonly ctx: KernelContext, private readonly counter: { n: number; helpers?: Set<Helper> }) {
+  constructor(
+    readonly ctx: KernelContext,
+    private readonly counter: { n: number; helpers?: Set<Helper> },
+  ) {
     this.helpers = counter.helpers ??= new Set();
   }
 
@@ -86,7 +94,9 @@ export class Scope {
     return s;
   }
 
-  fresh(prefix = 't'): string { return `${prefix}${this.counter.n++}`; }
+  fresh(prefix = 't'): string {
+    return `${prefix}${this.counter.n++}`;
+  }
 
   let(expr: string, prefix = 't'): string {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(expr) || /^\(?-?[0-9.e+-]+[iuf]?\)?$/.test(expr)) return expr;
@@ -148,8 +158,14 @@ export class Scope {
 /** WGSL for one element of an equation's output at `idx`, from its inputs' values. */
 type EmitRule<P extends Prim> = (s: Scope, e: Eqn<P>, v: Var, idx: Idx) => string;
 
-const unary = (f: (a: string) => string): EmitRule<Prim> => (s, e, _v, idx) => f(s.value(e.inputs[0]!, idx));
-const binary = (f: (a: string, b: string) => string): EmitRule<Prim> => (s, e, _v, idx) => f(s.value(e.inputs[0]!, idx), s.value(e.inputs[1]!, idx));
+const unary =
+  (f: (a: string) => string): EmitRule<Prim> =>
+  (s, e, _v, idx) =>
+    f(s.value(e.inputs[0]!, idx));
+const binary =
+  (f: (a: string, b: string) => string): EmitRule<Prim> =>
+  (s, e, _v, idx) =>
+    f(s.value(e.inputs[0]!, idx), s.value(e.inputs[1]!, idx));
 /** An input read at the output's own index (elementwise and identity prims). */
 const same = (s: Scope, e: Eqn, k: number, idx: Idx): string => s.value(e.inputs[k]!, idx);
 
@@ -159,15 +175,31 @@ const same = (s: Scope, e: Eqn, k: number, idx: Idx): string => s.value(e.inputs
  * primitive does not compile until it has an entry here.
  */
 const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
-  neg: unary((a) => `(-${a})`), exp: unary((a) => `exp(${a})`), log: unary((a) => `log(${a})`), sqrt: unary((a) => `sqrt(${a})`),
+  neg: unary((a) => `(-${a})`),
+  exp: unary((a) => `exp(${a})`),
+  log: unary((a) => `log(${a})`),
+  sqrt: unary((a) => `sqrt(${a})`),
   rsqrt: unary((a) => `inverseSqrt(${a})`),
   // Some drivers evaluate tanh via exp and overflow to NaN for large |x|; tanh(±15) is ±1 in f32.
   tanh: unary((a) => `tanh(clamp(${a}, -15.0f, 15.0f))`),
-  sin: unary((a) => `sin(${a})`), cos: unary((a) => `cos(${a})`), abs: unary((a) => `abs(${a})`), recip: unary((a) => `(1.0f / ${a})`),
-  erf: (s, e, v, idx) => { s.helpers.add('erf'); return unary((a) => `erf_f32(${a})`)(s, e, v, idx); },
-  add: binary((a, b) => `(${a} + ${b})`), sub: binary((a, b) => `(${a} - ${b})`), mul: binary((a, b) => `(${a} * ${b})`),
-  div: binary((a, b) => `(${a} / ${b})`), max: binary((a, b) => `max(${a}, ${b})`), min: binary((a, b) => `min(${a}, ${b})`),
-  pow: binary((a, b) => `pow(${a}, ${b})`), lt: binary((a, b) => `(${a} < ${b})`), le: binary((a, b) => `(${a} <= ${b})`), eq: binary((a, b) => `(${a} == ${b})`),
+  sin: unary((a) => `sin(${a})`),
+  cos: unary((a) => `cos(${a})`),
+  abs: unary((a) => `abs(${a})`),
+  recip: unary((a) => `(1.0f / ${a})`),
+  erf: (s, e, v, idx) => {
+    s.helpers.add('erf');
+    return unary((a) => `erf_f32(${a})`)(s, e, v, idx);
+  },
+  add: binary((a, b) => `(${a} + ${b})`),
+  sub: binary((a, b) => `(${a} - ${b})`),
+  mul: binary((a, b) => `(${a} * ${b})`),
+  div: binary((a, b) => `(${a} / ${b})`),
+  max: binary((a, b) => `max(${a}, ${b})`),
+  min: binary((a, b) => `min(${a}, ${b})`),
+  pow: binary((a, b) => `pow(${a}, ${b})`),
+  lt: binary((a, b) => `(${a} < ${b})`),
+  le: binary((a, b) => `(${a} <= ${b})`),
+  eq: binary((a, b) => `(${a} == ${b})`),
   select: (s, e, _v, idx) => `select(${same(s, e, 2, idx)}, ${same(s, e, 1, idx)}, ${same(s, e, 0, idx)})`,
   cast: (s, e, v, idx) => castExpr(same(s, e, 0, idx), e.inputs[0]!.dtype, v.dtype),
   stop_gradient: (s, e, _v, idx) => same(s, e, 0, idx),
@@ -180,21 +212,28 @@ const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
   },
   reshape: (s, e, _v, idx) => s.value(e.inputs[0]!, { shape: e.inputs[0]!.shape, lin: s.lin(idx) }),
   transpose: (s, e, _v, idx) => {
-    const x = e.inputs[0]!, od = s.dims(idx);
+    const x = e.inputs[0]!,
+      od = s.dims(idx);
     const dims = new Array<string>(e.params.perm.length);
-    e.params.perm.forEach((a, d) => { dims[a] = od[d]!; });
+    e.params.perm.forEach((a, d) => {
+      dims[a] = od[d]!;
+    });
     return s.value(x, { shape: x.shape, dims });
   },
   broadcast: (s, e, _v, idx) => {
-    const x = e.inputs[0]!, od = s.dims(idx);
+    const x = e.inputs[0]!,
+      od = s.dims(idx);
     return s.value(x, { shape: x.shape, dims: e.params.dims.map((o, i) => (x.shape[i] === 1 ? '0' : od[o]!)) });
   },
   slice: (s, e, _v, idx) => {
-    const x = e.inputs[0]!, st = e.params.start;
+    const x = e.inputs[0]!,
+      st = e.params.start;
     return s.value(x, { shape: x.shape, dims: s.dims(idx).map((d, i) => (st[i] ? s.let(`${d} + ${st[i]}`, 'd') : d)) });
   },
   pad: (s, e, v, idx) => {
-    const x = e.inputs[0]!, lo = e.params.lo, od = s.dims(idx);
+    const x = e.inputs[0]!,
+      lo = e.params.lo,
+      od = s.dims(idx);
     const conds: string[] = [];
     const dims = od.map((d, i) => {
       if (!lo[i] && x.shape[i] === v.shape[i]) return d;
@@ -206,7 +245,8 @@ const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
     return conds.length ? `select(${literal(0, v.dtype)}, ${inner}, ${conds.join(' && ')})` : inner;
   },
   concat: (s, e, _v, idx) => {
-    const axis = e.params.axis, od = s.dims(idx);
+    const axis = e.params.axis,
+      od = s.dims(idx);
     let off = 0;
     const parts = e.inputs.map((u) => {
       const n = u.shape[axis]!;
@@ -221,11 +261,18 @@ const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
     return expr;
   },
   gather: (s, e, _v, idx) => {
-    const x = e.inputs[0]!, bd = e.params.batchDims, idxVar = e.inputs[1]!, od = s.dims(idx);
+    const x = e.inputs[0]!,
+      bd = e.params.batchDims,
+      idxVar = e.inputs[1]!,
+      od = s.dims(idx);
     const nI = idxVar.shape.length - bd;
     const j = s.value(idxVar, { shape: idxVar.shape, dims: od.slice(0, bd + nI) });
     const jc = s.let(`clamp(${j}, 0i, ${Math.max(x.shape[bd]! - 1, 0)}i)`, 'd');
     return s.value(x, { shape: x.shape, dims: [...od.slice(0, bd), jc, ...od.slice(bd + nI)] });
   },
-  reduce_sum: 'kernel', reduce_max: 'kernel', matmul: 'kernel', scatter_add: 'kernel', argsort: 'kernel',
+  reduce_sum: 'kernel',
+  reduce_max: 'kernel',
+  matmul: 'kernel',
+  scatter_add: 'kernel',
+  argsort: 'kernel',
 };

@@ -20,7 +20,7 @@ describe('subgroup matmul codegen', () => {
   it('stores the product as vec4s when the output row length is a multiple of 4', () => {
     const [w] = matmulWgsl((b) => b.output('y', b.matmul(b.input('a', [30, 16]), b.input('b', [16, 40]))));
     expect(w).toMatch(/out0: array<vec4<f32>>/);
-    expect(w).not.toMatch(/out0\[[^\]]*\] = c\d+_\d\[/);   // no per-component stores
+    expect(w).not.toMatch(/out0\[[^\]]*\] = c\d+_\d\[/); // no per-component stores
   });
 
   it('stores a fused epilogue (bias + gelu) as vec4s too', () => {
@@ -46,8 +46,9 @@ describe('subgroup matmul codegen', () => {
     const w = p.pipelines[d!.pipeline]!.wgsl;
     expect(w).toMatch(/var bT: texture_2d<f32>;/);
     expect(w).toMatch(/textureLoad\(bT, /);
-    expect(w).not.toMatch(/= in1\[\(/);                 // no storage loads of B left
-    for (const q of [plan(96), plan(128, [2])]) {        // rows not a multiple of 64; a batch
+    expect(w).not.toMatch(/= in1\[\(/); // no storage loads of B left
+    for (const q of [plan(96), plan(128, [2])]) {
+      // rows not a multiple of 64; a batch
       expect(q.dispatches[0]!.texture).toBeUndefined();
       expect(q.pipelines[q.dispatches[0]!.pipeline]!.wgsl).not.toMatch(/texture/);
     }
@@ -60,7 +61,11 @@ describe('subgroup matmul codegen', () => {
       const { plan } = compileGraph(b.build(), { caps, matmulVariant: usable('subgroup32x8t', caps)!, debug: 0 });
       return plan.pipelines[plan.dispatches[0]!.pipeline]!.wgsl;
     };
-    const allLevels = (w: string, level: string): boolean => w.split('textureLoad(').slice(1).every((t) => t.split(';')[0]!.endsWith(`, ${level})`));
+    const allLevels = (w: string, level: string): boolean =>
+      w
+        .split('textureLoad(')
+        .slice(1)
+        .every((t) => t.split(';')[0]!.endsWith(`, ${level})`));
     const cpu16 = wgslFor({ ...CAPS, subgroupSize: 16 });
     expect(cpu16).toMatch(/let opaque_zero = /);
     expect(cpu16).toMatch(/textureLoad\(/);

@@ -43,7 +43,10 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
 };
 
 /** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
-export interface MatmulTuning { small: string; large: string }
+export interface MatmulTuning {
+  small: string;
+  large: string;
+}
 
 /** Matmuls with at least this many multiply-adds count as large (compile cost pays back). */
 export const LARGE_MATMUL_FMAS = 1 << 27;
@@ -90,11 +93,18 @@ export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<n
  * a multiple of 64 floats (copyBufferToTexture needs 256-byte rows), within texture limits.
  * The texture holds B as rgba32float texels: width N/4, height K.
  */
-export function textureOperand(k: Kernel, v: MatmulVariant, caps: DeviceCaps, aliases?: ReadonlyMap<number, number>): { b: Var; width: number; height: number } | undefined {
+export function textureOperand(
+  k: Kernel,
+  v: MatmulVariant,
+  caps: DeviceCaps,
+  aliases?: ReadonlyMap<number, number>,
+): { b: Var; width: number; height: number } | undefined {
   if (!v.texB) return undefined;
   const b = vec4Operand(k, v, aliases);
   if (!b) return undefined;
-  const r = b.shape.length, K = b.shape[r - 2]!, N = b.shape[r - 1]!;
+  const r = b.shape.length,
+    K = b.shape[r - 2]!,
+    N = b.shape[r - 1]!;
   const max = caps.maxTextureDimension2D;
   return numel(b.shape.slice(0, r - 2)) === 1 && N % 64 === 0 && N / 4 <= max && K <= max ? { b, width: N / 4, height: K } : undefined;
 }
@@ -108,10 +118,18 @@ export function vec4Output(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<nu
   return out.dtype === 'f32' && n % 4 === 0 && aliases?.get(out.id) === undefined ? out : undefined;
 }
 
-export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var, texB?: string): { body: string; dispatch: [number, number, number]; flops: number } {
+export function matmulBody(
+  k: Kernel,
+  s: Scope,
+  v: MatmulVariant,
+  caps: DeviceCaps,
+  wideB?: Var,
+  texB?: string,
+): { body: string; dispatch: [number, number, number]; flops: number } {
   if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB, texB);
   const { e, a, b, M, K, N, batch } = operands(k);
-  const tileM = v.wy * v.rm, tileN = v.wx * v.rn;
+  const tileM = v.wy * v.rm,
+    tileN = v.wx * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
   const aIdx = (m: string, kk: string): Idx => ({ shape: a.shape, dims: [...bdims, m, kk] });
   const bIdx = (kk: string, n: string): Idx => ({ shape: b.shape, dims: [...bdims, kk, n] });
@@ -123,34 +141,50 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
     const loop = top.child();
     const av = Array.from({ length: v.rm }, (_, i) => loop.value(a, aIdx(`ma${i}`, 'k')));
     const bv = Array.from({ length: v.rn }, (_, j) => loop.value(b, bIdx('k', `na${j}`)));
-    lines.push(`for (var k = 0; k < ${K}; k++) {`, ...loop.lines.map((l) => `  ${l}`),
+    lines.push(
+      `for (var k = 0; k < ${K}; k++) {`,
+      ...loop.lines.map((l) => `  ${l}`),
       `  let bk = vec${v.rn}<f32>(${bv.join(', ')});`,
-      ...av.map((x, i) => `  c${i} = fma(vec${v.rn}<f32>(${x}), bk, c${i});`), '}');
+      ...av.map((x, i) => `  c${i} = fma(vec${v.rn}<f32>(${x}), bk, c${i});`),
+      '}',
+    );
   } else {
     // Stage a tileM×kt slab of A and a kt×tileN slab of B per iteration.
     const nThreads = v.wx * v.wy;
     const load = top.child();
-    const aLoads: string[] = [], bLoads: string[] = [];
+    const aLoads: string[] = [],
+      bLoads: string[] = [];
     for (let t = 0; t < Math.ceil((tileM * v.kt) / nThreads); t++) {
       const sl = `(tid + ${t * nThreads})`;
-      const ak = load.let(`${sl} % ${v.kt}`, 'q'), am = load.let(`${sl} / ${v.kt}`, 'q');
-      const gm = load.let(`min(mb + ${am}, ${M - 1})`, 'q'), gk = load.let(`min(k0 + ${ak}, ${K - 1})`, 'q');
+      const ak = load.let(`${sl} % ${v.kt}`, 'q'),
+        am = load.let(`${sl} / ${v.kt}`, 'q');
+      const gm = load.let(`min(mb + ${am}, ${M - 1})`, 'q'),
+        gk = load.let(`min(k0 + ${ak}, ${K - 1})`, 'q');
       const val = load.value(a, aIdx(gm, gk));
       aLoads.push(`if (${am} < ${tileM}) { sa[${am} * ${v.kt} + ${ak}] = select(0.0f, ${val}, k0 + ${ak} < ${K}); }`);
     }
     for (let t = 0; t < Math.ceil((tileN * v.kt) / nThreads); t++) {
       const sl = `(tid + ${t * nThreads})`;
-      const bn = load.let(`${sl} % ${tileN}`, 'q'), bk = load.let(`${sl} / ${tileN}`, 'q');
-      const gn = load.let(`min(nb + ${bn}, ${N - 1})`, 'q'), gk = load.let(`min(k0 + ${bk}, ${K - 1})`, 'q');
+      const bn = load.let(`${sl} % ${tileN}`, 'q'),
+        bk = load.let(`${sl} / ${tileN}`, 'q');
+      const gn = load.let(`min(nb + ${bn}, ${N - 1})`, 'q'),
+        gk = load.let(`min(k0 + ${bk}, ${K - 1})`, 'q');
       const val = load.value(b, bIdx(gk, gn));
       bLoads.push(`if (${bk} < ${v.kt}) { sb[${bk} * ${tileN} + ${bn}] = select(0.0f, ${val}, k0 + ${bk} < ${K}); }`);
     }
-    lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${v.kt}) {`, ...load.lines.map((l) => `  ${l}`), ...aLoads.map((l) => `  ${l}`),
-      ...bLoads.map((l) => `  ${l}`), '  workgroupBarrier();',
+    lines.push(
+      `for (var k0 = 0; k0 < ${K}; k0 += ${v.kt}) {`,
+      ...load.lines.map((l) => `  ${l}`),
+      ...aLoads.map((l) => `  ${l}`),
+      ...bLoads.map((l) => `  ${l}`),
+      '  workgroupBarrier();',
       `  for (var kk = 0; kk < ${v.kt}; kk++) {`,
       `    let bk = vec${v.rn}<f32>(${Array.from({ length: v.rn }, (_, j) => `sb[kk * ${tileN} + i32(lid.x) * ${v.rn} + ${j}]`).join(', ')});`,
       ...Array.from({ length: v.rm }, (_, i) => `    c${i} = fma(vec${v.rn}<f32>(sa[(i32(lid.y) * ${v.rm} + ${i}) * ${v.kt} + kk]), bk, c${i});`),
-      '  }', '  workgroupBarrier();', '}');
+      '  }',
+      '  workgroupBarrier();',
+      '}',
+    );
   }
 
   // Epilogue: the kernel's root value at each output position, with the product as a local.
@@ -161,12 +195,15 @@ export function matmulBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCa
       const ep = top.child();
       ep.locals.set(e.outputs[0]!.id, `c${i}[${j}]`);
       const val = ep.value(out, { shape: out.shape, dims: [...bdims, `(m0 + ${i})`, `(n0 + ${j})`], lin: `(bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j})` });
-      lines.push(`if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`, ...ep.lines.map((l) => `  ${l}`),
-        `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${val};`, '}');
+      lines.push(
+        `if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`,
+        ...ep.lines.map((l) => `  ${l}`),
+        `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${val};`,
+        '}',
+      );
     }
   }
-  const shared = v.kind === 'shared'
-    ? `var<workgroup> sa: array<f32, ${tileM * v.kt}>;\nvar<workgroup> sb: array<f32, ${v.kt * tileN}>;\n` : '';
+  const shared = v.kind === 'shared' ? `var<workgroup> sa: array<f32, ${tileM * v.kt}>;\nvar<workgroup> sb: array<f32, ${v.kt * tileN}>;\n` : '';
   const body = `${shared}@compute @workgroup_size(${v.wx}, ${v.wy})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let bz = i32(wid.z);
@@ -190,9 +227,16 @@ function operands(k: Kernel): { e: Eqn; a: Var; b: Var; M: number; K: number; N:
 }
 
 /** Workgroup grid for the tiles (checked against the adapter) and the batch index dims. */
-function prologue(k: Kernel, s: Scope, tileM: number, tileN: number, caps: DeviceCaps): { gx: number; gy: number; top: Scope; bdims: string[]; lines: string[] } {
+function prologue(
+  k: Kernel,
+  s: Scope,
+  tileM: number,
+  tileN: number,
+  caps: DeviceCaps,
+): { gx: number; gy: number; top: Scope; bdims: string[]; lines: string[] } {
   const { a, b, M, N, batchShape, batch } = operands(k);
-  const gx = Math.ceil(N / tileN), gy = Math.ceil(M / tileM);
+  const gx = Math.ceil(N / tileN),
+    gy = Math.ceil(M / tileM);
   checkGrid(a, b, gx, gy, batch, caps);
   const top = s.child();
   const bdims = top.dims({ shape: batchShape, lin: 'bz' });
@@ -206,10 +250,20 @@ function checkGrid(a: Var, b: Var, gx: number, gy: number, batch: number, caps: 
 
 /** Subgroup-broadcast layout (see MatmulVariant). Lane j of subgroup w owns rows
  *  m0..m0+RM-1 (shared by the subgroup) and columns n0 + c·4·SG + 0..3 for c < RN/4. */
-function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, wideB?: Var, texB?: string): { body: string; dispatch: [number, number, number]; flops: number } {
+function subgroupBody(
+  k: Kernel,
+  s: Scope,
+  v: MatmulVariant,
+  caps: DeviceCaps,
+  wideB?: Var,
+  texB?: string,
+): { body: string; dispatch: [number, number, number]; flops: number } {
   const { e, a, b, M, K, N, batch } = operands(k);
-  const SG = v.wx, RM = v.rm, C = v.rn / 4;
-  const tileM = v.wy * RM, tileN = SG * v.rn;
+  const SG = v.wx,
+    RM = v.rm,
+    C = v.rn / 4;
+  const tileM = v.wy * RM,
+    tileN = SG * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
   // B read through the texture keeps its storage binding in the pipeline layout.
   if (texB && wideB) lines.push(`_ = ${s.ctx.buffers.get(wideB.id)!}[0];`);
@@ -257,12 +311,14 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
   const wideOut = s.ctx.vec4?.has(out.id) === true;
   if (out.id === e.outputs[0]!.id) {
     // Plain product: straight stores from registers (a private array would cost ~30% here).
-    for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) for (let t = 0; t < (wideOut ? 1 : 4); t++) {
-      const g = [M % tileM ? `m0 + ${i} < ${M}` : '', N % tileN ? `nc${c} + ${t} < ${N}` : ''].filter((x) => x);
-      const at = `bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c}`;
-      const st = wideOut ? `${buf}[(${at}) / 4] = c${i}_${c};` : `${buf}[${at} + ${t}] = c${i}_${c}[${t}];`;
-      lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
-    }
+    for (let i = 0; i < RM; i++)
+      for (let c = 0; c < C; c++)
+        for (let t = 0; t < (wideOut ? 1 : 4); t++) {
+          const g = [M % tileM ? `m0 + ${i} < ${M}` : '', N % tileN ? `nc${c} + ${t} < ${N}` : ''].filter((x) => x);
+          const at = `bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c}`;
+          const st = wideOut ? `${buf}[(${at}) / 4] = c${i}_${c};` : `${buf}[${at} + ${t}] = c${i}_${c}[${t}];`;
+          lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
+        }
     return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
   }
   lines.push(`var acc = array<vec4<f32>, ${RM * C}>(${Array.from({ length: RM * C }, (_, q) => `c${Math.floor(q / C)}_${q % C}`).join(', ')});`);
@@ -274,7 +330,10 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     e4.locals.set(e.outputs[0]!.id, `acc[ri * ${C} + ci][${t}]`);
     const lin = `(bz * ${M * N} + mi * ${N} + ni + ${t})`;
     const val = e4.value(out, { shape: out.shape, dims: [...bdims, 'mi', `(ni + ${t})`], lin });
-    if (wideOut) { wide.push(...e4.lines, `let o${t} = ${val};`); continue; }
+    if (wideOut) {
+      wide.push(...e4.lines, `let o${t} = ${val};`);
+      continue;
+    }
     const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
     guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
@@ -283,12 +342,29 @@ function subgroupBody(k: Kernel, s: Scope, v: MatmulVariant, caps: DeviceCaps, w
     const store = [...wide, `${buf}[(bz * ${M * N} + mi * ${N} + ni) / 4] = vec4<f32>(o0, o1, o2, o3);`];
     guard.push(...(N % tileN ? [`if (ni < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
-  lines.push(`for (var ri = 0; ri < ${RM}; ri++) {`, '  let mi = m0 + ri;', ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
-    `  for (var ci = 0; ci < ${C}; ci++) {`, `    let ni = n0 + ci * ${4 * SG};`, ...guard.map((l) => `    ${l}`), '  }', '}');
+  lines.push(
+    `for (var ri = 0; ri < ${RM}; ri++) {`,
+    '  let mi = m0 + ri;',
+    ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
+    `  for (var ci = 0; ci < ${C}; ci++) {`,
+    `    let ni = n0 + ci * ${4 * SG};`,
+    ...guard.map((l) => `    ${l}`),
+    '  }',
+    '}',
+  );
   return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
 }
 
-function subgroupKernel(SG: number, v: MatmulVariant, tileM: number, tileN: number, RM: number, lines: string[], dispatch: [number, number, number], flops: number): { body: string; dispatch: [number, number, number]; flops: number } {
+function subgroupKernel(
+  SG: number,
+  v: MatmulVariant,
+  tileM: number,
+  tileN: number,
+  RM: number,
+  lines: string[],
+  dispatch: [number, number, number],
+  flops: number,
+): { body: string; dispatch: [number, number, number]; flops: number } {
   const body = `@compute @workgroup_size(${SG * v.wy})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32, @builtin(subgroup_invocation_id) sl: u32) {
   let bz = i32(wid.z);

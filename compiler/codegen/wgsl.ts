@@ -26,7 +26,12 @@ export interface CompiledKernel {
   texture?: KernelTexture;
 }
 
-export interface KernelTexture { varId: number; width: number; height: number; binding: number }
+export interface KernelTexture {
+  varId: number;
+  width: number;
+  height: number;
+  binding: number;
+}
 
 export interface CodegenOptions {
   caps: DeviceCaps;
@@ -53,7 +58,10 @@ function header(k: Kernel, opts: CodegenOptions, vec4: ReadonlySet<number>): { d
   const bindings: Binding[] = [];
   const decls: string[] = [];
   const aliasOf = new Map<number, number>();
-  for (const o of k.outputs) { const a = opts.aliases?.get(o.id); if (a !== undefined) aliasOf.set(a, o.id); }
+  for (const o of k.outputs) {
+    const a = opts.aliases?.get(o.id);
+    if (a !== undefined) aliasOf.set(a, o.id);
+  }
   const add = (v: Var, access: 'read' | 'read_write', name: string): void => {
     const elem = vec4.has(v.id) ? 'vec4<f32>' : storageType(v.dtype);
     decls.push(`@group(0) @binding(${bindings.length}) var<storage, ${access}> ${name}: array<${elem}>;`);
@@ -81,7 +89,9 @@ function finish(decls: string[], scope: Scope, body: string): string {
     scope.helpers.has('erf') ? ERF_WGSL : '',
     scope.helpers.has('rng') ? RNG_WGSL : '',
     body,
-  ].filter((s) => s).join('\n');
+  ]
+    .filter((s) => s)
+    .join('\n');
 }
 
 const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
@@ -151,22 +161,25 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4 }, counter);
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
-    case 'elementwise': return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
-    case 'reduce': return { label, bindings, ...reduce(k, root, decls, opts.caps) };
+    case 'elementwise':
+      return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
+    case 'reduce':
+      return { label, bindings, ...reduce(k, root, decls, opts.caps) };
     case 'matmul': {
       const texture = textureOf(k, opts, bindings.length);
       if (texture) decls.push(`@group(0) @binding(${texture.binding}) var bT: texture_2d<f32>;`);
       const r = matmulBody(k, root, variant!, opts.caps, wide, texture && 'bT');
       return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops, ...(texture && { texture }) };
     }
-    case 'argsort': return { label, bindings, ...argsort(k, root, decls, opts.caps) };
-    case 'scatter_add': return { label, bindings, ...scatter(k, root, decls, opts.caps) };
+    case 'argsort':
+      return { label, bindings, ...argsort(k, root, decls, opts.caps) };
+    case 'scatter_add':
+      return { label, bindings, ...scatter(k, root, decls, opts.caps) };
   }
 }
 
 const WG = 256;
-const threadId = (caps: DeviceCaps, groups: number): string =>
-  `let gid = i32((wid.y * ${grid(groups, caps)[0]}u + wid.x) * ${WG}u + lid);`;
+const threadId = (caps: DeviceCaps, groups: number): string => `let gid = i32((wid.y * ${grid(groups, caps)[0]}u + wid.x) * ${WG}u + lid);`;
 const ENTRY = (wg: number): string =>
   `@compute @workgroup_size(${wg})\nfn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {`;
 
@@ -179,21 +192,28 @@ function elementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { 
     const val = body.value(o, { shape: o.shape, lin: 'gid' });
     return `${s.ctx.buffers.get(o.id)}[gid] = ${store(o, val)};`;
   });
-  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`,
-    indent([...body.lines, ...writes], '  '), '}'].join('\n');
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`, indent([...body.lines, ...writes], '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: n * Math.max(1, body.lines.length) };
 }
 
 // ---- reductions (row kernels) ----
 
-interface RowLayout { rows: number; K: number; keptAxes: number[]; redAxes: number[] }
+interface RowLayout {
+  rows: number;
+  K: number;
+  keptAxes: number[];
+  redAxes: number[];
+}
 
 function rowLayout(r: Eqn): RowLayout {
   const x = r.inputs[0]!;
   const redAxes = [...(r.params as { axes: readonly number[] }).axes];
   const keptAxes = x.shape.map((_, i) => i).filter((i) => !redAxes.includes(i));
   return {
-    rows: numel(keptAxes.map((i) => x.shape[i]!)), K: numel(redAxes.map((i) => x.shape[i]!)), keptAxes, redAxes,
+    rows: numel(keptAxes.map((i) => x.shape[i]!)),
+    K: numel(redAxes.map((i) => x.shape[i]!)),
+    keptAxes,
+    redAxes,
   };
 }
 
@@ -205,8 +225,12 @@ function inputIdx(s: Scope, r: Eqn, L: RowLayout, rowDims: string[], k: string):
   }
   const kDims = s.dims({ shape: L.redAxes.map((a) => x.shape[a]!), lin: k });
   const dims = new Array<string>(x.shape.length);
-  L.keptAxes.forEach((a, i) => { dims[a] = rowDims[i]!; });
-  L.redAxes.forEach((a, i) => { dims[a] = kDims[i]!; });
+  L.keptAxes.forEach((a, i) => {
+    dims[a] = rowDims[i]!;
+  });
+  L.redAxes.forEach((a, i) => {
+    dims[a] = kDims[i]!;
+  });
   return { shape: x.shape, dims };
 }
 
@@ -224,7 +248,11 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   let flops = 0;
   k.stages.forEach((st, j) => {
     const isMax = st.reduce.prim === 'reduce_max';
-    const init = isMax ? (st.reduce.outputs[0]!.dtype === 'f32' ? '(-3.4028234663852886e38f)' : literal(-2147483648, st.reduce.outputs[0]!.dtype)) : literal(0, st.reduce.outputs[0]!.dtype);
+    const init = isMax
+      ? st.reduce.outputs[0]!.dtype === 'f32'
+        ? '(-3.4028234663852886e38f)'
+        : literal(-2147483648, st.reduce.outputs[0]!.dtype)
+      : literal(0, st.reduce.outputs[0]!.dtype);
     const comb = (a: string, b: string): string => (isMax ? `max(${a}, ${b})` : `${a} + ${b}`);
     const loop = rowScope.child();
     const kv = `k${j}`;
@@ -234,9 +262,16 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
     lines.push(...loop.lines.map((l) => `  ${l}`), `  acc${j} = ${comb(`acc${j}`, val)};`, '}');
     if (lanes > 1) {
-      lines.push(`sh[lid] = acc${j};`, 'workgroupBarrier();',
-        `for (var w = ${lanes / 2}u; w > 0u; w = w >> 1u) {`, `  if (lid < w) { sh[lid] = ${comb('sh[lid]', 'sh[lid + w]')}; }`, '  workgroupBarrier();', '}',
-        `let red${j} = sh[0];`, 'workgroupBarrier();');
+      lines.push(
+        `sh[lid] = acc${j};`,
+        'workgroupBarrier();',
+        `for (var w = ${lanes / 2}u; w > 0u; w = w >> 1u) {`,
+        `  if (lid < w) { sh[lid] = ${comb('sh[lid]', 'sh[lid + w]')}; }`,
+        '  workgroupBarrier();',
+        '}',
+        `let red${j} = sh[0];`,
+        'workgroupBarrier();',
+      );
     } else lines.push(`let red${j} = acc${j};`);
     rowScope.locals.set(st.reduce.outputs[0]!.id, `red${j}`);
     // The stage's per-row epilogue (mean = sum / n, rstd = rsqrt(var + eps), ...).
@@ -268,8 +303,14 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   } else {
     dispatch = grid(L.rows, caps);
     const sh = out.dtype === 'f32' || first.outputs[0]!.dtype === 'f32' ? 'f32' : storageType(first.outputs[0]!.dtype);
-    text = [`var<workgroup> sh: array<${sh}, ${lanes}>;`, ENTRY(lanes), `  let row = i32(wid.y * ${dispatch[0]}u + wid.x);`,
-      `  if (row >= ${L.rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
+    text = [
+      `var<workgroup> sh: array<${sh}, ${lanes}>;`,
+      ENTRY(lanes),
+      `  let row = i32(wid.y * ${dispatch[0]}u + wid.x);`,
+      `  if (row >= ${L.rows}) { return; }`,
+      indent(lines, '  '),
+      '}',
+    ].join('\n');
   }
   return { wgsl: finish(decls, s, text), dispatch, flops };
 }
@@ -288,9 +329,14 @@ function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   const other = loop.value(x, { shape: x.shape, lin: 'base + j' });
   // Rank by counting smaller elements (ties broken by position): stable, exact, O(n) per thread.
   const lines = [
-    `let base = (gid / ${n}) * ${n};`, `let i = gid - base;`, ...body.lines, 'var rank = 0;',
-    `for (var j = 0; j < ${n}; j++) {`, ...loop.lines.map((l) => `  ${l}`),
-    `  if (${other} < ${mine} || (${other} == ${mine} && j < i)) { rank++; }`, '}',
+    `let base = (gid / ${n}) * ${n};`,
+    `let i = gid - base;`,
+    ...body.lines,
+    'var rank = 0;',
+    `for (var j = 0; j < ${n}; j++) {`,
+    ...loop.lines.map((l) => `  ${l}`),
+    `  if (${other} < ${mine} || (${other} == ${mine} && j < i)) { rank++; }`,
+    '}',
     `${s.ctx.buffers.get(out.id)}[base + rank] = i;`,
   ];
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${total}) { return; }`, indent(lines, '  '), '}'].join('\n');
@@ -307,8 +353,10 @@ function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   const { batchDims: bd, shape } = e.params as { batchDims: number; shape: number[] };
   const out = k.outputs[0]!;
   const buf = s.ctx.buffers.get(out.id)!;
-  const rowShape = shape.slice(0, bd + 1), restShape = shape.slice(bd + 1);
-  const rows = numel(rowShape), rest = numel(restShape);
+  const rowShape = shape.slice(0, bd + 1),
+    restShape = shape.slice(bd + 1);
+  const rows = numel(rowShape),
+    rest = numel(restShape);
   const groups = Math.ceil(rows / WG);
   const body = s.child();
   const rd = body.dims({ shape: rowShape, lin: 'gid' });
@@ -320,12 +368,19 @@ function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   const inner = loop.child();
   const qd = inner.dims({ shape: restShape, lin: 'q' });
   const u = inner.value(upd, { shape: upd.shape, dims: [...rd.slice(0, bd), ...pd, ...qd] });
-  const lines = [...body.lines,
+  const lines = [
+    ...body.lines,
     `for (var q = 0; q < ${rest}; q++) { ${buf}[gid * ${rest} + q] = 0.0f; }`,
-    `for (var p = 0; p < ${nI}; p++) {`, ...loop.lines.map((l) => `  ${l}`),
+    `for (var p = 0; p < ${nI}; p++) {`,
+    ...loop.lines.map((l) => `  ${l}`),
     `  if (${j} == ${rd[bd]}) {`,
-    `    for (var q = 0; q < ${rest}; q++) {`, ...inner.lines.map((l) => `      ${l}`),
-    `      ${buf}[gid * ${rest} + q] += ${u};`, '    }', '  }', '}'];
+    `    for (var q = 0; q < ${rest}; q++) {`,
+    ...inner.lines.map((l) => `      ${l}`),
+    `      ${buf}[gid * ${rest} + q] += ${u};`,
+    '    }',
+    '  }',
+    '}',
+  ];
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: rows * nI + numel(upd.shape) };
 }

@@ -18,19 +18,25 @@ export type Expr =
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '@' | '**' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
 
-export interface Arg { name?: string; value: Expr; span: Span }
+export interface Arg {
+  name?: string;
+  value: Expr;
+  span: Span;
+}
 
 /** A dimension pattern in a shape annotation: a symbol, a number, `...rest`, or an expression. */
-export type DimPat =
-  | { kind: 'sym'; name: string; span: Span }
-  | { kind: 'rest'; name?: string; span: Span }
-  | { kind: 'expr'; expr: Expr; span: Span };
+export type DimPat = { kind: 'sym'; name: string; span: Span } | { kind: 'rest'; name?: string; span: Span } | { kind: 'expr'; expr: Expr; span: Span };
 
 export type TypeAnn =
   | { kind: 'scalar'; type: 'int' | 'float' | 'bool' | 'str'; span: Span }
   | { kind: 'tensor'; dims: DimPat[]; dtype?: 'f32' | 'i32' | 'u32' | 'bool'; span: Span };
 
-export interface ParamDecl { name: string; type?: TypeAnn; default?: Expr; span: Span }
+export interface ParamDecl {
+  name: string;
+  type?: TypeAnn;
+  default?: Expr;
+  span: Span;
+}
 
 export type Stmt =
   | { kind: 'let'; names: string[]; value: Expr; span: Span }
@@ -43,6 +49,13 @@ export type Stmt =
   | { kind: 'if'; cond: Expr; then: Stmt[]; else?: Stmt[]; span: Span }
   | { kind: 'expr'; value: Expr; span: Span };
 
-export interface FnDecl { name: string; params: ParamDecl[]; body: Stmt[]; span: Span }
+export interface FnDecl {
+  name: string;
+  params: ParamDecl[];
+  body: Stmt[];
+  span: Span;
+}
 
-export interface Program { fns: FnDecl[] }
+export interface Program {
+  fns: FnDecl[];
+}

@@ -33,21 +33,33 @@ export function tensorOf(b: GraphBuilder, v: Value, like: DType = 'f32'): Var | 
 }
 
 export function axisOf(c: BuiltinCtx, ax: Value, rank: number, what = 'axis'): number | undefined {
-  if (ax.t !== 'int') { c.error(`${what} must be an int, got ${describe(ax)}`); return undefined; }
+  if (ax.t !== 'int') {
+    c.error(`${what} must be an int, got ${describe(ax)}`);
+    return undefined;
+  }
   const a = ax.v < 0 ? ax.v + rank : ax.v;
-  if (a < 0 || a >= rank) { c.error(`${what} ${ax.v} is out of range for a tensor of rank ${rank}`); return undefined; }
+  if (a < 0 || a >= rank) {
+    c.error(`${what} ${ax.v} is out of range for a tensor of rank ${rank}`);
+    return undefined;
+  }
   return a;
 }
 
 export function intList(c: BuiltinCtx, v: Value, what: string): number[] | undefined {
   if (v.t === 'int') return [v.v];
-  if (v.t !== 'list' || v.items.some((x) => x.t !== 'int')) { c.error(`${what} must be a list of ints, got ${describe(v)}`); return undefined; }
+  if (v.t !== 'list' || v.items.some((x) => x.t !== 'int')) {
+    c.error(`${what} must be a list of ints, got ${describe(v)}`);
+    return undefined;
+  }
   return v.items.map((x) => (x as { v: number }).v);
 }
 
 function shapeArg(c: BuiltinCtx, v: Value, what = 'shape'): number[] | undefined {
   const s = intList(c, v, what);
-  if (s?.some((d) => d < 0)) { c.error(`${what} ${fmtShape(s)} has a negative dimension`); return undefined; }
+  if (s?.some((d) => d < 0)) {
+    c.error(`${what} ${fmtShape(s)} has a negative dimension`);
+    return undefined;
+  }
   return s;
 }
 
@@ -74,8 +86,10 @@ function pairwise(f: (x: number, y: number) => number, g: (b: GraphBuilder, x: V
   return {
     params: [{ name: 'a' }, { name: 'b' }],
     run(c, [a, b]) {
-      if ((a!.t === 'int' || a!.t === 'float') && (b!.t === 'int' || b!.t === 'float')) return a!.t === 'int' && b!.t === 'int' ? I(f(a!.v, b!.v)) : { t: 'float', v: f(a!.v, b!.v) };
-      const x = tensorArg(c, a!, 'a'), y = tensorArg(c, b!, 'b');
+      if ((a!.t === 'int' || a!.t === 'float') && (b!.t === 'int' || b!.t === 'float'))
+        return a!.t === 'int' && b!.t === 'int' ? I(f(a!.v, b!.v)) : { t: 'float', v: f(a!.v, b!.v) };
+      const x = tensorArg(c, a!, 'a'),
+        y = tensorArg(c, b!, 'b');
       return x && y ? T(g(c.b, x, y)) : POISON;
     },
   };
@@ -134,7 +148,10 @@ export const BUILTINS: Record<string, Builtin> = {
   exp: scalarMath(Math.exp, (b, x) => b.exp(x)),
   log: scalarMath(Math.log, (b, x) => b.log(x)),
   sqrt: scalarMath(Math.sqrt, (b, x) => b.sqrt(x)),
-  rsqrt: scalarMath((x) => 1 / Math.sqrt(x), (b, x) => b.rsqrt(x)),
+  rsqrt: scalarMath(
+    (x) => 1 / Math.sqrt(x),
+    (b, x) => b.rsqrt(x),
+  ),
   tanh: scalarMath(Math.tanh, (b, x) => b.tanh(x)),
   sin: scalarMath(Math.sin, (b, x) => b.sin(x)),
   cos: scalarMath(Math.cos, (b, x) => b.cos(x)),
@@ -145,7 +162,9 @@ export const BUILTINS: Record<string, Builtin> = {
   where: {
     params: [{ name: 'cond' }, { name: 'a' }, { name: 'b' }],
     run(c, [cond, a, b]) {
-      const k = tensorArg(c, cond!, 'cond'), x = tensorArg(c, a!, 'a'), y = tensorArg(c, b!, 'b');
+      const k = tensorArg(c, cond!, 'cond'),
+        x = tensorArg(c, a!, 'a'),
+        y = tensorArg(c, b!, 'b');
       if (!k || !x || !y) return POISON;
       if (k.dtype !== 'bool') return c.error(`where: cond must be a bool tensor (a comparison), got ${describe(cond!)}`);
       return T(c.b.select(k, x, y));
@@ -165,7 +184,8 @@ export const BUILTINS: Record<string, Builtin> = {
       const known = s.reduce((p, d) => (d === -1 ? p : p * d), 1);
       const n = numel(t.shape);
       const full = s.map((d) => (d === -1 ? (known ? n / known : 0) : d));
-      if (numel(full) !== n || full.some((d) => !Number.isInteger(d))) return c.error(`reshape: cannot view ${fmtShape(t.shape)} (${n} elements) as ${fmtShape(s)}`);
+      if (numel(full) !== n || full.some((d) => !Number.isInteger(d)))
+        return c.error(`reshape: cannot view ${fmtShape(t.shape)} (${n} elements) as ${fmtShape(s)}`);
       return T(c.b.reshape(t, full));
     },
   },
@@ -176,7 +196,8 @@ export const BUILTINS: Record<string, Builtin> = {
       const p = intList(c, perm!, 'perm');
       if (!t || !p) return POISON;
       const r = t.shape.length;
-      if (p.length !== r || [...p].sort((a, b) => a - b).some((a, i) => a !== i)) return c.error(`transpose: ${fmtShape(p)} is not a permutation of the ${r} axes of ${fmtShape(t.shape)}`);
+      if (p.length !== r || [...p].sort((a, b) => a - b).some((a, i) => a !== i))
+        return c.error(`transpose: ${fmtShape(p)} is not a permutation of the ${r} axes of ${fmtShape(t.shape)}`);
       return T(c.b.transpose(t, p));
     },
   },
@@ -185,7 +206,8 @@ export const BUILTINS: Record<string, Builtin> = {
     run(c, [x, a, b]) {
       const t = tensorArg(c, x!, 'x');
       if (!t) return POISON;
-      const i = axisOf(c, a!, t.shape.length), j = axisOf(c, b!, t.shape.length);
+      const i = axisOf(c, a!, t.shape.length),
+        j = axisOf(c, b!, t.shape.length);
       if (i === undefined || j === undefined) return POISON;
       const perm = t.shape.map((_, k) => (k === i ? j : k === j ? i : k));
       return T(c.b.transpose(t, perm));
@@ -237,11 +259,17 @@ export const BUILTINS: Record<string, Builtin> = {
       const ts = items!.items.map((v, i) => tensorArg(c, v, `items[${i}]`));
       if (ts.some((t) => !t)) return POISON;
       const vs = ts as Var[];
-      if (vs.some((v) => v.dtype !== vs[0]!.dtype || v.shape.join() !== vs[0]!.shape.join())) return c.error(`items must share one shape and dtype, got ${vs.map((u) => `${u.dtype}${fmtShape(u.shape)}`).join(', ')}`);
+      if (vs.some((v) => v.dtype !== vs[0]!.dtype || v.shape.join() !== vs[0]!.shape.join()))
+        return c.error(`items must share one shape and dtype, got ${vs.map((u) => `${u.dtype}${fmtShape(u.shape)}`).join(', ')}`);
       const a = axisOf(c, axis!, vs[0]!.shape.length + 1);
       if (a === undefined) return POISON;
       const sh = vs[0]!.shape;
-      return T(c.b.concat(vs.map((v) => c.b.reshape(v, [...sh.slice(0, a), 1, ...sh.slice(a)])), a));
+      return T(
+        c.b.concat(
+          vs.map((v) => c.b.reshape(v, [...sh.slice(0, a), 1, ...sh.slice(a)])),
+          a,
+        ),
+      );
     },
   },
   slice: {
@@ -253,17 +281,21 @@ export const BUILTINS: Record<string, Builtin> = {
       if (a === undefined) return POISON;
       if (start!.t !== 'int' || end!.t !== 'int') return c.error('slice: start and end must be ints');
       const n = t.shape[a]!;
-      const s0 = start!.v < 0 ? start!.v + n : start!.v, e0 = end!.v < 0 ? end!.v + n : end!.v;
+      const s0 = start!.v < 0 ? start!.v + n : start!.v,
+        e0 = end!.v < 0 ? end!.v + n : end!.v;
       if (s0 < 0 || e0 > n || s0 > e0) return c.error(`slice: [${start!.v}, ${end!.v}) is out of range for axis ${a} of size ${n}`);
-      const st = t.shape.map(() => 0), en = [...t.shape];
-      st[a] = s0; en[a] = e0;
+      const st = t.shape.map(() => 0),
+        en = [...t.shape];
+      st[a] = s0;
+      en[a] = e0;
       return T(c.b.slice(t, st, en));
     },
   },
   gather: {
     params: [{ name: 'x' }, { name: 'idx' }, { name: 'batch_dims', default: I(0) }],
     run(c, [x, idx, bd]) {
-      const t = tensorArg(c, x!, 'x'), i = tensorArg(c, idx!, 'idx');
+      const t = tensorArg(c, x!, 'x'),
+        i = tensorArg(c, idx!, 'idx');
       if (!t || !i) return POISON;
       if (bd!.t !== 'int' || bd!.v < 0) return c.error('gather: batch_dims must be a non-negative int');
       if (i.dtype !== 'i32') return c.error(`gather: idx must be an i32 tensor, got ${describe(idx!)}`);
@@ -285,7 +317,10 @@ export const BUILTINS: Record<string, Builtin> = {
   },
   rand: {
     params: [{ name: 'shape' }],
-    run(c, [shape]) { const s = shapeArg(c, shape!); return s ? T(c.rand(s)) : POISON; },
+    run(c, [shape]) {
+      const s = shapeArg(c, shape!);
+      return s ? T(c.rand(s)) : POISON;
+    },
   },
   iota: {
     params: [{ name: 'shape' }, { name: 'axis', default: I(0) }, { name: 'dtype', default: { t: 'str', v: 'i32' } }],
@@ -308,8 +343,20 @@ export const BUILTINS: Record<string, Builtin> = {
       return T(c.b.constant(value!.v, s, 'f32'));
     },
   },
-  zeros: { params: [{ name: 'shape' }], run(c, [shape]) { const s = shapeArg(c, shape!); return s ? T(c.b.constant(0, s, 'f32')) : POISON; } },
-  ones: { params: [{ name: 'shape' }], run(c, [shape]) { const s = shapeArg(c, shape!); return s ? T(c.b.constant(1, s, 'f32')) : POISON; } },
+  zeros: {
+    params: [{ name: 'shape' }],
+    run(c, [shape]) {
+      const s = shapeArg(c, shape!);
+      return s ? T(c.b.constant(0, s, 'f32')) : POISON;
+    },
+  },
+  ones: {
+    params: [{ name: 'shape' }],
+    run(c, [shape]) {
+      const s = shapeArg(c, shape!);
+      return s ? T(c.b.constant(1, s, 'f32')) : POISON;
+    },
+  },
   cast: {
     params: [{ name: 'x' }, { name: 'dtype' }],
     run(c, [x, dtype]) {
@@ -320,10 +367,19 @@ export const BUILTINS: Record<string, Builtin> = {
       return T(c.b.cast(t, d));
     },
   },
-  stop_gradient: { params: [{ name: 'x' }], run(c, [x]) { const t = tensorArg(c, x!, 'x'); return t ? T(c.b.stopGradient(t)) : POISON; } },
+  stop_gradient: {
+    params: [{ name: 'x' }],
+    run(c, [x]) {
+      const t = tensorArg(c, x!, 'x');
+      return t ? T(c.b.stopGradient(t)) : POISON;
+    },
+  },
   shape: {
     params: [{ name: 'x' }],
-    run(c, [x]) { const t = tensorArg(c, x!, 'x'); return t ? { t: 'list', items: t.shape.map(I) } : POISON; },
+    run(c, [x]) {
+      const t = tensorArg(c, x!, 'x');
+      return t ? { t: 'list', items: t.shape.map(I) } : POISON;
+    },
   },
   dim: {
     params: [{ name: 'x' }, { name: 'axis' }],
@@ -334,22 +390,41 @@ export const BUILTINS: Record<string, Builtin> = {
       return a === undefined ? POISON : I(t.shape[a]!);
     },
   },
-  rank: { params: [{ name: 'x' }], run(c, [x]) { const t = tensorArg(c, x!, 'x'); return t ? I(t.shape.length) : POISON; } },
+  rank: {
+    params: [{ name: 'x' }],
+    run(c, [x]) {
+      const t = tensorArg(c, x!, 'x');
+      return t ? I(t.shape.length) : POISON;
+    },
+  },
   len: {
     params: [{ name: 'x' }],
-    run(c, [x]) { return x!.t === 'list' || x!.t === 'tuple' ? I(x!.items.length) : c.error(`len: needs a list, got ${describe(x!)}`); },
+    run(c, [x]) {
+      return x!.t === 'list' || x!.t === 'tuple' ? I(x!.items.length) : c.error(`len: needs a list, got ${describe(x!)}`);
+    },
   },
   int: {
     params: [{ name: 'x' }],
-    run(c, [x]) { return x!.t === 'int' || x!.t === 'float' ? I(Math.floor(x!.v + 1e-9)) : c.error(`int: needs a number, got ${describe(x!)}`); },
+    run(c, [x]) {
+      return x!.t === 'int' || x!.t === 'float' ? I(Math.floor(x!.v + 1e-9)) : c.error(`int: needs a number, got ${describe(x!)}`);
+    },
   },
   float: {
     params: [{ name: 'x' }],
-    run(c, [x]) { return x!.t === 'int' || x!.t === 'float' ? { t: 'float', v: x!.v } : c.error(`float: needs a number, got ${describe(x!)}`); },
+    run(c, [x]) {
+      return x!.t === 'int' || x!.t === 'float' ? { t: 'float', v: x!.v } : c.error(`float: needs a number, got ${describe(x!)}`);
+    },
   },
-  defined: { params: [{ name: 'x' }], run(_c, [x]) { return { t: 'bool', v: x!.t !== 'none' }; } },
+  defined: {
+    params: [{ name: 'x' }],
+    run(_c, [x]) {
+      return { t: 'bool', v: x!.t !== 'none' };
+    },
+  },
   error: {
     params: [{ name: 'message' }],
-    run(c, [m]) { return c.error(m!.t === 'str' ? m!.v : describe(m!)); },
+    run(c, [m]) {
+      return c.error(m!.t === 'str' ? m!.v : describe(m!));
+    },
   },
 };

@@ -7,12 +7,25 @@ import { type DType, IRError, type Var, numel } from '../ir/types.ts';
 import { fnv1a } from '../plan/plan.ts';
 import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 import type { Arg, Expr, FnDecl, Program, Stmt, TypeAnn } from './ast.ts';
-import { BUILTINS, type Builtin, type BuiltinCtx, INITS, tensorOf } from './builtins.ts';
+import { BUILTINS, type Builtin, type BuiltinCtx, INITS } from './builtins.ts';
 import { NONE, POISON, type Value, describe, fmtShape, fromConfig } from './values.ts';
+import { binaryOp, bindArgs } from './operators.ts';
+import { suggest } from './suggest.ts';
 import { RNG_KEY } from '../names.ts';
 
-export interface ParamInfo { name: string; shape: number[]; init: { kind: string; args: number[] }; trainable: boolean; span: Span }
-export interface LossInfo { name: string; v: Var; weight: number; span: Span }
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+  init: { kind: string; args: number[] };
+  trainable: boolean;
+  span: Span;
+}
+export interface LossInfo {
+  name: string;
+  v: Var;
+  weight: number;
+  span: Span;
+}
 
 export interface Elaboration {
   b: GraphBuilder;
@@ -33,7 +46,9 @@ export interface ElabOptions {
 }
 
 /** Thrown to unwind a function body at `return`. */
-class Return { constructor(readonly value: Value) {} }
+class Return {
+  constructor(readonly value: Value) {}
+}
 /** Thrown after an error that makes the rest of a function meaningless (error(), duplicate params). */
 class Abort {}
 /** Thrown when the program unrolls past the budget: stops elaboration altogether. */
@@ -43,14 +58,24 @@ const MAX_STEPS = 200_000;
 class Env {
   readonly vars = new Map<string, Value>();
   constructor(readonly parent?: Env) {}
-  lookup(name: string): Value | undefined { return this.vars.get(name) ?? this.parent?.lookup(name); }
+  lookup(name: string): Value | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
   assign(name: string, v: Value): boolean {
-    if (this.vars.has(name)) { this.vars.set(name, v); return true; }
+    if (this.vars.has(name)) {
+      this.vars.set(name, v);
+      return true;
+    }
     return this.parent ? this.parent.assign(name, v) : false;
   }
 }
 
-interface Frame { fn: FnDecl; path: string; callSpan: Span; counts: Map<string, number> }
+interface Frame {
+  fn: FnDecl;
+  path: string;
+  callSpan: Span;
+  counts: Map<string, number>;
+}
 
 const MAX_DEPTH = 64;
 const MAX_REPEAT = 4096;
@@ -75,7 +100,11 @@ class Elaborator {
   private sharing = 0;
   private rands = 0;
 
-  constructor(prog: Program, readonly opts: ElabOptions, readonly diags: Diagnostics) {
+  constructor(
+    prog: Program,
+    readonly opts: ElabOptions,
+    readonly diags: Diagnostics,
+  ) {
     for (const f of prog.fns) if (!this.fns.has(f.name)) this.fns.set(f.name, f);
     for (const [k, v] of Object.entries(opts.namespaces)) this.globals.vars.set(k, fromConfig(k, v));
   }
@@ -85,7 +114,10 @@ class Elaborator {
     if (this.opts.libraryFiles.has(span.file)) {
       const user = [...this.frames].reverse().find((f) => !this.opts.libraryFiles.has(f.callSpan.file));
       if (user) {
-        const chain = this.frames.slice(this.frames.indexOf(user)).map((f) => f.fn.name).join(' -> ');
+        const chain = this.frames
+          .slice(this.frames.indexOf(user))
+          .map((f) => f.fn.name)
+          .join(' -> ');
         this.diags.error(`${message} (in ${chain}, ${span.file}:${span.line}:${span.col})`, user.callSpan);
         return POISON;
       }
@@ -103,30 +135,49 @@ class Elaborator {
     const env = new Env(this.globals);
     const frame: Frame = { fn: entry, path: '', callSpan: entry.span, counts: new Map() };
     for (const p of entry.params) {
-      if (p.type?.kind !== 'tensor') { this.error(`entry input '${p.name}' needs a tensor type, e.g. ${p.name}: [train.batch, 16] f32`, p.span); env.vars.set(p.name, POISON); continue; }
+      if (p.type?.kind !== 'tensor') {
+        this.error(`entry input '${p.name}' needs a tensor type, e.g. ${p.name}: [train.batch, 16] f32`, p.span);
+        env.vars.set(p.name, POISON);
+        continue;
+      }
       const dims: number[] = [];
       let ok = true;
       for (const d of p.type.dims) {
         const v = d.kind === 'expr' ? this.expr(d.expr, env, frame) : d.kind === 'sym' ? this.globals.lookup(d.name) : undefined;
         if (v?.t !== 'int' || v.v < 1) {
-          if (v?.t !== 'poison') this.error(`entry input '${p.name}': dimension ${d.kind === 'sym' ? `'${d.name}' ` : ''}must be a known positive int (e.g. train.batch)${v ? `, got ${describe(v)}` : ''}`, d.span);
+          if (v?.t !== 'poison')
+            this.error(
+              `entry input '${p.name}': dimension ${d.kind === 'sym' ? `'${d.name}' ` : ''}must be a known positive int (e.g. train.batch)${v ? `, got ${describe(v)}` : ''}`,
+              d.span,
+            );
           ok = false;
         } else dims.push(v.v);
       }
-      if (!ok) { env.vars.set(p.name, POISON); continue; }
+      if (!ok) {
+        env.vars.set(p.name, POISON);
+        continue;
+      }
       const v = this.b.input(p.name, dims, (p.type.dtype ?? 'f32') as DType, 'data');
       this.inputs.push({ name: p.name, v });
       env.vars.set(p.name, { t: 'tensor', v });
     }
     this.frames.push(frame);
-    try { this.block(entry.body, env, frame); } catch (e) { if (!(e instanceof Return) && !(e instanceof Abort) && !(e instanceof Stop)) throw e; }
+    try {
+      this.block(entry.body, env, frame);
+    } catch (e) {
+      if (!(e instanceof Return) && !(e instanceof Abort) && !(e instanceof Stop)) throw e;
+    }
     this.frames.pop();
     return this.result();
   }
 
-  result(): Elaboration { return { b: this.b, params: this.params, losses: this.losses, outputs: this.outputs, inputs: this.inputs }; }
+  result(): Elaboration {
+    return { b: this.b, params: this.params, losses: this.losses, outputs: this.outputs, inputs: this.inputs };
+  }
 
-  block(stmts: Stmt[], env: Env, frame: Frame): void { for (const s of stmts) this.stmt(s, env, frame); }
+  block(stmts: Stmt[], env: Env, frame: Frame): void {
+    for (const s of stmts) this.stmt(s, env, frame);
+  }
 
   private steps = 0;
 
@@ -135,7 +186,9 @@ class Elaborator {
       this.error(`the model unrolls to more than ${MAX_STEPS.toLocaleString('en-US')} steps or equations (check repeat counts)`, s.span);
       throw new Stop();
     }
-    try { this.stmt1(s, env, f); } catch (e) {
+    try {
+      this.stmt1(s, env, f);
+    } catch (e) {
       // The builder's own checks are a backstop: report them here, at the statement.
       if (!(e instanceof IRError)) throw e;
       this.error(e.message.replace(/^eqn #\d+ /, ''), s.span);
@@ -144,17 +197,25 @@ class Elaborator {
 
   stmt1(s: Stmt, env: Env, f: Frame): void {
     switch (s.kind) {
-      case 'let': case 'assign': {
+      case 'let':
+      case 'assign': {
         const v = this.expr(s.value, env, f);
         const vals = s.names.length === 1 ? [v] : this.unpack(v, s.names.length, s.span);
         s.names.forEach((n, i) => {
           if (s.kind === 'let') env.vars.set(n, vals[i]!);
-          else if (!env.assign(n, vals[i]!)) { this.error(`'${n}' is not defined (use 'let ${n} = ...' to define it)`, s.span); env.vars.set(n, POISON); }
+          else if (!env.assign(n, vals[i]!)) {
+            this.error(`'${n}' is not defined (use 'let ${n} = ...' to define it)`, s.span);
+            env.vars.set(n, POISON);
+          }
         });
         return;
       }
-      case 'param': this.param(s, env, f); return;
-      case 'expr': this.expr(s.value, env, f); return;
+      case 'param':
+        this.param(s, env, f);
+        return;
+      case 'expr':
+        this.expr(s.value, env, f);
+        return;
       case 'return': {
         const vals = s.values.map((e) => this.expr(e, env, f));
         throw new Return(vals.length === 1 ? vals[0]! : { t: 'tuple', items: vals });
@@ -163,24 +224,42 @@ class Elaborator {
         const v = this.expr(s.value, env, f);
         const w = s.weight ? this.expr(s.weight, env, f) : { t: 'float' as const, v: 1 };
         if (v.t === 'poison' || w.t === 'poison') return;
-        if (w.t !== 'int' && w.t !== 'float') { this.error(`loss weight must be a number, got ${describe(w)}`, s.weight!.span); return; }
-        if (v.t !== 'tensor' || v.v.shape.length !== 0 || v.v.dtype !== 'f32') { this.error(`loss '${s.name}' must be a scalar f32 tensor, got ${describe(v)}`, s.span); return; }
-        if (this.losses.some((l) => l.name === s.name)) { this.error(`loss '${s.name}' is defined twice`, s.span); return; }
+        if (w.t !== 'int' && w.t !== 'float') {
+          this.error(`loss weight must be a number, got ${describe(w)}`, s.weight!.span);
+          return;
+        }
+        if (v.t !== 'tensor' || v.v.shape.length !== 0 || v.v.dtype !== 'f32') {
+          this.error(`loss '${s.name}' must be a scalar f32 tensor, got ${describe(v)}`, s.span);
+          return;
+        }
+        if (this.losses.some((l) => l.name === s.name)) {
+          this.error(`loss '${s.name}' is defined twice`, s.span);
+          return;
+        }
         this.losses.push({ name: s.name, v: v.v, weight: w.v, span: s.span });
         return;
       }
       case 'output': {
         const v = this.expr(s.value, env, f);
         if (v.t === 'poison') return;
-        if (v.t !== 'tensor') { this.error(`output '${s.name}' must be a tensor, got ${describe(v)}`, s.span); return; }
-        if (this.outputs.some((o) => o.name === s.name)) { this.error(`output '${s.name}' is defined twice`, s.span); return; }
+        if (v.t !== 'tensor') {
+          this.error(`output '${s.name}' must be a tensor, got ${describe(v)}`, s.span);
+          return;
+        }
+        if (this.outputs.some((o) => o.name === s.name)) {
+          this.error(`output '${s.name}' is defined twice`, s.span);
+          return;
+        }
         this.outputs.push({ name: s.name, v: v.v });
         return;
       }
       case 'repeat': {
         const n = this.expr(s.count, env, f);
         if (n.t === 'poison') return;
-        if (n.t !== 'int' || n.v < 0 || n.v > MAX_REPEAT) { this.error(`repeat count must be an int in 0..${MAX_REPEAT}, got ${describe(n)}`, s.count.span); return; }
+        if (n.t !== 'int' || n.v < 0 || n.v > MAX_REPEAT) {
+          this.error(`repeat count must be an int in 0..${MAX_REPEAT}, got ${describe(n)}`, s.count.span);
+          return;
+        }
         const base = f.path;
         for (let i = 0; i < n.v; i++) {
           // `repeat n as name`: each iteration has its own parameters under name.<i>.
@@ -189,8 +268,11 @@ class Elaborator {
           else if (i > 0) this.sharing++;
           const saved = f.counts;
           f.counts = new Map();
-          try { this.block(s.body, new Env(env), f); } finally {
-            f.path = base; f.counts = saved;
+          try {
+            this.block(s.body, new Env(env), f);
+          } finally {
+            f.path = base;
+            f.counts = saved;
             if (!s.label && i > 0) this.sharing--;
           }
         }
@@ -200,7 +282,10 @@ class Elaborator {
         const c = this.expr(s.cond, env, f);
         if (c.t === 'poison') return;
         if (c.t !== 'bool') {
-          this.error(c.t === 'tensor' ? 'if needs a compile-time condition; use where(cond, a, b) to choose between tensors' : `if needs a bool, got ${describe(c)}`, s.cond.span);
+          this.error(
+            c.t === 'tensor' ? 'if needs a compile-time condition; use where(cond, a, b) to choose between tensors' : `if needs a bool, got ${describe(c)}`,
+            s.cond.span,
+          );
           return;
         }
         if (c.v) this.block(s.then, new Env(env), f);
@@ -219,22 +304,44 @@ class Elaborator {
   param(s: Extract<Stmt, { kind: 'param' }>, env: Env, f: Frame): void {
     const name = f.path ? `${f.path}.${s.name}` : s.name;
     const dims = s.shape.map((e) => this.expr(e, env, f));
-    if (dims.some((d) => d.t === 'poison')) { env.vars.set(s.name, POISON); return; }
+    if (dims.some((d) => d.t === 'poison')) {
+      env.vars.set(s.name, POISON);
+      return;
+    }
     const bad = dims.findIndex((d) => d.t !== 'int' || d.v < 1);
-    if (bad >= 0) { this.error(`parameter '${s.name}': dimension ${bad} must be a positive int, got ${describe(dims[bad]!)}`, s.shape[bad]!.span); env.vars.set(s.name, POISON); return; }
+    if (bad >= 0) {
+      this.error(`parameter '${s.name}': dimension ${bad} must be a positive int, got ${describe(dims[bad]!)}`, s.shape[bad]!.span);
+      env.vars.set(s.name, POISON);
+      return;
+    }
     const shape = dims.map((d) => (d as { v: number }).v);
     let init: { kind: string; args: number[] } = { kind: shape.length >= 2 ? 'xavier' : 'zeros', args: [] };
     if (s.init) {
       const iv = this.expr(s.init, env, f);
-      if (iv.t === 'poison') { env.vars.set(s.name, POISON); return; }
-      if (iv.t !== 'init') { this.error(`parameter '${s.name}': initialiser must be init.<kind>(...), got ${describe(iv)}`, s.init.span); env.vars.set(s.name, POISON); return; }
+      if (iv.t === 'poison') {
+        env.vars.set(s.name, POISON);
+        return;
+      }
+      if (iv.t !== 'init') {
+        this.error(`parameter '${s.name}': initialiser must be init.<kind>(...), got ${describe(iv)}`, s.init.span);
+        env.vars.set(s.name, POISON);
+        return;
+      }
       init = { kind: iv.kind, args: iv.args };
       const msg = checkInit(iv.kind, iv.args, shape);
-      if (msg) { this.error(`parameter '${s.name}': ${msg}`, s.init.span); env.vars.set(s.name, POISON); return; }
+      if (msg) {
+        this.error(`parameter '${s.name}': ${msg}`, s.init.span);
+        env.vars.set(s.name, POISON);
+        return;
+      }
     }
     const existing = this.paramByName.get(name);
     if (existing && this.sharing > 0) {
-      if (existing.shape.join() !== shape.join()) { this.error(`parameter '${name}' is re-declared as ${fmtShape(shape)}, was ${fmtShape(existing.shape)}`, s.span); env.vars.set(s.name, POISON); return; }
+      if (existing.shape.join() !== shape.join()) {
+        this.error(`parameter '${name}' is re-declared as ${fmtShape(shape)}, was ${fmtShape(existing.shape)}`, s.span);
+        env.vars.set(s.name, POISON);
+        return;
+      }
       env.vars.set(s.name, { t: 'tensor', v: this.paramVar.get(name)! });
       return;
     }
@@ -242,7 +349,11 @@ class Elaborator {
       this.error(`parameter '${name}' is defined twice (name the calls apart with 'as', e.g. linear(x, d) as q)`, s.span);
       throw new Abort();
     }
-    if (numel(shape) * 4 > 2 ** 31) { this.error(`parameter '${name}' ${fmtShape(shape)} is larger than 2 GiB`, s.span); env.vars.set(s.name, POISON); return; }
+    if (numel(shape) * 4 > 2 ** 31) {
+      this.error(`parameter '${name}' ${fmtShape(shape)} is larger than 2 GiB`, s.span);
+      env.vars.set(s.name, POISON);
+      return;
+    }
     const v = this.b.input(name, shape, 'f32', s.trainable ? 'param' : 'state');
     const info = { name, shape, init, trainable: s.trainable, span: s.span };
     this.params.push(info);
@@ -253,11 +364,22 @@ class Elaborator {
 
   expr(e: Expr, env: Env, f: Frame): Value {
     switch (e.kind) {
-      case 'num': return e.isInt ? (Number.isSafeInteger(e.value) ? { t: 'int', v: e.value } : this.error(`integer ${e.value} is too large`, e.span)) : Number.isFinite(e.value) ? { t: 'float', v: e.value } : this.error('number is too large', e.span);
-      case 'str': return { t: 'str', v: e.value };
-      case 'bool': return { t: 'bool', v: e.value };
-      case 'none': return NONE;
-      case 'training': return { t: 'bool', v: this.opts.training };
+      case 'num':
+        return e.isInt
+          ? Number.isSafeInteger(e.value)
+            ? { t: 'int', v: e.value }
+            : this.error(`integer ${e.value} is too large`, e.span)
+          : Number.isFinite(e.value)
+            ? { t: 'float', v: e.value }
+            : this.error('number is too large', e.span);
+      case 'str':
+        return { t: 'str', v: e.value };
+      case 'bool':
+        return { t: 'bool', v: e.value };
+      case 'none':
+        return NONE;
+      case 'training':
+        return { t: 'bool', v: this.opts.training };
       case 'name': {
         const v = env.lookup(e.name);
         if (v) return v;
@@ -265,12 +387,16 @@ class Elaborator {
         if (e.name === 'init') return { t: 'ns', name: 'init', fields: {} };
         return this.error(`unknown name '${e.name}'`, e.span);
       }
-      case 'list': return { t: 'list', items: e.items.map((x) => this.expr(x, env, f)) };
+      case 'list':
+        return { t: 'list', items: e.items.map((x) => this.expr(x, env, f)) };
       case 'member': {
         const o = this.expr(e.object, env, f);
         if (o.t === 'poison') return POISON;
         if (o.t === 'ns') {
-          if (o.name === 'init') return INITS[e.name] ? { t: 'fn', name: `init.${e.name}` } : this.error(`unknown initialiser 'init.${e.name}' (known: ${Object.keys(INITS).join(', ')})`, e.span);
+          if (o.name === 'init')
+            return INITS[e.name]
+              ? { t: 'fn', name: `init.${e.name}` }
+              : this.error(`unknown initialiser 'init.${e.name}' (known: ${Object.keys(INITS).join(', ')})`, e.span);
           if (!(e.name in o.fields)) return this.error(`'${o.name}' has no key '${e.name}'${suggest(e.name, Object.keys(o.fields))}`, e.span);
           return fromConfig(`${o.name}.${e.name}`, o.fields[e.name]);
         }
@@ -279,9 +405,11 @@ class Elaborator {
         return this.error(`${describe(o)} has no field '${e.name}'`, e.span);
       }
       case 'index': {
-        const o = this.expr(e.object, env, f), i = this.expr(e.index, env, f);
+        const o = this.expr(e.object, env, f),
+          i = this.expr(e.index, env, f);
         if (o.t === 'poison' || i.t === 'poison') return POISON;
-        if ((o.t !== 'list' && o.t !== 'tuple') || i.t !== 'int') return this.error(`cannot index ${describe(o)} with ${describe(i)} (index lists with ints; slice tensors with slice())`, e.span);
+        if ((o.t !== 'list' && o.t !== 'tuple') || i.t !== 'int')
+          return this.error(`cannot index ${describe(o)} with ${describe(i)} (index lists with ints; slice tensors with slice())`, e.span);
         const k = i.v < 0 ? i.v + o.items.length : i.v;
         return k >= 0 && k < o.items.length ? o.items[k]! : this.error(`index ${i.v} is out of range for ${o.items.length} items`, e.span);
       }
@@ -297,8 +425,10 @@ class Elaborator {
         if (a.t === 'tensor' && a.v.dtype !== 'bool') return { t: 'tensor', v: this.b.neg(a.v) };
         return this.error(`cannot negate ${describe(a)}`, e.span);
       }
-      case 'binary': return binaryOp(this, e.op, this.expr(e.left, env, f), this.expr(e.right, env, f), e.span);
-      case 'call': return this.call(e, env, f);
+      case 'binary':
+        return binaryOp(this, e.op, this.expr(e.left, env, f), this.expr(e.right, env, f), e.span);
+      case 'call':
+        return this.call(e, env, f);
     }
   }
 
@@ -312,7 +442,13 @@ class Elaborator {
     if (!user) return this.builtin(callee.name, BUILTINS[callee.name]!, args, e, f);
     if (e.scope?.includes('.')) return this.error(`scope name '${e.scope}' may not contain '.'`, e.span);
     if (this.frames.length >= MAX_DEPTH) return this.error(`calls nested deeper than ${MAX_DEPTH}`, e.span);
-    const bound = bindArgs(this, callee.name, user.params.map((p) => ({ name: p.name, hasDefault: !!p.default })), args, e.span);
+    const bound = bindArgs(
+      this,
+      callee.name,
+      user.params.map((p) => ({ name: p.name, hasDefault: !!p.default })),
+      args,
+      e.span,
+    );
     if (!bound) return POISON;
     const n = f.counts.get(callee.name) ?? 0;
     f.counts.set(callee.name, n + 1);
@@ -330,7 +466,10 @@ class Elaborator {
         if (v === undefined) v = this.expr(p.default!, local, frame);
         if (v.t !== 'poison' && p.type) {
           const msg = this.checkType(p.type, v, p.name, dims, local, frame);
-          if (msg) { this.error(`argument '${p.name}' of ${user.name}: ${msg}`, args.find((x) => x.a.name === p.name)?.a.span ?? args[i]?.a.span ?? e.span); return POISON; }
+          if (msg) {
+            this.error(`argument '${p.name}' of ${user.name}: ${msg}`, args.find((x) => x.a.name === p.name)?.a.span ?? args[i]?.a.span ?? e.span);
+            return POISON;
+          }
         }
         if (v.t === 'poison') return POISON;
         local.vars.set(p.name, v);
@@ -349,12 +488,19 @@ class Elaborator {
   }
 
   builtin(name: string, bi: Builtin, args: { a: Arg; v: Value }[], e: Extract<Expr, { kind: 'call' }>, f: Frame): Value {
-    const bound = bindArgs(this, name, bi.params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })), args, e.span);
+    const bound = bindArgs(
+      this,
+      name,
+      bi.params.map((p) => ({ name: p.name, hasDefault: p.default !== undefined })),
+      args,
+      e.span,
+    );
     if (!bound) return POISON;
     const vals = bi.params.map((p, i) => bound[i] ?? p.default!);
     if (vals.some((v) => v.t === 'poison')) return POISON;
     const ctx: BuiltinCtx = {
-      b: this.b, span: e.span,
+      b: this.b,
+      span: e.span,
       error: (m) => this.error(name === 'error' ? m : `${name}: ${m.replace(new RegExp(`^${name.replace('.', '\\.')}: `), '')}`, e.span),
       rand: (shape) => {
         this.rngKey ??= this.b.input(RNG_KEY, [], 'u32', 'data');
@@ -366,7 +512,13 @@ class Elaborator {
     // A builtin called from the spec records its call site too (a user fn call already does).
     const savedSource = this.b.source;
     if (!this.opts.libraryFiles.has(e.span.file)) this.b.source = { at: { file: e.span.file, line: e.span.line, col: e.span.col } };
-    try { out = bi.run(ctx, vals); } catch (err) { return this.error(`${name}: ${(err as Error).message}`, e.span); } finally { this.b.source = savedSource; }
+    try {
+      out = bi.run(ctx, vals);
+    } catch (err) {
+      return this.error(`${name}: ${(err as Error).message}`, e.span);
+    } finally {
+      this.b.source = savedSource;
+    }
     if (name === 'error') throw new Abort();
     return out;
   }
@@ -387,7 +539,10 @@ class Elaborator {
     }
     const lead = restAt < 0 ? 0 : shape.length - fixed.length;
     for (const [i, d] of t.dims.entries()) {
-      if (d.kind === 'rest') { if (d.name) env.vars.set(d.name, { t: 'list', items: shape.slice(restAt, restAt + lead).map((x) => ({ t: 'int', v: x })) }); continue; }
+      if (d.kind === 'rest') {
+        if (d.name) env.vars.set(d.name, { t: 'list', items: shape.slice(restAt, restAt + lead).map((x) => ({ t: 'int', v: x })) });
+        continue;
+      }
       const axis = restAt >= 0 && i > restAt ? i - 1 + lead : i;
       const actual = shape[axis]!;
       if (d.kind === 'sym') {
@@ -411,132 +566,14 @@ function annText(t: TypeAnn): string {
   return `[${t.dims.map((d) => (d.kind === 'rest' ? `...${d.name ?? ''}` : d.kind === 'sym' ? d.name : 'expr')).join(', ')}]${t.dtype ? ` ${t.dtype}` : ''}`;
 }
 
-function suggest(name: string, known: string[]): string {
-  const close = known.filter((k) => editDistance(k, name) <= 2);
-  return close.length ? ` (did you mean '${close[0]}'?)` : '';
-}
-
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
-    d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length]![b.length]!;
-}
-
 function checkInit(kind: string, args: number[], shape: number[]): string | null {
   if (kind === 'sincos_2d') {
     const [r, c] = args;
-    if (shape.length !== 2 || r! * c! !== shape[0] || shape[1]! % 4 !== 0) return `init.sincos_2d(${r}, ${c}) needs shape [${r}·${c}, D] with D divisible by 4, got ${fmtShape(shape)}`;
+    if (shape.length !== 2 || r! * c! !== shape[0] || shape[1]! % 4 !== 0)
+      return `init.sincos_2d(${r}, ${c}) needs shape [${r}·${c}, D] with D divisible by 4, got ${fmtShape(shape)}`;
   }
   if (kind === 'sincos_1d' && (shape.length !== 2 || shape[1]! % 2 !== 0)) return `init.sincos_1d needs shape [N, D] with even D, got ${fmtShape(shape)}`;
   if ((kind === 'normal' || kind === 'uniform') && !(args[0]! > 0)) return `init.${kind} needs a positive scale, got ${args[0]}`;
   if (kind === 'xavier' && shape.length < 2) return `init.xavier needs a rank >= 2 shape, got ${fmtShape(shape)}`;
   return null;
-}
-
-/** Match call arguments to parameters: positional then named; reports arity errors. */
-function bindArgs(el: Elaborator, fname: string, params: { name: string; hasDefault: boolean }[], args: { a: Arg; v: Value }[], span: Span): (Value | undefined)[] | null {
-  const out: (Value | undefined)[] = params.map(() => undefined);
-  let ok = true;
-  let pos = 0;
-  for (const { a, v } of args) {
-    if (a.name === undefined) {
-      if (pos >= params.length) { el.error(`${fname} takes at most ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.filter((x) => !x.a.name).length}`, a.span); ok = false; break; }
-      out[pos++] = v;
-      continue;
-    }
-    const i = params.findIndex((p) => p.name === a.name);
-    if (i < 0) { el.error(`${fname} has no parameter '${a.name}' (parameters: ${params.map((p) => p.name).join(', ') || 'none'})`, a.span); ok = false; continue; }
-    if (out[i] !== undefined) { el.error(`argument '${a.name}' of ${fname} is given twice`, a.span); ok = false; continue; }
-    out[i] = v;
-  }
-  params.forEach((p, i) => { if (ok && out[i] === undefined && !p.hasDefault) { el.error(`missing argument '${p.name}' in call to ${fname}`, span); ok = false; } });
-  return ok ? out : null;
-}
-
-/** Operators: compile-time arithmetic on scalars, graph ops (with broadcasting) on tensors. */
-function binaryOp(el: Elaborator, op: string, a: Value, b: Value, span: Span): Value {
-  if (a.t === 'poison' || b.t === 'poison') return POISON;
-  const num = (x: Value): x is { t: 'int' | 'float'; v: number } => x.t === 'int' || x.t === 'float';
-  if (op === '&&' || op === '||') {
-    if (a.t === 'bool' && b.t === 'bool') return { t: 'bool', v: op === '&&' ? a.v && b.v : a.v || b.v };
-    return el.error(`'${op}' needs two bools, got ${describe(a)} and ${describe(b)}`, span);
-  }
-  if (num(a) && num(b)) return scalarOp(el, op, a, b, span);
-  if ((op === '==' || op === '!=') && a.t !== 'tensor' && b.t !== 'tensor') {
-    const eq = a.t === b.t && JSON.stringify(a) === JSON.stringify(b);
-    return { t: 'bool', v: op === '==' ? eq : !eq };
-  }
-  if (op === '+' && a.t === 'list' && b.t === 'list') return { t: 'list', items: [...a.items, ...b.items] };
-  if (a.t !== 'tensor' && b.t !== 'tensor') return el.error(`cannot apply '${op}' to ${describe(a)} and ${describe(b)}`, span);
-  const like = a.t === 'tensor' ? a.v.dtype : b.t === 'tensor' ? b.v.dtype : 'f32';
-  const x = tensorOf(el.b, a, like), y = tensorOf(el.b, b, like);
-  if (!x || !y) return el.error(`cannot apply '${op}' to ${describe(a)} and ${describe(b)}`, span);
-  if (op === '@') return matmul(el, x, y, span);
-  if (x.dtype !== y.dtype) return el.error(`'${op}' mixes dtypes ${x.dtype} and ${y.dtype} (use cast(x, "f32"))`, span);
-  const shape = broadcastShapes(x.shape, y.shape);
-  if (!shape) return el.error(`shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)} do not broadcast for '${op}'`, span);
-  const B = el.b;
-  const T = (v: Var): Value => ({ t: 'tensor', v });
-  if (x.dtype === 'bool' && !['==', '!='].includes(op)) return el.error(`'${op}' is not defined on bool tensors`, span);
-  switch (op) {
-    case '+': return T(B.add(x, y));
-    case '-': return T(B.sub(x, y));
-    case '*': return T(B.mul(x, y));
-    case '/': return x.dtype === 'f32' ? T(B.div(x, y)) : el.error(`'/' needs f32 tensors, got ${x.dtype}`, span);
-    case '**': {
-      if (b.t === 'int' && b.v >= 1 && b.v <= 4) { let r = x; for (let i = 1; i < b.v; i++) r = B.mul(r, x); return T(r); }
-      return T(B.pow(x, y));
-    }
-    case '<': return T(B.lt(x, y));
-    case '<=': return T(B.le(x, y));
-    case '>': return T(B.lt(y, x));
-    case '>=': return T(B.le(y, x));
-    case '==': return T(B.eq(x, y));
-    case '!=': return T(B.eq(B.eq(x, y), B.constant(0, [], 'bool')));
-    default: return el.error(`'${op}' is not defined on tensors`, span);
-  }
-}
-
-function scalarOp(el: Elaborator, op: string, a: { t: 'int' | 'float'; v: number }, b: { t: 'int' | 'float'; v: number }, span: Span): Value {
-  const ints = a.t === 'int' && b.t === 'int';
-  const n = (v: number): Value => (ints && Number.isInteger(v) ? { t: 'int', v } : { t: 'float', v });
-  switch (op) {
-    case '+': return n(a.v + b.v);
-    case '-': return n(a.v - b.v);
-    case '*': return n(a.v * b.v);
-    case '/': return b.v === 0 ? el.error('division by zero', span) : { t: 'float', v: a.v / b.v };
-    case '//': return b.v === 0 ? el.error('division by zero', span) : n(Math.floor(a.v / b.v));
-    case '%': return b.v === 0 ? el.error('division by zero', span) : n(a.v - b.v * Math.floor(a.v / b.v));
-    case '**': return n(a.v ** b.v);
-    case '<': return { t: 'bool', v: a.v < b.v };
-    case '<=': return { t: 'bool', v: a.v <= b.v };
-    case '>': return { t: 'bool', v: a.v > b.v };
-    case '>=': return { t: 'bool', v: a.v >= b.v };
-    case '==': return { t: 'bool', v: a.v === b.v };
-    case '!=': return { t: 'bool', v: a.v !== b.v };
-    default: return el.error(`'${op}' is not defined on numbers`, span);
-  }
-}
-
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | null {
-  const r = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) return null;
-    out.push(x === 1 ? y : x);
-  }
-  return out;
-}
-
-function matmul(el: Elaborator, x: Var, y: Var, span: Span): Value {
-  if (x.dtype !== 'f32' || y.dtype !== 'f32') return el.error(`'@' needs f32 tensors, got ${x.dtype} and ${y.dtype}`, span);
-  if (x.shape.length < 2 || y.shape.length < 2) return el.error(`'@' needs tensors of rank >= 2, got ${fmtShape(x.shape)} @ ${fmtShape(y.shape)}`, span);
-  const k1 = x.shape[x.shape.length - 1]!, k2 = y.shape[y.shape.length - 2]!;
-  if (k1 !== k2) return el.error(`'@' inner dimensions differ: ${fmtShape(x.shape)} @ ${fmtShape(y.shape)} (${k1} vs ${k2})`, span);
-  if (!broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2))) return el.error(`'@' batch dimensions do not broadcast: ${fmtShape(x.shape)} @ ${fmtShape(y.shape)}`, span);
-  return { t: 'tensor', v: el.b.matmul(x, y) };
 }

@@ -1,211 +1,20 @@
-// Chevrotain CST parser for the model DSL (grammar in docs/language.md) and the visitor
-// that turns its CST into the AST. Syntax errors are recovered from and collected.
-import { CstParser, type CstNode, type IToken, type IParserErrorMessageProvider, type TokenType, EOF } from 'chevrotain';
+// The model DSL's parser: grammar.ts's CST, then the visitor that turns it into the AST. Syntax
+// errors are recovered from and collected.
+import { type CstNode, type IToken, EOF } from 'chevrotain';
+import { DslParser } from './grammar.ts';
 import type { Arg, BinaryOp, DimPat, Expr, FnDecl, ParamDecl, Program, Stmt, TypeAnn } from './ast.ts';
 import * as T from './lexer.ts';
 import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
-
-const LABELS: [TokenType, string][] = [
-  [T.LParen, "'('"], [T.RParen, "')'"], [T.LBracket, "'['"], [T.RBracket, "']'"], [T.LBrace, "'{'"], [T.RBrace, "'}'"],
-  [T.Comma, "','"], [T.Colon, "':'"], [T.Equals, "'='"], [T.Dot, "'.'"], [T.Identifier, 'a name'], [T.Int, 'an integer'],
-  [T.Float, 'a number'], [T.StringLit, 'a string'], [T.Fn, "'fn'"], [T.Let, "'let'"], [T.Return, "'return'"], [T.Ellipsis, "'...'"],
-];
-for (const [t, l] of LABELS) (t as { LABEL?: string }).LABEL = l;
-(EOF as { LABEL?: string }).LABEL = "'fn' (only functions may appear at the top level)";
-
-const describe = (t: IToken): string => (t.tokenType === EOF ? 'the end of the model' : `'${t.image}'`);
-const label = (t: TokenType): string => (t as { LABEL?: string }).LABEL ?? `'${t.name.toLowerCase()}'`;
-
-const messages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage: ({ expected, actual }) => `expected ${label(expected)} but found ${describe(actual)}`,
-  buildNotAllInputParsedMessage: ({ firstRedundant }) => `expected 'fn' to start a function, found ${describe(firstRedundant)}`,
-  buildNoViableAltMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0]!)} in ${RULE_WORDS[ruleName] ?? ruleName}`,
-  buildEarlyExitMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0]!)} in ${RULE_WORDS[ruleName] ?? ruleName}`,
-};
-const RULE_WORDS: Record<string, string> = {
-  letStmt: 'a let statement (expected let name = value)', assignStmt: 'an assignment', paramStmt: 'a param declaration (param name: [dims] = init...)',
-  returnStmt: 'a return statement', lossStmt: 'a loss statement (loss name = value [weight w])', outputStmt: 'an output statement (output name = value)',
-  repeatStmt: 'a repeat statement (repeat n [as name] { ... })', ifStmt: 'an if statement', fnDecl: 'a function definition (fn name(params) { ... })',
-  paramDecl: 'a parameter list', block: 'a block', expression: 'an expression', postfixExpr: 'an expression',
-  statement: 'a statement (expected let, param, buffer, return, loss, output, repeat, if or an assignment)',
-  primary: 'an expression', typeAnn: 'a type', dimPat: 'a shape', arg: 'an argument', unaryExpr: 'an expression',
-};
-
-class DslParser extends CstParser {
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
-    this.performSelfAnalysis();
-  }
-
-  program = this.RULE('program', () => { this.MANY(() => this.SUBRULE(this.fnDecl)); });
-
-  fnDecl = this.RULE('fnDecl', () => {
-    this.CONSUME(T.Fn); this.CONSUME(T.Identifier); this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.paramDecl) });
-    this.CONSUME(T.RParen); this.SUBRULE(this.block);
-  });
-
-  paramDecl = this.RULE('paramDecl', () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => { this.CONSUME(T.Colon); this.SUBRULE(this.typeAnn); });
-    this.OPTION2(() => { this.CONSUME(T.Equals); this.SUBRULE(this.expression); });
-  });
-
-  typeAnn = this.RULE('typeAnn', () => {
-    this.OR([
-      { ALT: () => {
-        this.CONSUME(T.LBracket); this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.dimPat) }); this.CONSUME(T.RBracket);
-        this.OPTION(() => this.CONSUME(T.Identifier));
-      } },
-      { ALT: () => this.CONSUME2(T.Identifier) },
-    ]);
-  });
-
-  dimPat = this.RULE('dimPat', () => {
-    this.OR([
-      { ALT: () => { this.CONSUME(T.Ellipsis); this.OPTION(() => this.CONSUME(T.Identifier)); } },
-      { ALT: () => this.SUBRULE(this.expression) },
-    ]);
-  });
-
-  block = this.RULE('block', () => { this.CONSUME(T.LBrace); this.MANY(() => this.SUBRULE(this.statement)); this.CONSUME(T.RBrace); });
-
-  statement = this.RULE('statement', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.letStmt) },
-      { ALT: () => this.SUBRULE(this.paramStmt) },
-      { ALT: () => this.SUBRULE(this.returnStmt) },
-      { ALT: () => this.SUBRULE(this.lossStmt) },
-      { ALT: () => this.SUBRULE(this.outputStmt) },
-      { ALT: () => this.SUBRULE(this.repeatStmt) },
-      { ALT: () => this.SUBRULE(this.ifStmt) },
-      { ALT: () => this.SUBRULE(this.assignStmt) },
-      { ALT: () => this.SUBRULE(this.exprStmt) },
-    ]);
-  });
-
-  /** A call evaluated for its effect, e.g. error("..."). */
-  exprStmt = this.RULE('exprStmt', () => { this.SUBRULE(this.postfixExpr); });
-
-  letStmt = this.RULE('letStmt', () => {
-    this.CONSUME(T.Let); this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
-    this.CONSUME(T.Equals); this.SUBRULE(this.expression);
-  });
-
-  assignStmt = this.RULE('assignStmt', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Identifier) });
-    this.CONSUME(T.Equals); this.SUBRULE(this.expression);
-  });
-
-  paramStmt = this.RULE('paramStmt', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Param) }, { ALT: () => this.CONSUME(T.Buffer) }]);
-    this.CONSUME(T.Identifier); this.CONSUME(T.Colon); this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-    this.CONSUME(T.RBracket);
-    this.OPTION(() => { this.CONSUME(T.Equals); this.SUBRULE2(this.expression); });
-  });
-
-  returnStmt = this.RULE('returnStmt', () => {
-    this.CONSUME(T.Return); this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
-  });
-
-  lossStmt = this.RULE('lossStmt', () => {
-    this.CONSUME(T.Loss); this.CONSUME(T.Identifier); this.CONSUME(T.Equals); this.SUBRULE(this.expression);
-    this.OPTION(() => { this.CONSUME(T.Weight); this.SUBRULE2(this.expression); });
-  });
-
-  outputStmt = this.RULE('outputStmt', () => {
-    this.CONSUME(T.Output); this.CONSUME(T.Identifier); this.CONSUME(T.Equals); this.SUBRULE(this.expression);
-  });
-
-  repeatStmt = this.RULE('repeatStmt', () => {
-    this.CONSUME(T.Repeat); this.SUBRULE(this.expression);
-    this.OPTION(() => { this.CONSUME(T.As); this.CONSUME(T.Identifier); });
-    this.SUBRULE(this.block);
-  });
-
-  ifStmt = this.RULE('ifStmt', () => {
-    this.CONSUME(T.If); this.SUBRULE(this.expression); this.SUBRULE(this.block);
-    this.OPTION(() => {
-      this.CONSUME(T.Else);
-      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.block) }]);
-    });
-  });
-
-  expression = this.RULE('expression', () => { this.SUBRULE(this.orExpr); });
-  orExpr = this.RULE('orExpr', () => { this.SUBRULE(this.andExpr); this.MANY(() => { this.CONSUME(T.OrOr); this.SUBRULE2(this.andExpr); }); });
-  andExpr = this.RULE('andExpr', () => { this.SUBRULE(this.cmpExpr); this.MANY(() => { this.CONSUME(T.AndAnd); this.SUBRULE2(this.cmpExpr); }); });
-  cmpExpr = this.RULE('cmpExpr', () => {
-    this.SUBRULE(this.addExpr);
-    this.OPTION(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.EqEq) }, { ALT: () => this.CONSUME(T.NotEq) }, { ALT: () => this.CONSUME(T.LessEq) },
-        { ALT: () => this.CONSUME(T.GreaterEq) }, { ALT: () => this.CONSUME(T.Less) }, { ALT: () => this.CONSUME(T.Greater) }]);
-      this.SUBRULE2(this.addExpr);
-    });
-  });
-  addExpr = this.RULE('addExpr', () => {
-    this.SUBRULE(this.mulExpr);
-    this.MANY(() => { this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]); this.SUBRULE2(this.mulExpr); });
-  });
-  mulExpr = this.RULE('mulExpr', () => {
-    this.SUBRULE(this.unaryExpr);
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.SlashSlash) }, { ALT: () => this.CONSUME(T.Slash) },
-        { ALT: () => this.CONSUME(T.Percent) }, { ALT: () => this.CONSUME(T.At) }]);
-      this.SUBRULE2(this.unaryExpr);
-    });
-  });
-  unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
-      { ALT: () => { this.OR2([{ ALT: () => this.CONSUME(T.Minus) }, { ALT: () => this.CONSUME(T.Bang) }]); this.SUBRULE(this.unaryExpr); } },
-      { ALT: () => this.SUBRULE(this.powExpr) },
-    ]);
-  });
-  powExpr = this.RULE('powExpr', () => {
-    this.SUBRULE(this.postfixExpr);
-    this.OPTION(() => { this.CONSUME(T.StarStar); this.SUBRULE(this.unaryExpr); });
-  });
-  postfixExpr = this.RULE('postfixExpr', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => {
-          this.CONSUME(T.LParen); this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arg) }); this.CONSUME(T.RParen);
-          // `f(x) as q` names the call's parameter scope; `repeat n as layers {` keeps its `as`.
-          this.OPTION({ GATE: () => this.LA(3).tokenType !== T.LBrace, DEF: () => { this.CONSUME(T.As); this.CONSUME(T.Identifier); } });
-        } },
-        { ALT: () => { this.CONSUME(T.Dot); this.CONSUME2(T.Identifier); } },
-        { ALT: () => { this.CONSUME(T.LBracket); this.SUBRULE(this.expression); this.CONSUME(T.RBracket); } },
-      ]);
-    });
-  });
-  arg = this.RULE('arg', () => {
-    this.OR([
-      { GATE: () => this.LA(2).tokenType === T.Equals, ALT: () => { this.CONSUME(T.Identifier); this.CONSUME(T.Equals); this.SUBRULE(this.expression); } },
-      { ALT: () => this.SUBRULE2(this.expression) },
-    ]);
-  });
-  primary = this.RULE('primary', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Float) },
-      { ALT: () => this.CONSUME(T.Int) },
-      { ALT: () => this.CONSUME(T.StringLit) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.CONSUME(T.None) },
-      { ALT: () => this.CONSUME(T.Training) },
-      { ALT: () => this.CONSUME(T.Identifier) },
-      { ALT: () => { this.CONSUME(T.LParen); this.SUBRULE(this.expression); this.CONSUME(T.RParen); } },
-      { ALT: () => { this.CONSUME(T.LBracket); this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expression) }); this.CONSUME(T.RBracket); } },
-    ]);
-  });
-}
 
 const parser = new DslParser();
 const MAX_NESTING = 200;
 
 /** Where the DSL text sits in its file: DSL line l, column c -> file line l + lineOffset, column c + colOffset. */
-export interface SourceOrigin { file: string; lineOffset: number; colOffset: number }
+export interface SourceOrigin {
+  file: string;
+  lineOffset: number;
+  colOffset: number;
+}
 
 type Kids = Record<string, (CstNode | IToken)[]>;
 const kids = (n: CstNode): Kids => n.children as Kids;
@@ -227,14 +36,16 @@ class AstBuilder {
     let best: IToken | undefined;
     for (const list of Object.values(n.children)) {
       for (const c of list) {
-        const t = 'image' in c ? c as IToken : this.firstToken(c as CstNode);
+        const t = 'image' in c ? (c as IToken) : this.firstToken(c as CstNode);
         if (t && Number.isFinite(t.startOffset) && (!best || t.startOffset < best.startOffset)) best = t;
       }
     }
     return best;
   }
 
-  program(n: CstNode): Program { return { fns: nodes(kids(n), 'fnDecl').map((f) => this.fnDecl(f)) }; }
+  program(n: CstNode): Program {
+    return { fns: nodes(kids(n), 'fnDecl').map((f) => this.fnDecl(f)) };
+  }
 
   fnDecl(n: CstNode): FnDecl {
     const k = kids(n);
@@ -245,7 +56,8 @@ class AstBuilder {
   paramDecl(n: CstNode): ParamDecl {
     const k = kids(n);
     const name = tok(k, 'Identifier');
-    const t = node(k, 'typeAnn'), d = node(k, 'expression');
+    const t = node(k, 'typeAnn'),
+      d = node(k, 'expression');
     return { name: name?.image ?? '?', span: this.span(name), ...(t && { type: this.typeAnn(t) }), ...(d && { default: this.expr(d) }) };
   }
 
@@ -264,12 +76,21 @@ class AstBuilder {
   dimPat(n: CstNode): DimPat {
     const k = kids(n);
     const dots = tok(k, 'Ellipsis');
-    if (dots) { const id = tok(k, 'Identifier'); return id ? { kind: 'rest', name: id.image, span: this.span(dots) } : { kind: 'rest', span: this.span(dots) }; }
+    if (dots) {
+      const id = tok(k, 'Identifier');
+      return id ? { kind: 'rest', name: id.image, span: this.span(dots) } : { kind: 'rest', span: this.span(dots) };
+    }
     const e = this.expr(node(k, 'expression'));
     return e.kind === 'name' ? { kind: 'sym', name: e.name, span: e.span } : { kind: 'expr', expr: e, span: e.span };
   }
 
-  block(n: CstNode | undefined): Stmt[] { return n ? nodes(kids(n), 'statement').map((s) => this.stmt(s)).filter((s): s is Stmt => !!s) : []; }
+  block(n: CstNode | undefined): Stmt[] {
+    return n
+      ? nodes(kids(n), 'statement')
+          .map((s) => this.stmt(s))
+          .filter((s): s is Stmt => !!s)
+      : [];
+  }
 
   stmt(n: CstNode): Stmt | undefined {
     const [[kind, list]] = Object.entries(n.children) as [string, CstNode[]][];
@@ -279,7 +100,8 @@ class AstBuilder {
     const first = this.span(this.firstToken(s));
     const exprs = nodes(k, 'expression');
     switch (kind) {
-      case 'letStmt': case 'assignStmt':
+      case 'letStmt':
+      case 'assignStmt':
         return { kind: kind === 'letStmt' ? 'let' : 'assign', names: toks(k, 'Identifier').map((t) => t.image), value: this.expr(exprs[0]), span: first };
       case 'paramStmt': {
         const name = tok(k, 'Identifier');
@@ -287,19 +109,30 @@ class AstBuilder {
         const shape = (tok(k, 'Equals') ? exprs.slice(0, -1) : exprs).map((e) => this.expr(e));
         return { kind: 'param', name: name?.image ?? '?', shape, trainable: !tok(k, 'Buffer'), span: this.span(name), ...(init && { init }) };
       }
-      case 'returnStmt': return { kind: 'return', values: exprs.map((e) => this.expr(e)), span: first };
+      case 'returnStmt':
+        return { kind: 'return', values: exprs.map((e) => this.expr(e)), span: first };
       case 'lossStmt': {
         const w = exprs[1];
-        return { kind: 'loss', name: tok(k, 'Identifier')?.image ?? '?', value: this.expr(exprs[0]), span: this.span(tok(k, 'Identifier')), ...(w && { weight: this.expr(w) }) };
+        return {
+          kind: 'loss',
+          name: tok(k, 'Identifier')?.image ?? '?',
+          value: this.expr(exprs[0]),
+          span: this.span(tok(k, 'Identifier')),
+          ...(w && { weight: this.expr(w) }),
+        };
       }
-      case 'outputStmt': return { kind: 'output', name: tok(k, 'Identifier')?.image ?? '?', value: this.expr(exprs[0]), span: this.span(tok(k, 'Identifier')) };
+      case 'outputStmt':
+        return { kind: 'output', name: tok(k, 'Identifier')?.image ?? '?', value: this.expr(exprs[0]), span: this.span(tok(k, 'Identifier')) };
       case 'repeatStmt': {
         const label = tok(k, 'Identifier')?.image;
         return { kind: 'repeat', count: this.expr(exprs[0]), body: this.block(node(k, 'block')), span: first, ...(label && { label }) };
       }
-      case 'ifStmt': return this.ifStmt(s);
-      case 'exprStmt': return { kind: 'expr', value: this.expr(node(k, 'postfixExpr')), span: first };
-      default: return undefined;
+      case 'ifStmt':
+        return this.ifStmt(s);
+      case 'exprStmt':
+        return { kind: 'expr', value: this.expr(node(k, 'postfixExpr')), span: first };
+      default:
+        return undefined;
     }
   }
 
@@ -318,12 +151,18 @@ class AstBuilder {
     if (!n) return { kind: 'none', span: this.span(undefined) };
     const k = kids(n);
     switch (n.name) {
-      case 'expression': return this.expr(node(k, 'orExpr'));
-      case 'orExpr': return this.chain(n, 'andExpr', ['OrOr']);
-      case 'andExpr': return this.chain(n, 'cmpExpr', ['AndAnd']);
-      case 'cmpExpr': return this.chain(n, 'addExpr', ['EqEq', 'NotEq', 'LessEq', 'GreaterEq', 'Less', 'Greater']);
-      case 'addExpr': return this.chain(n, 'mulExpr', ['Plus', 'Minus']);
-      case 'mulExpr': return this.chain(n, 'unaryExpr', ['Star', 'SlashSlash', 'Slash', 'Percent', 'At']);
+      case 'expression':
+        return this.expr(node(k, 'orExpr'));
+      case 'orExpr':
+        return this.chain(n, 'andExpr', ['OrOr']);
+      case 'andExpr':
+        return this.chain(n, 'cmpExpr', ['AndAnd']);
+      case 'cmpExpr':
+        return this.chain(n, 'addExpr', ['EqEq', 'NotEq', 'LessEq', 'GreaterEq', 'Less', 'Greater']);
+      case 'addExpr':
+        return this.chain(n, 'mulExpr', ['Plus', 'Minus']);
+      case 'mulExpr':
+        return this.chain(n, 'unaryExpr', ['Star', 'SlashSlash', 'Slash', 'Percent', 'At']);
       case 'unaryExpr': {
         const op = tok(k, 'Minus') ?? tok(k, 'Bang');
         if (op) return { kind: 'unary', op: op.image as '-', arg: this.expr(node(k, 'unaryExpr')), span: this.span(op) };
@@ -334,9 +173,12 @@ class AstBuilder {
         const exp = node(k, 'unaryExpr');
         return exp ? { kind: 'binary', op: '**', left: base, right: this.expr(exp), span: this.span(tok(k, 'StarStar')) } : base;
       }
-      case 'postfixExpr': return this.postfix(n);
-      case 'primary': return this.primary(n);
-      default: return { kind: 'none', span: this.span(this.firstToken(n)) };
+      case 'postfixExpr':
+        return this.postfix(n);
+      case 'primary':
+        return this.primary(n);
+      default:
+        return { kind: 'none', span: this.span(this.firstToken(n)) };
     }
   }
 
@@ -346,7 +188,9 @@ class AstBuilder {
     const args = nodes(k, operand);
     const opToks = ops.flatMap((o) => toks(k, o)).sort((a, b) => a.startOffset - b.startOffset);
     let e = this.expr(args[0]);
-    opToks.forEach((op, i) => { e = { kind: 'binary', op: op.image as BinaryOp, left: e, right: this.expr(args[i + 1]), span: this.span(op) }; });
+    opToks.forEach((op, i) => {
+      e = { kind: 'binary', op: op.image as BinaryOp, left: e, right: this.expr(args[i + 1]), span: this.span(op) };
+    });
     return e;
   }
 
@@ -355,10 +199,14 @@ class AstBuilder {
     let e = this.expr(node(k, 'primary'));
     // The suffixes' own tokens in source order drive a small state machine:
     // '(' args ')' ['as' name] | '.' name | '[' expr ']'.
-    const direct = ['LParen', 'RParen', 'As', 'Identifier', 'Dot', 'LBracket', 'RBracket'].flatMap((nm) => toks(k, nm))
-      .filter((t) => Number.isFinite(t.startOffset)).sort((a, b) => a.startOffset - b.startOffset);
-    const args = nodes(k, 'arg'), idx = nodes(k, 'expression');
-    let ai = 0, ii = 0;
+    const direct = ['LParen', 'RParen', 'As', 'Identifier', 'Dot', 'LBracket', 'RBracket']
+      .flatMap((nm) => toks(k, nm))
+      .filter((t) => Number.isFinite(t.startOffset))
+      .sort((a, b) => a.startOffset - b.startOffset);
+    const args = nodes(k, 'arg'),
+      idx = nodes(k, 'expression');
+    let ai = 0,
+      ii = 0;
     for (let i = 0; i < direct.length; i++) {
       const t = direct[i]!;
       if (t.tokenType === T.LParen) {
@@ -368,7 +216,10 @@ class AstBuilder {
         while (ai < args.length && (this.firstToken(args[ai]!)?.startOffset ?? Infinity) < end) mine.push(this.arg(args[ai++]!));
         const call: Expr = { kind: 'call', callee: e, args: mine, span: e.span };
         if (close) i = direct.indexOf(close);
-        if (direct[i + 1]?.tokenType === T.As && direct[i + 2]?.tokenType === T.Identifier) { call.scope = direct[i + 2]!.image; i += 2; }
+        if (direct[i + 1]?.tokenType === T.As && direct[i + 2]?.tokenType === T.Identifier) {
+          call.scope = direct[i + 2]!.image;
+          i += 2;
+        }
         e = call;
       } else if (t.tokenType === T.Dot) {
         const nm = direct[i + 1]?.tokenType === T.Identifier ? direct[++i] : undefined;
@@ -415,11 +266,18 @@ export function parseDsl(text: string, origin: SourceOrigin, diags: Diagnostics)
   const lexed = T.dslLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
-    diags.error(ch.startsWith('"') ? 'unterminated string (a string must end on the line it starts)' : `unexpected character '${ch[0]}'`, { file: origin.file, line: (e.line ?? 1) + origin.lineOffset, col: (e.column ?? 1) + origin.colOffset, len: 1 });
+    diags.error(ch.startsWith('"') ? 'unterminated string (a string must end on the line it starts)' : `unexpected character '${ch[0]}'`, {
+      file: origin.file,
+      line: (e.line ?? 1) + origin.lineOffset,
+      col: (e.column ?? 1) + origin.colOffset,
+      len: 1,
+    });
   }
   // Chevrotain recurses per nesting level (brackets, runs of unary operators, ** chains):
   // refuse absurd depth with a diagnostic before it could overflow the stack.
-  let depth = 0, unary = 0, pow = 0;
+  let depth = 0,
+    unary = 0,
+    pow = 0;
   for (const t of lexed.tokens) {
     if (t.tokenType === T.LParen || t.tokenType === T.LBracket || t.tokenType === T.LBrace) depth++;
     else if (t.tokenType === T.RParen || t.tokenType === T.RBracket || t.tokenType === T.RBrace) depth--;
@@ -434,7 +292,7 @@ export function parseDsl(text: string, origin: SourceOrigin, diags: Diagnostics)
   const cst = parser.program();
   for (const e of parser.errors) {
     const t = e.token;
-    const at = Number.isFinite(t.startLine) ? t : (e as { previousToken?: IToken }).previousToken ?? t;
+    const at = Number.isFinite(t.startLine) ? t : ((e as { previousToken?: IToken }).previousToken ?? t);
     diags.error(e.message, b.span(at, t.tokenType === EOF ? 1 : undefined));
   }
   return b.program(cst);

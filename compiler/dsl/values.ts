@@ -26,18 +26,30 @@ export const fmtShape = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export function describe(v: Value): string {
   switch (v.t) {
-    case 'tensor': return `tensor ${v.v.dtype}${fmtShape(v.v.shape)}`;
-    case 'int': return `int ${v.v}`;
-    case 'float': return `float ${v.v}`;
-    case 'bool': return `bool ${v.v}`;
-    case 'str': return `string "${v.v}"`;
-    case 'list': return `list of ${v.items.length}`;
-    case 'tuple': return `${v.items.length} values`;
-    case 'ns': return `namespace ${v.name}`;
-    case 'fn': return `function ${v.name}`;
-    case 'init': return `initialiser ${v.kind}`;
-    case 'none': return 'none';
-    case 'poison': return '(error)';
+    case 'tensor':
+      return `tensor ${v.v.dtype}${fmtShape(v.v.shape)}`;
+    case 'int':
+      return `int ${v.v}`;
+    case 'float':
+      return `float ${v.v}`;
+    case 'bool':
+      return `bool ${v.v}`;
+    case 'str':
+      return `string "${v.v}"`;
+    case 'list':
+      return `list of ${v.items.length}`;
+    case 'tuple':
+      return `${v.items.length} values`;
+    case 'ns':
+      return `namespace ${v.name}`;
+    case 'fn':
+      return `function ${v.name}`;
+    case 'init':
+      return `initialiser ${v.kind}`;
+    case 'none':
+      return 'none';
+    case 'poison':
+      return '(error)';
   }
 }
 

@@ -60,10 +60,16 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]) };
   const train = elaborate(prog, { ...common, training: true }, diags);
   if (diags.hasErrors) return undefined;
-  if (train.losses.length === 0) { diags.error(`the model defines no loss in training (add: loss name = ... inside fn ${spec.model.entry})`, spec.model.entrySpan); return undefined; }
+  if (train.losses.length === 0) {
+    diags.error(`the model defines no loss in training (add: loss name = ... inside fn ${spec.model.entry})`, spec.model.entrySpan);
+    return undefined;
+  }
   const ev = elaborate(prog, { ...common, training: false }, diags);
   if (diags.hasErrors) return undefined;
-  if (ev.outputs.length === 0) { diags.error(`the model has no outputs in evaluation (add e.g. output audio_emb = ... inside fn ${spec.model.entry})`, spec.model.entrySpan); return undefined; }
+  if (ev.outputs.length === 0) {
+    diags.error(`the model has no outputs in evaluation (add e.g. output audio_emb = ... inside fn ${spec.model.entry})`, spec.model.entrySpan);
+    return undefined;
+  }
 
   const tb = train.b;
   let total = tb.mul(train.losses[0]!.v, train.losses[0]!.weight);
@@ -81,7 +87,14 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   return { spec, train: { ...train, graph: tb.build() }, eval: { ...ev, graph: ev.b.build() }, params: train.params };
 }
 
-export interface GraphSummary { equations: number; kernels: number; pipelines: number; flops: number; memoryBytes: number; memoryLowerBound: number }
+export interface GraphSummary {
+  equations: number;
+  kernels: number;
+  pipelines: number;
+  flops: number;
+  memoryBytes: number;
+  memoryLowerBound: number;
+}
 export interface SpecSummary {
   name: string;
   file: string;
@@ -97,10 +110,21 @@ export interface SpecSummary {
   compileMs: number;
 }
 
-export interface CompiledSpec { model: ModelGraphs; trainPlan: Plan; evalPlan: Plan; trainKernels: KernelGraph; evalKernels: KernelGraph; summary: SpecSummary }
+export interface CompiledSpec {
+  model: ModelGraphs;
+  trainPlan: Plan;
+  evalPlan: Plan;
+  trainKernels: KernelGraph;
+  evalKernels: KernelGraph;
+  summary: SpecSummary;
+}
 
 const summarize = (p: Plan): GraphSummary => ({
-  equations: p.stats.equations, kernels: p.stats.kernels, pipelines: p.stats.pipelines, flops: p.stats.flops, memoryBytes: p.stats.bufferBytes,
+  equations: p.stats.equations,
+  kernels: p.stats.kernels,
+  pipelines: p.stats.pipelines,
+  flops: p.stats.flops,
+  memoryBytes: p.stats.bufferBytes,
   memoryLowerBound: p.stats.liveBytesLowerBound ?? p.stats.bufferBytes,
 });
 
@@ -151,18 +175,25 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
 export function irSummary(m: ModelGraphs): string {
   const lines: string[] = [];
   const tr = m.params.filter((p) => p.trainable);
-  lines.push(`model ${m.spec.config.name}: ${tr.reduce((a, p) => a + numel(p.shape), 0)} parameters in ${tr.length} tensors, ${m.params.length - tr.length} buffers`);
-  for (const p of m.params) lines.push(`  ${p.trainable ? 'param ' : 'buffer'} ${p.name} [${p.shape.join(', ')}] ${p.init.kind}${p.init.args.length ? `(${p.init.args.join(', ')})` : ''}`);
+  lines.push(
+    `model ${m.spec.config.name}: ${tr.reduce((a, p) => a + numel(p.shape), 0)} parameters in ${tr.length} tensors, ${m.params.length - tr.length} buffers`,
+  );
+  for (const p of m.params)
+    lines.push(
+      `  ${p.trainable ? 'param ' : 'buffer'} ${p.name} [${p.shape.join(', ')}] ${p.init.kind}${p.init.args.length ? `(${p.init.args.join(', ')})` : ''}`,
+    );
   for (const i of m.train.inputs) lines.push(`input ${i.name} ${i.v.dtype}[${i.v.shape.join(', ')}]`);
   for (const l of m.train.losses) lines.push(`loss ${l.name} weight ${l.weight}`);
   for (const o of m.eval.outputs) lines.push(`output ${o.name} ${o.v.dtype}[${o.v.shape.join(', ')}]`);
   const hist = (g: Graph): string => {
     const h = new Map<string, number>();
     for (const e of g.eqns) h.set(e.prim, (h.get(e.prim) ?? 0) + 1);
-    return [...h].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+    return [...h]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   };
   lines.push(`train graph: ${m.train.graph.eqns.length} equations: ${hist(m.train.graph)}`);
   lines.push(`eval graph: ${m.eval.graph.eqns.length} equations: ${hist(m.eval.graph)}`);
   return lines.join('\n');
 }
-

@@ -27,7 +27,9 @@ export class Diagnostics {
   error(message: string, span?: Span): void {
     if (this.list.length < Diagnostics.MAX) this.list.push(span ? { severity: 'error', message, span } : { severity: 'error', message });
   }
-  get hasErrors(): boolean { return this.list.some((d) => d.severity === 'error'); }
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

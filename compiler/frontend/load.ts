@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode, Scalar } from 'yaml';
 import type { SourceOrigin } from '../dsl/parser.ts';
-import { editDistance } from '../dsl/elaborate.ts';
+import { editDistance } from '../dsl/suggest.ts';
 import type { Diagnostics, Span } from './diagnostics.ts';
 
 /** A YAML value with the place it came from (merged trees keep each leaf's own file). */
@@ -22,7 +22,15 @@ export interface LoadedSpec {
   model: { text: string; origin: SourceOrigin; entry: string; entrySpan: Span };
 }
 
-type Check = { type: 'int' | 'number' | 'bool' | 'string'; min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; oneOf?: readonly string[]; default?: unknown };
+type Check = {
+  type: 'int' | 'number' | 'bool' | 'string';
+  min?: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+  oneOf?: readonly string[];
+  default?: unknown;
+};
 
 /** The schema of the fixed sections; `hyper` and `data` are free-form (values only). The config
  *  types below are derived from it, so a new key is typed everywhere it is read. */
@@ -94,7 +102,7 @@ function toLocated(n: YNode | null | undefined, file: string, text: string, lc: 
   if (isSeq(n)) return { kind: 'seq', items: n.items.map((x) => toLocated(x as YNode, file, text, lc, span)), span };
   const value = isScalar(n) ? n.value : null;
   const out: Located = { kind: 'scalar', value, span };
-  if (isScalar(n) && (n.type === Scalar.BLOCK_LITERAL) && n.range) {
+  if (isScalar(n) && n.type === Scalar.BLOCK_LITERAL && n.range) {
     // DSL line 1 is the line after the '|' header; its columns shift by the block's indent.
     const header = lc.linePos(n.range[0]).line;
     const body = text.slice(n.range[0]).split('\n').slice(1);
@@ -109,7 +117,10 @@ function merge(base: Located, over: Located): Located {
   if (base.kind !== 'map' || over.kind !== 'map') return over;
   const entries = new Map(base.entries);
   // A child's model.source or model.file replaces whichever of the two the base had.
-  if (over.entries.has('source') || over.entries.has('file')) { entries.delete('source'); entries.delete('file'); }
+  if (over.entries.has('source') || over.entries.has('file')) {
+    entries.delete('source');
+    entries.delete('file');
+  }
   for (const [k, v] of over.entries) {
     const b = entries.get(k);
     entries.set(k, b && k !== 'source' ? { key: v.key, value: merge(b.value, v.value) } : v);
@@ -119,14 +130,18 @@ function merge(base: Located, over: Located): Located {
 
 function readYaml(path: string, display: string, diags: Diagnostics, from?: Span): Located | undefined {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
     diags.error(`cannot read spec '${display}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, from);
     return undefined;
   }
   diags.sources.set(display, text);
   const lc = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
-  try { doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }); } catch (e) {
+  try {
+    doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     diags.error('YAML: the document is nested too deeply', { file: display, line: 1, col: 1 });
     return undefined;
@@ -137,18 +152,26 @@ function readYaml(path: string, display: string, diags: Diagnostics, from?: Span
   }
   if (doc.errors.length) return undefined;
   let root: Located;
-  try { root = toLocated(doc.contents as YNode, display, text, lc, { file: display, line: 1, col: 1 }); } catch (e) {
+  try {
+    root = toLocated(doc.contents as YNode, display, text, lc, { file: display, line: 1, col: 1 });
+  } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     diags.error('YAML: the document is nested too deeply', { file: display, line: 1, col: 1 });
     return undefined;
   }
-  if (root.kind !== 'map') { diags.error('a spec must be a YAML mapping (key: value lines)', root.span); return undefined; }
+  if (root.kind !== 'map') {
+    diags.error('a spec must be a YAML mapping (key: value lines)', root.span);
+    return undefined;
+  }
   return root;
 }
 
 /** Load a spec and everything it extends; returns undefined when errors were reported. */
 export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()): LoadedSpec | undefined {
-  const display = (p: string): string => { const r = relative(cwd, p); return r.startsWith('..') ? p : r; };
+  const display = (p: string): string => {
+    const r = relative(cwd, p);
+    return r.startsWith('..') ? p : r;
+  };
   const chain: string[] = [];
   const load = (abs: string, from?: Span): Located | undefined => {
     if (chain.includes(abs)) {
@@ -157,14 +180,20 @@ export function loadSpec(path: string, diags: Diagnostics, cwd = process.cwd()):
     }
     chain.push(abs);
     const tree = readYaml(abs, display(abs), diags, from);
-    if (tree?.kind !== 'map') { chain.pop(); return undefined; }
+    if (tree?.kind !== 'map') {
+      chain.pop();
+      return undefined;
+    }
     const ext = tree.entries.get('extends');
     let out: Located = tree;
     if (ext) {
       if (ext.value.kind !== 'scalar' || typeof ext.value.value !== 'string') diags.error("'extends' must be a file path", ext.value.span);
       else {
         const base = load(resolve(dirname(abs), ext.value.value), ext.value.span);
-        if (!base) { chain.pop(); return undefined; }
+        if (!base) {
+          chain.pop();
+          return undefined;
+        }
         tree.entries.delete('extends');
         out = merge(base, tree);
       }
@@ -191,7 +220,10 @@ function unknownKey(diags: Diagnostics, where: string, k: string, span: Span, kn
 
 function checkValue(diags: Diagnostics, where: string, c: Check, v: Located): unknown {
   const x = v.kind === 'scalar' ? v.value : undefined;
-  const bad = (why: string): undefined => { diags.error(`${where}: ${why}`, v.span); return undefined; };
+  const bad = (why: string): undefined => {
+    diags.error(`${where}: ${why}`, v.span);
+    return undefined;
+  };
   if (c.type === 'int' && !(typeof x === 'number' && Number.isInteger(x))) return bad(`must be an integer, got ${show(v)}`);
   if (c.type === 'number' && !(typeof x === 'number' && Number.isFinite(x))) return bad(`must be a number, got ${show(v)}`);
   if (c.type === 'bool' && typeof x !== 'boolean') return bad(`must be true or false, got ${show(v)}`);
@@ -209,12 +241,21 @@ function show(v: Located): string {
   return v.value === null ? 'nothing' : typeof v.value === 'string' ? `'${v.value}'` : String(v.value);
 }
 
-function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: Diagnostics, dir: string, display: (p: string) => string): LoadedSpec | undefined {
+function validate(
+  file: string,
+  tree: Extract<Located, { kind: 'map' }>,
+  diags: Diagnostics,
+  dir: string,
+  display: (p: string) => string,
+): LoadedSpec | undefined {
   for (const [k, e] of tree.entries) if (!TOP_KEYS.includes(k)) unknownKey(diags, 'the spec', k, e.key, TOP_KEYS);
   const section = (name: string): Extract<Located, { kind: 'map' }> | undefined => {
     const e = tree.entries.get(name);
     if (!e) return undefined;
-    if (e.value.kind !== 'map') { diags.error(`'${name}' must be a mapping`, e.value.span); return undefined; }
+    if (e.value.kind !== 'map') {
+      diags.error(`'${name}' must be a mapping`, e.value.span);
+      return undefined;
+    }
     return e.value;
   };
   const nameE = tree.entries.get('name');
@@ -227,7 +268,10 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: 
     if (m) {
       for (const [k, e] of m.entries) {
         const c = fields[k];
-        if (!c) { unknownKey(diags, `'${sec}'`, k, e.key, Object.keys(fields)); continue; }
+        if (!c) {
+          unknownKey(diags, `'${sec}'`, k, e.key, Object.keys(fields));
+          continue;
+        }
         const v = checkValue(diags, `${sec}.${k}`, c, e.value);
         if (v !== undefined) out[k] = v;
       }
@@ -235,29 +279,45 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: 
     checked[sec] = out;
   }
   // Every key was defaulted and every given value checked against SCHEMA: the sections have their types.
-  const config: SpecConfig = { name, hyper: {}, audio: checked.audio as AudioConfig, text: checked.text as TextConfig, train: checked.train as TrainConfig, data: {} };
+  const config: SpecConfig = {
+    name,
+    hyper: {},
+    audio: checked.audio as AudioConfig,
+    text: checked.text as TextConfig,
+    train: checked.train as TrainConfig,
+    data: {},
+  };
   for (const sec of ['hyper', 'data'] as const) {
     const m = section(sec);
     if (!m) continue;
     for (const [k, e] of m.entries) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) diags.error(`${sec} key '${k}' is not a valid name (letters, digits, _)`, e.key);
-      if (sec === 'hyper' && (e.value.kind !== 'scalar' || e.value.value === null)) diags.error(`hyper.${k} must be a number, bool or string, got ${show(e.value)}`, e.value.span);
+      if (sec === 'hyper' && (e.value.kind !== 'scalar' || e.value.value === null))
+        diags.error(`hyper.${k} must be a number, bool or string, got ${show(e.value)}`, e.value.span);
       else config[sec][k] = plain(e.value);
     }
   }
   const model = section('model');
-  if (!model) { diags.error("the spec has no 'model' section (model: { entry: ..., source: | ... })", tree.span); return undefined; }
+  if (!model) {
+    diags.error("the spec has no 'model' section (model: { entry: ..., source: | ... })", tree.span);
+    return undefined;
+  }
   for (const [k, e] of model.entries) if (!MODEL_KEYS.includes(k)) unknownKey(diags, "'model'", k, e.key, MODEL_KEYS);
   const entryE = model.entries.get('entry');
   const entry = entryE?.value.kind === 'scalar' && typeof entryE.value.value === 'string' ? entryE.value.value : 'flap';
-  if (entryE && (entryE.value.kind !== 'scalar' || typeof entryE.value.value !== 'string')) diags.error('model.entry must be a function name', entryE.value.span);
-  const src = model.entries.get('source'), fileE = model.entries.get('file');
+  if (entryE && (entryE.value.kind !== 'scalar' || typeof entryE.value.value !== 'string'))
+    diags.error('model.entry must be a function name', entryE.value.span);
+  const src = model.entries.get('source'),
+    fileE = model.entries.get('file');
   let text: string | undefined, origin: SourceOrigin | undefined;
   if (src && fileE) diags.error("model: give either 'source' or 'file', not both", fileE.key);
   else if (src) {
     if (src.value.kind !== 'scalar' || typeof src.value.value !== 'string' || !src.value.origin) {
-      diags.error("model.source must be a literal block (source: | followed by indented DSL lines)", src.value.span);
-    } else { text = src.value.value; origin = src.value.origin; }
+      diags.error('model.source must be a literal block (source: | followed by indented DSL lines)', src.value.span);
+    } else {
+      text = src.value.value;
+      origin = src.value.origin;
+    }
   } else if (fileE) {
     if (fileE.value.kind !== 'scalar' || typeof fileE.value.value !== 'string') diags.error('model.file must be a path', fileE.value.span);
     else {
@@ -266,7 +326,9 @@ function validate(file: string, tree: Extract<Located, { kind: 'map' }>, diags: 
         text = readFileSync(p, 'utf8');
         diags.sources.set(display(p), text);
         origin = { file: display(p), lineOffset: 0, colOffset: 0 };
-      } catch { diags.error(`cannot read model file '${fileE.value.value}'`, fileE.value.span); }
+      } catch {
+        diags.error(`cannot read model file '${fileE.value.value}'`, fileE.value.span);
+      }
     }
   } else diags.error("model needs 'source: |' (the DSL inline) or 'file:' (a .flap file)", model.span);
   if (diags.hasErrors || text === undefined || !origin) return undefined;

@@ -18,16 +18,22 @@ const kinds = (ks: Kernel[]): string[] => ks.map((k) => `${k.kind}${k.stages.len
 
 describe('fusion rules', () => {
   it('rule 3: bias + GELU become the matmul epilogue (one kernel); off, two', () => {
-    const mlp = (b: GraphBuilder): void => { b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [8, 16]), b.param('w', [16, 32]), b.param('bias', [32])))); };
+    const mlp = (b: GraphBuilder): void => {
+      b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [8, 16]), b.param('w', [16, 32]), b.param('bias', [32]))));
+    };
     expect(kinds(kernelsOf(mlp))).toEqual(['matmul']);
     expect(kinds(kernelsOf(mlp, { noEpilogue: true }))).toEqual(['matmul', 'elementwise']);
   });
 
   it('rule 4: softmax and layer norm are one row kernel each; off, a kernel per reduction', () => {
-    const sm = (b: GraphBuilder): void => { b.output('y', nn.softmax(b, b.input('x', [4, 10]))); };
+    const sm = (b: GraphBuilder): void => {
+      b.output('y', nn.softmax(b, b.input('x', [4, 10])));
+    };
     expect(kinds(kernelsOf(sm))).toEqual(['reducex2 row']);
     expect(kinds(kernelsOf(sm, { noRowFusion: true }))).toEqual(['reduce', 'reduce', 'elementwise']);
-    const ln = (b: GraphBuilder): void => { b.output('y', nn.layerNorm(b, b.input('x', [4, 10]), b.param('g', [10]), b.param('b', [10]))); };
+    const ln = (b: GraphBuilder): void => {
+      b.output('y', nn.layerNorm(b, b.input('x', [4, 10]), b.param('g', [10]), b.param('b', [10])));
+    };
     const k = kernelsOf(ln);
     expect(k.length).toBe(1);
     expect(k[0]!.fullRow).toBe(true);
@@ -49,20 +55,31 @@ describe('fusion rules', () => {
   });
 
   it('rule 5: a kernel wider than the binding limit is split until every kernel fits', () => {
-    const k = kernelsOf((b) => {
-      let s = b.input('x0', [16]);
-      for (let i = 1; i < 12; i++) s = b.add(s, b.input(`x${i}`, [16]));
-      b.output('y', s);
-    }, { maxBindings: 5 });
+    const k = kernelsOf(
+      (b) => {
+        let s = b.input('x0', [16]);
+        for (let i = 1; i < 12; i++) s = b.add(s, b.input(`x${i}`, [16]));
+        b.output('y', s);
+      },
+      { maxBindings: 5 },
+    );
     expect(k.length).toBeGreaterThan(1);
     for (const x of k) expect(x.inputs.length + x.outputs.length).toBeLessThanOrEqual(5);
-    expect(() => kernelsOf((b) => { b.output('y', b.add(b.input('a', [4]), b.input('b', [4]))); }, { maxBindings: 2 }))
-      .toThrow(IRError);
+    expect(() =>
+      kernelsOf(
+        (b) => {
+          b.output('y', b.add(b.input('a', [4]), b.input('b', [4])));
+        },
+        { maxBindings: 2 },
+      ),
+    ).toThrow(IRError);
   });
 
   it('aligned elementwise kernels merge: AdamW-style updates write several buffers from one kernel', () => {
     const k = kernelsOf((b) => {
-      const g = b.input('g', [32]), m = b.input('m', [32]), v = b.input('v', [32]);
+      const g = b.input('g', [32]),
+        m = b.input('m', [32]),
+        v = b.input('v', [32]);
       const m2 = b.add(b.mul(m, 0.9), b.mul(g, 0.1));
       const v2 = b.add(b.mul(v, 0.99), b.mul(b.mul(g, g), 0.01));
       b.output('m2', m2);

@@ -22,8 +22,7 @@ export interface FuseOptions {
   noRowFusion?: boolean;
 }
 
-const isIndexView = (e: Eqn): boolean =>
-  e.prim === 'reshape' || e.prim === 'transpose' || e.prim === 'broadcast' || e.prim === 'slice';
+const isIndexView = (e: Eqn): boolean => e.prim === 'reshape' || e.prim === 'transpose' || e.prim === 'broadcast' || e.prim === 'slice';
 const ROUTINES = new Set(['matmul', 'argsort', 'scatter_add']);
 /** Rounds of fusion before giving up; each round realizes at least one more value. */
 const MAX_ROUNDS = 10000;
@@ -42,7 +41,13 @@ export function fuse(g: Graph, opts: FuseOptions): KernelGraph {
   const forced = new Set<number>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const kg = fuseOnce(g, opts, forced);
-    if (process.env.FLAPC_FUSE_TRACE) process.stderr.write(`fuse round ${round}: ${forced.size} forced, ${kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings).map((k) => `${k.kind}:${k.inputs.length}`).join(',')} over\n`);
+    if (process.env.FLAPC_FUSE_TRACE)
+      process.stderr.write(
+        `fuse round ${round}: ${forced.size} forced, ${kg.kernels
+          .filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings)
+          .map((k) => `${k.kind}:${k.inputs.length}`)
+          .join(',')} over\n`,
+      );
     if (realizeShared(kg, forced)) continue;
     const over = kg.kernels.filter((k) => k.inputs.length + k.outputs.length > opts.maxBindings);
     if (over.length === 0) return mergeElementwise(kg, opts);
@@ -76,7 +81,9 @@ function splitWide(kg: KernelGraph, over: Kernel[], opts: FuseOptions, forced: S
   for (const k of over) {
     const victims = splitCandidates(kg, k, opts);
     if (victims.length === 0) {
-      throw new IRError(`kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`);
+      throw new IRError(
+        `kernel ${k.kind} writing %${k.outputs[0]!.id} needs ${k.inputs.length + k.outputs.length} storage buffers; the adapter allows ${opts.maxBindings} and it cannot be split`,
+      );
     }
     for (const v of victims) forced.add(v);
   }
@@ -90,7 +97,14 @@ const opCost = (e: Eqn | undefined): number => (!e ? 0 : isElementwise(e) ? (EXP
 function recomputeCost(id: number, kg: KernelGraph): number {
   const e = kg.producer.get(id);
   let cost = opCost(e);
-  walkInline(e?.inputs ?? [], kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => { if (!stopped) cost += opCost(kg.producer.get(v.id)); });
+  walkInline(
+    e?.inputs ?? [],
+    kg.producer,
+    (v) => kg.realized.has(v.id),
+    (v, stopped) => {
+      if (!stopped) cost += opCost(kg.producer.get(v.id));
+    },
+  );
   return cost;
 }
 
@@ -100,7 +114,14 @@ function kernelClosure(k: Kernel, kg: KernelGraph): Set<number> {
   const start: Var[] = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((s) => [...s.reduce.inputs, s.result])];
   if (k.anchor) start.push(...k.anchor.inputs);
   const out = new Set<number>();
-  walkInline(start, kg.producer, (v) => kg.realized.has(v.id) || locals.has(v.id), (v, stopped) => { if (!stopped) out.add(v.id); });
+  walkInline(
+    start,
+    kg.producer,
+    (v) => kg.realized.has(v.id) || locals.has(v.id),
+    (v, stopped) => {
+      if (!stopped) out.add(v.id);
+    },
+  );
   for (const s of k.stages) out.delete(s.result.id);
   for (const o of k.outputs) out.delete(o.id);
   return out;
@@ -119,7 +140,11 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
   const readers = new Map<number, Set<number>>();
   kernels.forEach((k, i) => {
     for (const o of k!.outputs) producerOf.set(o.id, i);
-    for (const v of k!.inputs) { let r = readers.get(v.id); if (!r) readers.set(v.id, (r = new Set())); r.add(i); }
+    for (const v of k!.inputs) {
+      let r = readers.get(v.id);
+      if (!r) readers.set(v.id, (r = new Set()));
+      r.add(i);
+    }
   });
   for (let j = 0; j < kernels.length; j++) {
     for (;;) {
@@ -134,12 +159,18 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
         if (aOut.some((id) => [...(readers.get(id) ?? [])].some((r) => r > i && r < j && kernels[r]))) continue;
         if (!aOut.every((id) => readsOnlyAligned(B, id, kg))) continue;
         const inputs = [...A.inputs, ...B.inputs.filter((v) => !aOut.includes(v.id))]
-          .filter((v, n, arr) => arr.findIndex((u) => u.id === v.id) === n).sort((x, y) => x.id - y.id);
+          .filter((v, n, arr) => arr.findIndex((u) => u.id === v.id) === n)
+          .sort((x, y) => x.id - y.id);
         if (inputs.length + A.outputs.length + B.outputs.length > opts.maxBindings) continue;
         kernels[j] = { ...B, outputs: [...A.outputs, ...B.outputs], inputs };
         kernels[i] = null;
         for (const o of A.outputs) producerOf.set(o.id, j);
-        for (const v of A.inputs) { readers.get(v.id)?.delete(i); let r = readers.get(v.id); if (!r) readers.set(v.id, (r = new Set())); r.add(j); }
+        for (const v of A.inputs) {
+          readers.get(v.id)?.delete(i);
+          let r = readers.get(v.id);
+          if (!r) readers.set(v.id, (r = new Set()));
+          r.add(j);
+        }
         for (const id of aOut) readers.get(id)?.delete(j);
         merged = true;
         break;
@@ -150,7 +181,12 @@ function mergeElementwise(kg: KernelGraph, opts: FuseOptions): KernelGraph {
   return { ...kg, kernels: kernels.filter((k): k is Kernel => k !== null) };
 }
 
-interface GraphIndex { producer: Map<number, Eqn>; order: Map<number, number>; consumers: Map<number, Eqn[]>; outputIds: Set<number> }
+interface GraphIndex {
+  producer: Map<number, Eqn>;
+  order: Map<number, number>;
+  consumers: Map<number, Eqn[]>;
+  outputIds: Set<number>;
+}
 /** Producer, program order and consumers of every value: the graph is the same every round. */
 const graphIndex = new WeakMap<Graph, GraphIndex>();
 function indexGraph(g: Graph): GraphIndex {
@@ -158,12 +194,19 @@ function indexGraph(g: Graph): GraphIndex {
   if (ix) return ix;
   const producer = new Map<number, Eqn>();
   const order = new Map<number, number>();
-  g.eqns.forEach((e, i) => e.outputs.forEach((o) => { producer.set(o.id, e); order.set(o.id, i); }));
+  g.eqns.forEach((e, i) =>
+    e.outputs.forEach((o) => {
+      producer.set(o.id, e);
+      order.set(o.id, i);
+    }),
+  );
   const consumers = new Map<number, Eqn[]>();
   for (const e of g.eqns) {
     for (const v of e.inputs) {
       const list = consumers.get(v.id);
-      if (list) { if (!list.includes(e)) list.push(e); } else consumers.set(v.id, [e]);
+      if (list) {
+        if (!list.includes(e)) list.push(e);
+      } else consumers.set(v.id, [e]);
     }
   }
   ix = { producer, order, consumers, outputIds: new Set(g.outputs.map((o) => o.v.id)) };
@@ -173,8 +216,13 @@ function indexGraph(g: Graph): GraphIndex {
 
 /** What one round of rules 1, 3 and 4 share: the graph's index, the realized set and the work list. */
 interface Round {
-  g: Graph; opts: FuseOptions; forced: ReadonlySet<number>;
-  producer: Map<number, Eqn>; order: Map<number, number>; consumers: Map<number, Eqn[]>; outputIds: Set<number>;
+  g: Graph;
+  opts: FuseOptions;
+  forced: ReadonlySet<number>;
+  producer: Map<number, Eqn>;
+  order: Map<number, number>;
+  consumers: Map<number, Eqn[]>;
+  outputIds: Set<number>;
   realized: Set<number>;
   work: Work[];
   workByRoot: Map<number, Work>;
@@ -185,12 +233,14 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
   const ix = indexGraph(g);
   const realized = seedRealized(g, ix, forced);
   // One work item per realized, computed value, in program order.
-  const work: Work[] = g.eqns.filter((e) => realized.has(e.outputs[0]!.id)).map((e) => {
-    const root = e.outputs[0]!;
-    if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
-    if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
-    return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
-  });
+  const work: Work[] = g.eqns
+    .filter((e) => realized.has(e.outputs[0]!.id))
+    .map((e) => {
+      const root = e.outputs[0]!;
+      if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
+      if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
+      return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
+    });
   const r: Round = { g, opts, forced, ...ix, realized, work, workByRoot: new Map(work.map((w) => [w.root.id, w])), dropped: new Set() };
   if (!opts.noEpilogue) fuseEpilogues(r);
   if (!opts.noRowFusion) fuseRows(r);
@@ -216,7 +266,14 @@ function seedRealized(g: Graph, ix: GraphIndex, forced: ReadonlySet<number>): Se
 /** Inline values a realized root computes (stopping at buffers and the given locals). */
 function closure(r: Round, root: Var, locals: ReadonlySet<number> = new Set()): Set<number> {
   const out = new Set<number>();
-  walkInline(r.producer.get(root.id)?.inputs ?? [], r.producer, (v) => r.realized.has(v.id) || locals.has(v.id), (v, stopped) => { if (!stopped) out.add(v.id); });
+  walkInline(
+    r.producer.get(root.id)?.inputs ?? [],
+    r.producer,
+    (v) => r.realized.has(v.id) || locals.has(v.id),
+    (v, stopped) => {
+      if (!stopped) out.add(v.id);
+    },
+  );
   return out;
 }
 
@@ -234,7 +291,10 @@ function feeders(r: Round, cl: ReadonlySet<number>, self: Work): Work[] {
 
 const onlyUsedWithin = (r: Round, v: Var, set: ReadonlySet<number>): boolean =>
   !r.outputIds.has(v.id) && (r.consumers.get(v.id) ?? []).every((c) => set.has(c.outputs[0]!.id));
-const drop = (r: Round, a: Work): void => { r.workByRoot.delete(a.root.id); r.dropped.add(a); };
+const drop = (r: Round, a: Work): void => {
+  r.workByRoot.delete(a.root.id);
+  r.dropped.add(a);
+};
 
 /** Rule 3: matmul / reduction epilogues. */
 function fuseEpilogues(r: Round): void {
@@ -250,7 +310,9 @@ function fuseEpilogues(r: Round): void {
       if (!dependents.every((id) => isElementwise(r.producer.get(id)!))) continue;
       if (!dependents.includes(w.root.id)) continue;
       r.realized.delete(a.root.id);
-      w.kind = a.kind; w.anchor = a.anchor; w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
+      w.kind = a.kind;
+      w.anchor = a.anchor;
+      w.stages = a.stages.map((s) => ({ ...s, result: s.result.id === a.root.id ? w.root : s.result }));
       drop(r, a);
       break;
     }
@@ -261,7 +323,12 @@ function fuseEpilogues(r: Round): void {
 function dependsOn(r: Round, id: number, target: number): boolean {
   const start = r.producer.get(id)?.outputs.find((o) => o.id === id);
   if (!start) return id === target;
-  return walkInline([start], r.producer, (v) => v.id !== id && r.realized.has(v.id), (v) => v.id === target);
+  return walkInline(
+    [start],
+    r.producer,
+    (v) => v.id !== id && r.realized.has(v.id),
+    (v) => v.id === target,
+  );
 }
 
 /** The row closure of a row-kernel candidate: every inline value of its root and its stages. */
@@ -295,14 +362,25 @@ function fuseRows(r: Round): void {
           rowClosure.set(w, cl);
         }
         const clSet = cl.set;
-        const feeder = cl.feeders.find((a) => r.workByRoot.has(a.root.id) && !r.forced.has(a.root.id) && a.kind === 'reduce' && a.stages.length > 0 &&
-          a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
-          (r.consumers.get(a.root.id) ?? []).length > 0 && onlyUsedWithin(r, a.root, clSet) &&
-          rowAligned(a.root, rowShape, w.root, r.consumers, clSet));
+        const feeder = cl.feeders.find(
+          (a) =>
+            r.workByRoot.has(a.root.id) &&
+            !r.forced.has(a.root.id) &&
+            a.kind === 'reduce' &&
+            a.stages.length > 0 &&
+            a.stages.every((s) => isLastAxis(s.reduce) && sameShape(s.reduce.inputs[0]!.shape, rowShape)) &&
+            (r.consumers.get(a.root.id) ?? []).length > 0 &&
+            onlyUsedWithin(r, a.root, clSet) &&
+            rowAligned(a.root, rowShape, w.root, r.consumers, clSet),
+        );
         if (!feeder) break;
         r.realized.delete(feeder.root.id);
         w.stages = [...feeder.stages, ...w.stages];
-        if (w.kind === 'elementwise') { w.kind = 'reduce'; w.fullRow = true; w.anchor = w.stages[w.stages.length - 1]!.reduce; }
+        if (w.kind === 'elementwise') {
+          w.kind = 'reduce';
+          w.fullRow = true;
+          w.anchor = w.stages[w.stages.length - 1]!.reduce;
+        }
         drop(r, feeder);
         changed = true;
       }
@@ -316,8 +394,14 @@ function toKernels(r: Round): KernelGraph {
   const kernels: Kernel[] = work.map((w) => {
     let inputs: Var[] | undefined;
     return {
-      kind: w.kind, outputs: [w.root], anchor: w.anchor, stages: w.stages, fullRow: w.fullRow,
-      get inputs(): Var[] { return (inputs ??= kernelInputs(w, r.producer, r.realized)); },
+      kind: w.kind,
+      outputs: [w.root],
+      anchor: w.anchor,
+      stages: w.stages,
+      fullRow: w.fullRow,
+      get inputs(): Var[] {
+        return (inputs ??= kernelInputs(w, r.producer, r.realized));
+      },
     };
   });
   return { graph: r.g, kernels, realized: r.realized, producer: r.producer };
@@ -343,8 +427,9 @@ function rowAligned(v: Var, rowShape: readonly number[], root: Var, consumers: M
     const out = c.outputs[0]!;
     if (!cl.has(out.id)) return false;
     if (c.prim === 'broadcast') {
-      return sameShape(out.shape, rowShape) && c.inputs[0]!.shape.length === rows.length &&
-        (c.params as { dims: readonly number[] }).dims.every((d, i) => d === i);
+      return (
+        sameShape(out.shape, rowShape) && c.inputs[0]!.shape.length === rows.length && (c.params as { dims: readonly number[] }).dims.every((d, i) => d === i)
+      );
     }
     if ((isElementwise(c) || c.prim === 'reshape') && perRow(out.shape)) return rowAligned(out, rowShape, root, consumers, cl);
     return false;
@@ -358,7 +443,14 @@ function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: Rea
   if (w.anchor && !w.stages.length) start.push(...w.anchor.inputs);
   const isBuffer = (v: Var): boolean => realized.has(v.id) && v.id !== w.root.id;
   const found = new Map<number, Var>();
-  walkInline(start, producer, (v) => isBuffer(v) || locals.has(v.id), (v) => { if (isBuffer(v)) found.set(v.id, v); });
+  walkInline(
+    start,
+    producer,
+    (v) => isBuffer(v) || locals.has(v.id),
+    (v) => {
+      if (isBuffer(v)) found.set(v.id, v);
+    },
+  );
   return [...found.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -369,12 +461,17 @@ function kernelInputs(w: Work, producer: ReadonlyMap<number, Eqn>, realized: Rea
  */
 function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[] {
   const cands: { id: number; leaves: number; nodes: Set<number> }[] = [];
-  walkInline(k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => {
-    const e = kg.producer.get(v.id);
-    if (stopped || !e || isIndexView(e)) return;
-    const { leaves, nodes } = subtree(v, kg);
-    if (leaves > 1 && leaves < k.inputs.length) cands.push({ id: v.id, leaves, nodes });
-  });
+  walkInline(
+    k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []),
+    kg.producer,
+    (v) => kg.realized.has(v.id),
+    (v, stopped) => {
+      const e = kg.producer.get(v.id);
+      if (stopped || !e || isIndexView(e)) return;
+      const { leaves, nodes } = subtree(v, kg);
+      if (leaves > 1 && leaves < k.inputs.length) cands.push({ id: v.id, leaves, nodes });
+    },
+  );
   // Fitting candidates first, biggest first; then (if none fits) the biggest at all.
   cands.sort((a, b) => Number(b.leaves < opts.maxBindings) - Number(a.leaves < opts.maxBindings) || b.leaves - a.leaves);
   const chosen: typeof cands = [];
@@ -410,7 +507,14 @@ function splitCandidates(kg: KernelGraph, k: Kernel, opts: FuseOptions): number[
 /** Leaves under `root` when the values in `cut` count as realized. */
 function effectiveLeaves(kg: KernelGraph, root: number, cut: ReadonlySet<number>): number {
   const leaves = new Set<number>();
-  walkInline(kg.producer.get(root)?.inputs ?? [], kg.producer, (v) => kg.realized.has(v.id) || cut.has(v.id), (v, stopped) => { if (stopped) leaves.add(v.id); });
+  walkInline(
+    kg.producer.get(root)?.inputs ?? [],
+    kg.producer,
+    (v) => kg.realized.has(v.id) || cut.has(v.id),
+    (v, stopped) => {
+      if (stopped) leaves.add(v.id);
+    },
+  );
   return leaves.size;
 }
 
@@ -420,7 +524,14 @@ function widthWith(kg: KernelGraph, k: Kernel, cut: ReadonlySet<number>): number
   const start = [...k.outputs.flatMap((o) => kg.producer.get(o.id)?.inputs ?? []), ...k.stages.flatMap((st) => st.reduce.inputs)];
   if (k.anchor && !k.stages.length) start.push(...k.anchor.inputs);
   const leaves = new Set<number>();
-  walkInline(start, kg.producer, (v) => isLeaf(v) || k.stages.some((st) => st.reduce.outputs[0]!.id === v.id), (v) => { if (isLeaf(v)) leaves.add(v.id); });
+  walkInline(
+    start,
+    kg.producer,
+    (v) => isLeaf(v) || k.stages.some((st) => st.reduce.outputs[0]!.id === v.id),
+    (v) => {
+      if (isLeaf(v)) leaves.add(v.id);
+    },
+  );
   for (const o of k.outputs) leaves.delete(o.id);
   return leaves.size + k.outputs.length;
 }
@@ -428,6 +539,13 @@ function widthWith(kg: KernelGraph, k: Kernel, cut: ReadonlySet<number>): number
 function subtree(root: Var, kg: KernelGraph): { leaves: number; nodes: Set<number> } {
   const leaves = new Set<number>();
   const nodes = new Set<number>();
-  walkInline([root], kg.producer, (v) => kg.realized.has(v.id), (v, stopped) => { (stopped ? leaves : nodes).add(v.id); });
+  walkInline(
+    [root],
+    kg.producer,
+    (v) => kg.realized.has(v.id),
+    (v, stopped) => {
+      (stopped ? leaves : nodes).add(v.id);
+    },
+  );
   return { leaves: leaves.size, nodes };
 }

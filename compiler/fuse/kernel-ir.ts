@@ -39,8 +39,7 @@ export function describeKernel(k: Kernel): string {
 }
 
 /** Computed at its output's own index from inputs at the same index. */
-export const isElementwise = (e: Eqn): boolean =>
-  isUnary(e.prim) || isBinary(e.prim) || isCompare(e.prim) || e.prim === 'select' || e.prim === 'cast';
+export const isElementwise = (e: Eqn): boolean => isUnary(e.prim) || isBinary(e.prim) || isCompare(e.prim) || e.prim === 'select' || e.prim === 'cast';
 
 /**
  * The one walk over inline values: from `start`, up through producing equations, visiting each
@@ -48,8 +47,13 @@ export const isElementwise = (e: Eqn): boolean =>
  * `visit` sees every value reached (stopped ones too) and may end the whole walk by returning true.
  * Returns whether a visit ended it.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
-export function walkInline(start: Iterable<Var>, producer: ReadonlyMap<number, Eqn>, stop: (v: Var) => boolean, visit: (v: Var, stopped: boolean) => boolean | void = () => {}): boolean {
+export function walkInline(
+  start: Iterable<Var>,
+  producer: ReadonlyMap<number, Eqn>,
+  stop: (v: Var) => boolean,
+  // biome-ignore lint/suspicious/noConfusingVoidType: visitors that only collect return nothing
+  visit: (v: Var, stopped: boolean) => boolean | void = () => {},
+): boolean {
   const seen = new Set<number>();
   const stack = [...start];
   while (stack.length) {
@@ -71,7 +75,10 @@ export function readsOnlyAligned(B: Kernel, id: number, kg: KernelGraph): boolea
     const key = `${v.id}:${aligned}`;
     if (seen.has(key)) return;
     seen.add(key);
-    if (v.id === id) { if (!aligned) ok = false; return; }
+    if (v.id === id) {
+      if (!aligned) ok = false;
+      return;
+    }
     if (kg.realized.has(v.id) && !B.outputs.includes(v)) return;
     const e = kg.producer.get(v.id);
     if (!e) return;

@@ -12,7 +12,8 @@ describe('builder and compiler errors', () => {
   it('shape mismatch names the equation and both shapes', () => {
     const b = new GraphBuilder();
     b.source = { label: 'encoder.layer3' };
-    const x = b.input('x', [4, 8]), w = b.input('w', [7, 5]);
+    const x = b.input('x', [4, 8]),
+      w = b.input('w', [7, 5]);
     expect(() => b.matmul(x, w)).toThrow(/eqn #0 matmul\(%0:f32\[4,8\], %1:f32\[7,5\]\) \(encoder.layer3\): inner dims differ: \[4,8\] @ \[7,5\] \(8 vs 7\)/);
     expect(() => b.add(x, b.input('y', [3, 8]))).toThrow(/add \(encoder.layer3\): shapes \[4,8\] and \[3,8\] do not broadcast/);
   });
@@ -28,14 +29,16 @@ describe('builder and compiler errors', () => {
     b.source = { label: 'big.outer' };
     const y = b.mul(b.reshape(x, [1024, 1024, 1]), b.input('z', [1024, 1024, 64]));
     b.output('y', y);
-    expect(() => compileGraph(b.build(), { caps: BASELINE_CAPS, debug: 0 }))
-      .toThrow(/input 'z' \[1024,1024,64\] is 268435456 bytes; the adapter binds at most 134217728/);
+    expect(() => compileGraph(b.build(), { caps: BASELINE_CAPS, debug: 0 })).toThrow(
+      /input 'z' \[1024,1024,64\] is 268435456 bytes; the adapter binds at most 134217728/,
+    );
     const c = new GraphBuilder();
     const u = c.input('u', [1024, 1024]);
     c.source = { label: 'big.outer' };
     c.output('v', c.mul(c.broadcastTo(c.reshape(u, [1024, 1024, 1]), [1024, 1024, 64]), 2));
-    expect(() => compileGraph(c.build(), { caps: BASELINE_CAPS, debug: 0 }))
-      .toThrow(/eqn #\d+ \w+ \(big.outer\): result \[1024,1024,64\] is 268435456 bytes; the adapter binds at most 134217728/);
+    expect(() => compileGraph(c.build(), { caps: BASELINE_CAPS, debug: 0 })).toThrow(
+      /eqn #\d+ \w+ \(big.outer\): result \[1024,1024,64\] is 268435456 bytes; the adapter binds at most 134217728/,
+    );
   });
   it('errors carry the equation source as data (a gradient keeps the spec position it came from)', () => {
     // Once a "grad of mul at m.yaml:3:5" string was parsed back with a regex into the file name
@@ -45,7 +48,11 @@ describe('builder and compiler errors', () => {
     g.source = { at: { file: 'm.yaml', line: 3, col: 5 }, gradOf: 'mul' };
     g.output('v', g.mul(g.broadcastTo(g.reshape(u, [1024, 1024, 1]), [1024, 1024, 64]), 2));
     let err: IRError | undefined;
-    try { compileGraph(g.build(), { caps: BASELINE_CAPS, debug: 0 }); } catch (e) { err = e as IRError; }
+    try {
+      compileGraph(g.build(), { caps: BASELINE_CAPS, debug: 0 });
+    } catch (e) {
+      err = e as IRError;
+    }
     expect(err).toBeInstanceOf(IRError);
     expect(err!.source).toEqual({ at: { file: 'm.yaml', line: 3, col: 5 }, gradOf: 'mul' });
     expect(err!.message).toMatch(/\(grad of mul at m\.yaml:3:5\): result \[1024,1024,64\]/);

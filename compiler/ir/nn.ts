@@ -16,7 +16,7 @@ export function softmax(b: GraphBuilder, x: Var): Var {
 export function logSoftmax(b: GraphBuilder, x: Var): Var {
   const ax = x.shape.length - 1;
   const s = b.sub(x, b.stopGradient(b.max(x, ax, true)));
-  const lse = b.log(b.sum(b.exp(s), ax));          // log before restoring the axis: fuses per row
+  const lse = b.log(b.sum(b.exp(s), ax)); // log before restoring the axis: fuses per row
   return b.sub(s, b.reshape(lse, [...lse.shape, 1]));
 }
 
@@ -54,19 +54,30 @@ export function linear(b: GraphBuilder, x: Var, w: Var, bias?: Var): Var {
 export function selfAttention(b: GraphBuilder, x: Var, wqkv: Var, bqkv: Var, wo: Var, bo: Var, heads: number): Var {
   const [B, T, D] = x.shape as [number, number, number];
   const hd = D / heads;
-  const qkv = linear(b, x, wqkv, bqkv);                                   // [B, T, 3D]
-  const split = (i: number): Var => b.transpose(
-    b.reshape(b.slice(qkv, [0, 0, i * D], [B, T, (i + 1) * D]), [B, T, heads, hd]), [0, 2, 1, 3]); // [B, H, T, hd]
-  const q = split(0), k = split(1), v = split(2);
-  const scores = b.mul(b.matmul(q, b.mT(k)), 1 / Math.sqrt(hd));         // [B, H, T, T]
-  const att = b.matmul(softmax(b, scores), v);                           // [B, H, T, hd]
+  const qkv = linear(b, x, wqkv, bqkv); // [B, T, 3D]
+  const split = (i: number): Var => b.transpose(b.reshape(b.slice(qkv, [0, 0, i * D], [B, T, (i + 1) * D]), [B, T, heads, hd]), [0, 2, 1, 3]); // [B, H, T, hd]
+  const q = split(0),
+    k = split(1),
+    v = split(2);
+  const scores = b.mul(b.matmul(q, b.mT(k)), 1 / Math.sqrt(hd)); // [B, H, T, T]
+  const att = b.matmul(softmax(b, scores), v); // [B, H, T, hd]
   const merged = b.reshape(b.transpose(att, [0, 2, 1, 3]), [B, T, D]);
   return linear(b, merged, wo, bo);
 }
 
 export interface BlockParams {
-  ln1g: Var; ln1b: Var; wqkv: Var; bqkv: Var; wo: Var; bo: Var;
-  ln2g: Var; ln2b: Var; w1: Var; b1: Var; w2: Var; b2: Var;
+  ln1g: Var;
+  ln1b: Var;
+  wqkv: Var;
+  bqkv: Var;
+  wo: Var;
+  bo: Var;
+  ln2g: Var;
+  ln2b: Var;
+  w1: Var;
+  b1: Var;
+  w2: Var;
+  b2: Var;
 }
 
 /** Pre-norm transformer block: x + attn(ln(x)); x + mlp(ln(x)). */
@@ -80,8 +91,17 @@ export function transformerBlock(b: GraphBuilder, x: Var, p: BlockParams, heads:
 export function blockParams(b: GraphBuilder, prefix: string, D: number, hidden: number): BlockParams {
   const P = (n: string, s: number[]): Var => b.param(`${prefix}.${n}`, s);
   return {
-    ln1g: P('ln1.g', [D]), ln1b: P('ln1.b', [D]), wqkv: P('attn.wqkv', [D, 3 * D]), bqkv: P('attn.bqkv', [3 * D]),
-    wo: P('attn.wo', [D, D]), bo: P('attn.bo', [D]), ln2g: P('ln2.g', [D]), ln2b: P('ln2.b', [D]),
-    w1: P('mlp.w1', [D, hidden]), b1: P('mlp.b1', [hidden]), w2: P('mlp.w2', [hidden, D]), b2: P('mlp.b2', [D]),
+    ln1g: P('ln1.g', [D]),
+    ln1b: P('ln1.b', [D]),
+    wqkv: P('attn.wqkv', [D, 3 * D]),
+    bqkv: P('attn.bqkv', [3 * D]),
+    wo: P('attn.wo', [D, D]),
+    bo: P('attn.bo', [D]),
+    ln2g: P('ln2.g', [D]),
+    ln2b: P('ln2.b', [D]),
+    w1: P('mlp.w1', [D, hidden]),
+    b1: P('mlp.b1', [hidden]),
+    w2: P('mlp.w2', [hidden, D]),
+    b2: P('mlp.b2', [D]),
   };
 }

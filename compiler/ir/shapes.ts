@@ -1,14 +1,17 @@
 // Shape and dtype inference: one rule per primitive. A rule validates its inputs and
 // throws a plain message; the builder and verifier prefix it with the equation it belongs to.
-import {
-  type DType, type Prim, type PrimParams, type Shape, type Var, DTYPES, numel, sameShape, shapeStr,
-} from './types.ts';
+import { type DType, type Prim, type PrimParams, type Shape, type Var, DTYPES, numel, sameShape, shapeStr } from './types.ts';
 
-export interface OutType { shape: Shape; dtype: DType }
+export interface OutType {
+  shape: Shape;
+  dtype: DType;
+}
 type ShapeRule<P extends Prim> = (inputs: readonly Var[], params: PrimParams[P]) => OutType[];
 type PlainRule = (inputs: readonly Var[], params: object) => OutType[];
 
-function fail(msg: string): never { throw new Error(msg); }
+function fail(msg: string): never {
+  throw new Error(msg);
+}
 
 function arity(inputs: readonly Var[], n: number): void {
   if (inputs.length !== n) fail(`expects ${n} input${n === 1 ? '' : 's'}, got ${inputs.length}`);
@@ -47,13 +50,15 @@ function sameShapes(ins: readonly Var[]): void {
   }
 }
 
-const binary = (numericOnly: boolean): PlainRule => (ins) => {
-  arity(ins, 2);
-  sameShapes(ins);
-  if (ins[0]!.dtype !== ins[1]!.dtype) fail(`dtype mismatch: ${ins[0]!.dtype} vs ${ins[1]!.dtype}`);
-  if (numericOnly && ins[0]!.dtype === 'bool') fail('needs a numeric dtype, got bool');
-  return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
-};
+const binary =
+  (numericOnly: boolean): PlainRule =>
+  (ins) => {
+    arity(ins, 2);
+    sameShapes(ins);
+    if (ins[0]!.dtype !== ins[1]!.dtype) fail(`dtype mismatch: ${ins[0]!.dtype} vs ${ins[1]!.dtype}`);
+    if (numericOnly && ins[0]!.dtype === 'bool') fail('needs a numeric dtype, got bool');
+    return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+  };
 
 const floatBinary: PlainRule = (ins) => {
   const out = binary(true)(ins, {});
@@ -75,12 +80,35 @@ const reduce = (ins: readonly Var[], p: { axes: readonly number[] }): OutType[] 
 };
 
 export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
-  neg: (ins) => { arity(ins, 1); if (ins[0]!.dtype === 'bool' || ins[0]!.dtype === 'u32') fail(`cannot negate ${ins[0]!.dtype}`); return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }]; },
-  abs: (ins) => { arity(ins, 1); if (ins[0]!.dtype === 'bool') fail('cannot take abs of bool'); return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }]; },
-  exp: unary, log: unary, sqrt: unary, rsqrt: unary, tanh: unary, sin: unary, cos: unary, recip: unary, erf: unary,
-  add: binary(true), sub: binary(true), mul: binary(true), div: binary(true), max: binary(true), min: binary(true),
+  neg: (ins) => {
+    arity(ins, 1);
+    if (ins[0]!.dtype === 'bool' || ins[0]!.dtype === 'u32') fail(`cannot negate ${ins[0]!.dtype}`);
+    return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+  },
+  abs: (ins) => {
+    arity(ins, 1);
+    if (ins[0]!.dtype === 'bool') fail('cannot take abs of bool');
+    return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+  },
+  exp: unary,
+  log: unary,
+  sqrt: unary,
+  rsqrt: unary,
+  tanh: unary,
+  sin: unary,
+  cos: unary,
+  recip: unary,
+  erf: unary,
+  add: binary(true),
+  sub: binary(true),
+  mul: binary(true),
+  div: binary(true),
+  max: binary(true),
+  min: binary(true),
   pow: floatBinary,
-  lt: compare, le: compare, eq: compare,
+  lt: compare,
+  le: compare,
+  eq: compare,
   select: (ins) => {
     arity(ins, 3);
     sameShapes(ins);
@@ -88,15 +116,27 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
     if (ins[1]!.dtype !== ins[2]!.dtype) fail(`branch dtypes differ: ${ins[1]!.dtype} vs ${ins[2]!.dtype}`);
     return [{ shape: ins[1]!.shape, dtype: ins[1]!.dtype }];
   },
-  cast: (ins, p) => { arity(ins, 1); checkDtype(p.dtype); return [{ shape: ins[0]!.shape, dtype: p.dtype }]; },
-  stop_gradient: (ins) => { arity(ins, 1); return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }]; },
+  cast: (ins, p) => {
+    arity(ins, 1);
+    checkDtype(p.dtype);
+    return [{ shape: ins[0]!.shape, dtype: p.dtype }];
+  },
+  stop_gradient: (ins) => {
+    arity(ins, 1);
+    return [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+  },
   constant: (ins, p) => {
-    arity(ins, 0); checkDims(p.shape, 'shape'); checkDtype(p.dtype);
+    arity(ins, 0);
+    checkDims(p.shape, 'shape');
+    checkDtype(p.dtype);
     if (!Number.isFinite(p.value) && p.dtype !== 'f32') fail(`non-finite constant for ${p.dtype}`);
     return [{ shape: p.shape, dtype: p.dtype }];
   },
   iota: (ins, p) => {
-    arity(ins, 0); checkDims(p.shape, 'shape'); checkDtype(p.dtype); checkAxes([p.axis], p.shape.length);
+    arity(ins, 0);
+    checkDims(p.shape, 'shape');
+    checkDtype(p.dtype);
+    checkAxes([p.axis], p.shape.length);
     return [{ shape: p.shape, dtype: p.dtype }];
   },
   random_uniform: (ins, p) => {
@@ -109,7 +149,8 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
   reduce_sum: reduce,
   reduce_max: reduce,
   reshape: (ins, p) => {
-    arity(ins, 1); checkDims(p.shape, 'target shape');
+    arity(ins, 1);
+    checkDims(p.shape, 'target shape');
     if (numel(p.shape) !== numel(ins[0]!.shape)) fail(`cannot reshape ${shapeStr(ins[0]!.shape)} to ${shapeStr(p.shape)}: sizes differ`);
     return [{ shape: p.shape, dtype: ins[0]!.dtype }];
   },
@@ -121,13 +162,15 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
     return [{ shape: p.perm.map((a) => ins[0]!.shape[a]!), dtype: ins[0]!.dtype }];
   },
   broadcast: (ins, p) => {
-    arity(ins, 1); checkDims(p.shape, 'target shape');
+    arity(ins, 1);
+    checkDims(p.shape, 'target shape');
     const x = ins[0]!;
     if (p.dims.length !== x.shape.length) fail(`dims [${p.dims.join(',')}] must have one entry per input axis (${x.shape.length})`);
     checkAxes(p.dims, p.shape.length);
     for (let i = 0; i < p.dims.length; i++) {
       if (i > 0 && p.dims[i]! <= p.dims[i - 1]!) fail('dims must be increasing');
-      const d = x.shape[i]!, t = p.shape[p.dims[i]!]!;
+      const d = x.shape[i]!,
+        t = p.shape[p.dims[i]!]!;
       if (d !== t && d !== 1) fail(`cannot broadcast ${shapeStr(x.shape)} to ${shapeStr(p.shape)}: axis ${i} is ${d}, target ${t}`);
     }
     return [{ shape: p.shape, dtype: x.dtype }];
@@ -137,7 +180,8 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
     const s = ins[0]!.shape;
     if (p.start.length !== s.length || p.end.length !== s.length) fail(`start/end must have rank ${s.length}`);
     const out = s.map((d, i) => {
-      const a = p.start[i]!, b = p.end[i]!;
+      const a = p.start[i]!,
+        b = p.end[i]!;
       if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b > d || a > b) fail(`bad slice [${a}:${b}] on axis ${i} of size ${d}`);
       return b - a;
     });

@@ -13,15 +13,13 @@ export interface Var {
   readonly dtype: DType;
 }
 
-export type UnaryPrim =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sin' | 'cos' | 'abs' | 'recip' | 'erf';
+export type UnaryPrim = 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'sin' | 'cos' | 'abs' | 'recip' | 'erf';
 export type BinaryPrim = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
 export type ComparePrim = 'lt' | 'le' | 'eq';
 export type ReducePrim = 'reduce_sum' | 'reduce_max';
 export type ViewPrim = 'reshape' | 'transpose' | 'broadcast' | 'slice' | 'pad' | 'concat';
 
-export const UNARY_PRIMS: readonly UnaryPrim[] =
-  ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'sin', 'cos', 'abs', 'recip', 'erf'];
+export const UNARY_PRIMS: readonly UnaryPrim[] = ['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'tanh', 'sin', 'cos', 'abs', 'recip', 'erf'];
 export const BINARY_PRIMS: readonly BinaryPrim[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
 export const COMPARE_PRIMS: readonly ComparePrim[] = ['lt', 'le', 'eq'];
 
@@ -31,12 +29,30 @@ export type NoParams = Record<string, never>;
 /** Parameters of each primitive. */
 export interface PrimParams {
   // elementwise
-  neg: NoParams; exp: NoParams; log: NoParams; sqrt: NoParams; rsqrt: NoParams; tanh: NoParams; sin: NoParams; cos: NoParams; abs: NoParams; recip: NoParams; erf: NoParams;
-  add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; max: NoParams; min: NoParams; pow: NoParams;
-  lt: NoParams; le: NoParams; eq: NoParams;
-  select: NoParams;                                   // select(cond, onTrue, onFalse)
+  neg: NoParams;
+  exp: NoParams;
+  log: NoParams;
+  sqrt: NoParams;
+  rsqrt: NoParams;
+  tanh: NoParams;
+  sin: NoParams;
+  cos: NoParams;
+  abs: NoParams;
+  recip: NoParams;
+  erf: NoParams;
+  add: NoParams;
+  sub: NoParams;
+  mul: NoParams;
+  div: NoParams;
+  max: NoParams;
+  min: NoParams;
+  pow: NoParams;
+  lt: NoParams;
+  le: NoParams;
+  eq: NoParams;
+  select: NoParams; // select(cond, onTrue, onFalse)
   cast: { dtype: DType };
-  stop_gradient: NoParams;                            // identity forward, zero cotangent
+  stop_gradient: NoParams; // identity forward, zero cotangent
   // sources
   constant: { value: number; shape: Shape; dtype: DType };
   iota: { shape: Shape; axis: number; dtype: DType };
@@ -51,7 +67,7 @@ export interface PrimParams {
   /** Broadcast to `shape`: `dims[i]` is the output axis that input axis i maps to; other axes are new. */
   broadcast: { shape: Shape; dims: readonly number[] };
   slice: { start: readonly number[]; end: readonly number[] };
-  pad: { lo: readonly number[]; hi: readonly number[] };          // pads with zeros
+  pad: { lo: readonly number[]; hi: readonly number[] }; // pads with zeros
   concat: { axis: number };
   // contraction: [...batch, M, K] x [...batch, K, N] -> [...batch, M, N]
   matmul: NoParams;
@@ -75,17 +91,26 @@ export interface Eqn<P extends Prim = Prim> {
 }
 
 /** A position in a spec or DSL file (1-based line and column). */
-export interface SourcePos { readonly file: string; readonly line: number; readonly col: number }
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
 
 /**
  * Where an equation came from: the spec call that made it (`at`), and whether the backward pass
  * (`gradOf`: the gradient of that primitive) or the optimizer made it from there.
  */
-export interface EqnSource { readonly at?: SourcePos; readonly gradOf?: Prim; readonly optimizer?: true; /** A builder user's name (e.g. a layer). */ readonly label?: string }
+export interface EqnSource {
+  readonly at?: SourcePos;
+  readonly gradOf?: Prim;
+  readonly optimizer?: true /** A builder user's name (e.g. a layer). */;
+  readonly label?: string;
+}
 
 /** "file:line:col", "grad of mul at file:line:col", "optimizer", or the label. */
 export function formatSource(s: EqnSource): string {
-  const at = s.at ? `${s.at.file}:${s.at.line}:${s.at.col}` : s.label ?? '';
+  const at = s.at ? `${s.at.file}:${s.at.line}:${s.at.col}` : (s.label ?? '');
   if (s.optimizer) return at ? `optimizer at ${at}` : 'optimizer';
   if (s.gradOf) return `grad of ${s.gradOf}${at ? ` at ${at}` : ''}`;
   return at;
@@ -114,16 +139,41 @@ export interface Graph {
 }
 
 export const ALL_PRIMS: readonly Prim[] = [
-  ...UNARY_PRIMS, ...BINARY_PRIMS, ...COMPARE_PRIMS, 'select', 'cast', 'stop_gradient',
-  'constant', 'iota', 'random_uniform', 'reduce_sum', 'reduce_max',
-  'reshape', 'transpose', 'broadcast', 'slice', 'pad', 'concat',
-  'matmul', 'gather', 'scatter_add', 'argsort',
+  ...UNARY_PRIMS,
+  ...BINARY_PRIMS,
+  ...COMPARE_PRIMS,
+  'select',
+  'cast',
+  'stop_gradient',
+  'constant',
+  'iota',
+  'random_uniform',
+  'reduce_sum',
+  'reduce_max',
+  'reshape',
+  'transpose',
+  'broadcast',
+  'slice',
+  'pad',
+  'concat',
+  'matmul',
+  'gather',
+  'scatter_add',
+  'argsort',
 ];
 
-export function isUnary(p: Prim): p is UnaryPrim { return (UNARY_PRIMS as readonly string[]).includes(p); }
-export function isBinary(p: Prim): p is BinaryPrim { return (BINARY_PRIMS as readonly string[]).includes(p); }
-export function isCompare(p: Prim): p is ComparePrim { return (COMPARE_PRIMS as readonly string[]).includes(p); }
-export function isReduce(p: Prim): p is ReducePrim { return p === 'reduce_sum' || p === 'reduce_max'; }
+export function isUnary(p: Prim): p is UnaryPrim {
+  return (UNARY_PRIMS as readonly string[]).includes(p);
+}
+export function isBinary(p: Prim): p is BinaryPrim {
+  return (BINARY_PRIMS as readonly string[]).includes(p);
+}
+export function isCompare(p: Prim): p is ComparePrim {
+  return (COMPARE_PRIMS as readonly string[]).includes(p);
+}
+export function isReduce(p: Prim): p is ReducePrim {
+  return p === 'reduce_sum' || p === 'reduce_max';
+}
 
 export function numel(shape: Shape): number {
   let n = 1;
@@ -134,11 +184,16 @@ export function numel(shape: Shape): number {
 export function stridesOf(shape: Shape): number[] {
   const s = new Array<number>(shape.length);
   let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { s[i] = acc; acc *= shape[i]!; }
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
   return s;
 }
 
-export function shapeStr(shape: Shape): string { return `[${shape.join(',')}]`; }
+export function shapeStr(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
 
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -146,5 +201,11 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 export class IRError extends Error {
   /** The equation's source, when the error is about one: diagnostics point at `source.at`. */
-  constructor(message: string, readonly source?: EqnSource) { super(message); this.name = 'IRError'; }
+  constructor(
+    message: string,
+    readonly source?: EqnSource,
+  ) {
+    super(message);
+    this.name = 'IRError';
+  }
 }

@@ -15,7 +15,11 @@ export function verifyGraph(g: Graph): void {
     const where = (): string => `eqn #${n} ${printEqn(e)}`;
     for (const x of e.inputs) if (!defined.has(x.id)) throw new IRError(`${where()}: uses %${x.id} before it is defined`);
     let types: ReturnType<typeof inferTypes>;
-    try { types = inferTypes(e.prim, e.inputs, e.params); } catch (err) { throw new IRError(`${where()}: ${(err as Error).message}`); }
+    try {
+      types = inferTypes(e.prim, e.inputs, e.params);
+    } catch (err) {
+      throw new IRError(`${where()}: ${(err as Error).message}`);
+    }
     if (types.length !== e.outputs.length) throw new IRError(`${where()}: expected ${types.length} outputs`);
     e.outputs.forEach((o, k) => {
       const t = types[k]!;

@@ -93,11 +93,21 @@ export function planMemory(kg: KernelGraph): MemoryPlan {
       if (spans.some((s) => s.t0 <= tmp.t1 && tmp.t0 <= s.t1)) continue;
       if (best < 0 || buffers[idx]!.bytes < buffers[best]!.bytes) best = idx;
     }
-    if (best < 0) { best = newBuffer(tmp.bytes, 'temp'); lives.set(best, []); }
+    if (best < 0) {
+      best = newBuffer(tmp.bytes, 'temp');
+      lives.set(best, []);
+    }
     lives.get(best)!.push({ t0: tmp.t0, t1: tmp.t1 });
     bufferOf.set(tmp.v.id, best);
   }
-  return { buffers, bufferOf, aliases, copies, totalBytes: buffers.reduce((s, b) => s + b.bytes, 0), liveLowerBound: liveLowerBound(kg, buffers, producerKernel, lastRead) };
+  return {
+    buffers,
+    bufferOf,
+    aliases,
+    copies,
+    totalBytes: buffers.reduce((s, b) => s + b.bytes, 0),
+    liveLowerBound: liveLowerBound(kg, buffers, producerKernel, lastRead),
+  };
 }
 
 function liveLowerBound(kg: KernelGraph, buffers: PlannedBuffer[], producerKernel: Map<number, number>, lastRead: Map<number, number>): number {
@@ -112,7 +122,11 @@ function liveLowerBound(kg: KernelGraph, buffers: PlannedBuffer[], producerKerne
     delta[t0]! += bytesOf(v);
     delta[t1 + 1]! -= bytesOf(v);
   }
-  let live = 0, peak = 0;
-  for (let t = 0; t < kg.kernels.length; t++) { live += delta[t]!; peak = Math.max(peak, live); }
+  let live = 0,
+    peak = 0;
+  for (let t = 0; t < kg.kernels.length; t++) {
+    live += delta[t]!;
+    peak = Math.max(peak, live);
+  }
   return resident + peak;
 }

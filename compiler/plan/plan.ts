@@ -59,19 +59,32 @@ export interface PlanStats {
 
 export function fnv1a(text: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) { h ^= text.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
   let h2 = 0x9747b28c;
-  for (let i = text.length - 1; i >= 0; i--) { h2 ^= text.charCodeAt(i); h2 = Math.imul(h2, 0x01000193) >>> 0; }
+  for (let i = text.length - 1; i >= 0; i--) {
+    h2 ^= text.charCodeAt(i);
+    h2 = Math.imul(h2, 0x01000193) >>> 0;
+  }
   return h.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-export function serializePlan(p: Plan): string { return JSON.stringify(p); }
+export function serializePlan(p: Plan): string {
+  return JSON.stringify(p);
+}
 
 export function parsePlan(text: string, where = 'plan'): Plan {
   let p: unknown;
-  try { p = JSON.parse(text); } catch (e) { throw new Error(`${where}: not valid JSON (${(e as Error).message})`); }
+  try {
+    p = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+  }
   const q = p as Partial<Plan>;
   if (q.format !== 'flapc-plan' || q.version !== 1) throw new Error(`${where}: not a flapc plan (format/version mismatch)`);
-  if (!Array.isArray(q.buffers) || !Array.isArray(q.pipelines) || !Array.isArray(q.dispatches)) throw new Error(`${where}: plan is missing buffers/pipelines/dispatches`);
+  if (!Array.isArray(q.buffers) || !Array.isArray(q.pipelines) || !Array.isArray(q.dispatches))
+    throw new Error(`${where}: plan is missing buffers/pipelines/dispatches`);
   return q as Plan;
 }

@@ -24,10 +24,19 @@ export function foldViews(g: Graph): Graph {
       const src = producer.get(e.inputs[0]!.id);
       if (src?.prim === 'reshape') e = { ...e, inputs: src.inputs };
       const x = e.inputs[0]!;
-      if (x.shape.length === out.shape.length && x.shape.every((d, i) => d === out.shape[i])) { subst.set(out.id, x); continue; }
+      if (x.shape.length === out.shape.length && x.shape.every((d, i) => d === out.shape[i])) {
+        subst.set(out.id, x);
+        continue;
+      }
     }
-    if (e.prim === 'transpose' && (e.params as { perm: number[] }).perm.every((a, i) => a === i)) { subst.set(out.id, e.inputs[0]!); continue; }
-    if (e.prim === 'stop_gradient') { subst.set(out.id, e.inputs[0]!); continue; }   // only matters to autodiff
+    if (e.prim === 'transpose' && (e.params as { perm: number[] }).perm.every((a, i) => a === i)) {
+      subst.set(out.id, e.inputs[0]!);
+      continue;
+    }
+    if (e.prim === 'stop_gradient') {
+      subst.set(out.id, e.inputs[0]!);
+      continue;
+    } // only matters to autodiff
     for (const o of e.outputs) producer.set(o.id, e);
     eqns.push(e);
   }
@@ -43,7 +52,10 @@ export function cse(g: Graph): Graph {
     const e = substitute(e0, subst);
     const key = `${e.prim}(${e.inputs.map((v) => v.id).join(',')})${JSON.stringify(e.params)}`;
     const prev = seen.get(key);
-    if (prev) { e.outputs.forEach((o, i) => subst.set(o.id, prev.outputs[i]!)); continue; }
+    if (prev) {
+      e.outputs.forEach((o, i) => subst.set(o.id, prev.outputs[i]!));
+      continue;
+    }
     seen.set(key, e);
     eqns.push(e);
   }

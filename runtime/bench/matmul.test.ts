@@ -11,7 +11,9 @@ import { benchMatmul } from './matmul.ts';
 describe('matmul benchmark', async () => {
   const gpu = await testGpu();
   useTempCacheDir('flapc-bench-');
-  afterAll(() => { gpu.destroy(); });
+  afterAll(() => {
+    gpu.destroy();
+  });
 
   it('times every usable variant and tfjs-webgpu on one device, each checked, with the tuned choice and ratio', async () => {
     const rec = await tuneMatmul(gpu, () => {}, { small: 16, large: 24 });
@@ -25,8 +27,9 @@ describe('matmul benchmark', async () => {
         expect(e.gflops, e.name).toBeGreaterThan(0);
         expect(e.msPerRun).toBeCloseTo((2 * r.size ** 3) / (e.gflops * 1e6), 6);
       }
-      expect(r.chosen).toBe(rec.tuning.small);     // 36³ and 64³ are in the small class
-      const mine = r.entries.find((e) => e.name === r.chosen)!.gflops, peer = r.entries.find((e) => e.name === 'tfjs-webgpu')!.gflops;
+      expect(r.chosen).toBe(rec.tuning.small); // 36³ and 64³ are in the small class
+      const mine = r.entries.find((e) => e.name === r.chosen)!.gflops,
+        peer = r.entries.find((e) => e.name === 'tfjs-webgpu')!.gflops;
       expect(r.chosenVsTfjs).toBeCloseTo(mine / peer, 9);
     }
     expect(perDispatchUs).toBeGreaterThan(0);

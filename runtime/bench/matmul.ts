@@ -8,13 +8,31 @@ import { Executable } from '../exec/executor.ts';
 import { type Runnable, checkCase, matmulCase, timeInterleaved, tuningFor } from '../tune/matmul-tune.ts';
 import { tfjsMatmul } from './tfjs-peer.ts';
 
-export interface Entry { name: string; gflops: number; msPerRun: number; firstRunMs: number; maxRelErr: number }
-export interface SizeResult { size: number; chosen: string; entries: Entry[]; chosenVsTfjs?: number }
-export interface BenchOptions { sizes: number[]; rounds: number; json: boolean; tfjs: boolean; log: (l: string) => void }
+export interface Entry {
+  name: string;
+  gflops: number;
+  msPerRun: number;
+  firstRunMs: number;
+  maxRelErr: number;
+}
+export interface SizeResult {
+  size: number;
+  chosen: string;
+  entries: Entry[];
+  chosenVsTfjs?: number;
+}
+export interface BenchOptions {
+  sizes: number[];
+  rounds: number;
+  json: boolean;
+  tfjs: boolean;
+  log: (l: string) => void;
+}
 
 async function firstRun(r: Runnable): Promise<number> {
   const t0 = performance.now();
-  r.run(); await r.sync();
+  r.run();
+  await r.sync();
   return performance.now() - t0;
 }
 
@@ -46,16 +64,28 @@ export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results:
     }
     const rounds = Math.max(3, Math.min(o.rounds, Math.ceil(4000 / Math.max(1, n ** 3 / 2.5e6))));
     o.log(`matmul ${n}: timing ${runs.length} contenders, ${rounds} rounds`);
-    const ms = await timeInterleaved(runs.map((x) => x.r), rounds);
-    const entries = runs.map((x, i) => ({ name: x.name, gflops: (2 * n ** 3) / (ms[i]! * 1e6), msPerRun: ms[i]!, firstRunMs: x.firstRunMs, maxRelErr: x.maxRelErr }));
+    const ms = await timeInterleaved(
+      runs.map((x) => x.r),
+      rounds,
+    );
+    const entries = runs.map((x, i) => ({
+      name: x.name,
+      gflops: (2 * n ** 3) / (ms[i]! * 1e6),
+      msPerRun: ms[i]!,
+      firstRunMs: x.firstRunMs,
+      maxRelErr: x.maxRelErr,
+    }));
     for (const x of runs) x.destroy();
-    const mine = entries.find((e) => e.name === chosen), peer = entries.find((e) => e.name === 'tfjs-webgpu');
+    const mine = entries.find((e) => e.name === chosen),
+      peer = entries.find((e) => e.name === 'tfjs-webgpu');
     const res: SizeResult = { size: n, chosen, entries, ...(mine && peer && { chosenVsTfjs: mine.gflops / peer.gflops }) };
     results.push(res);
     if (!o.json) {
       console.log(`matmul ${n}x${n}x${n}:`);
       for (const e of entries) {
-        console.log(`  ${(e.name + (e.name === chosen ? ' *' : '')).padEnd(16)} ${e.gflops.toFixed(2).padStart(7)} GFLOP/s  ${e.msPerRun.toFixed(2).padStart(9)} ms/run  first run ${e.firstRunMs.toFixed(0).padStart(5)} ms  max rel err ${e.maxRelErr.toExponential(1)}`);
+        console.log(
+          `  ${(e.name + (e.name === chosen ? ' *' : '')).padEnd(16)} ${e.gflops.toFixed(2).padStart(7)} GFLOP/s  ${e.msPerRun.toFixed(2).padStart(9)} ms/run  first run ${e.firstRunMs.toFixed(0).padStart(5)} ms  max rel err ${e.maxRelErr.toExponential(1)}`,
+        );
       }
       if (res.chosenVsTfjs) console.log(`  flapc (* = tuned choice) / tfjs-webgpu: ${res.chosenVsTfjs.toFixed(2)}x`);
     }
@@ -76,10 +106,12 @@ async function dispatchOverhead(gpu: Gpu): Promise<number> {
   one.output('y', one.add(one.input('x', [4]), 1));
   const exeMany = await Executable.create(gpu, compileGraph(tiny.build(), { caps: gpu.caps, debug: 0 }).plan);
   const exeOne = await Executable.create(gpu, compileGraph(one.build(), { caps: gpu.caps, debug: 0 }).plan);
-  exeMany.write('x', [1, 2, 3, 4]); exeOne.write('x', [1, 2, 3, 4]);
+  exeMany.write('x', [1, 2, 3, 4]);
+  exeOne.write('x', [1, 2, 3, 4]);
   await timeInterleaved([exeMany, exeOne], 3);
   const [many, single] = await timeInterleaved([exeMany, exeOne], 21);
   const dispatches = exeMany.plan.dispatches.length;
-  exeMany.destroy(); exeOne.destroy();
+  exeMany.destroy();
+  exeOne.destroy();
   return ((many! - single!) / (dispatches - 1)) * 1000;
 }

@@ -2,7 +2,12 @@
 // Node given globalThis.navigator = { gpu }). Loaded lazily: a dev dependency, used only by bench.
 import { dawnInstance, type Gpu } from '../gpu/device.ts';
 
-export interface PeerMatmul { run(): void; sync(): Promise<void>; check(): Promise<Float32Array>; dispose(): void }
+export interface PeerMatmul {
+  run(): void;
+  sync(): Promise<void>;
+  check(): Promise<Float32Array>;
+  dispose(): void;
+}
 
 export async function tfjsMatmul(gpu: Gpu, n: number, a: Float32Array, b: Float32Array): Promise<PeerMatmul> {
   const g = globalThis as { navigator?: unknown };
@@ -22,12 +27,26 @@ export async function tfjsMatmul(gpu: Gpu, n: number, a: Float32Array, b: Float3
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-webgpu failed to start on this device');
   }
   const backend = tf.backend() as InstanceType<typeof WebGPUBackend>;
-  const ta = tf.tensor2d(a, [n, n]), tb = tf.tensor2d(b, [n, n]);
+  const ta = tf.tensor2d(a, [n, n]),
+    tb = tf.tensor2d(b, [n, n]);
   let last: import('@tensorflow/tfjs-core').Tensor | undefined;
   return {
-    run() { last?.dispose(); last = tf.matMul(ta, tb); backend.endComputePassEncoder(); backend.submitQueue(); },
-    async sync() { await gpu.device.queue.onSubmittedWorkDone(); },
-    async check() { return (await last!.data()) as Float32Array; },
-    dispose() { last?.dispose(); ta.dispose(); tb.dispose(); },
+    run() {
+      last?.dispose();
+      last = tf.matMul(ta, tb);
+      backend.endComputePassEncoder();
+      backend.submitQueue();
+    },
+    async sync() {
+      await gpu.device.queue.onSubmittedWorkDone();
+    },
+    async check() {
+      return (await last!.data()) as Float32Array;
+    },
+    dispose() {
+      last?.dispose();
+      ta.dispose();
+      tb.dispose();
+    },
   };
 }

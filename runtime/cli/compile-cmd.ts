@@ -4,7 +4,19 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BASELINE_CAPS, type CompiledSpec, type DeviceCaps, Diagnostics, compileSpec, describeKernel, diagnosticsJson, modelHash, printGraph, renderDiagnostics, serializePlan } from '../../compiler/index.ts';
+import {
+  BASELINE_CAPS,
+  type CompiledSpec,
+  type DeviceCaps,
+  Diagnostics,
+  compileSpec,
+  describeKernel,
+  diagnosticsJson,
+  modelHash,
+  printGraph,
+  renderDiagnostics,
+  serializePlan,
+} from '../../compiler/index.ts';
 import { MANIFEST_FORMAT } from '../model/model.ts';
 import { describeAdapter, requestAdapter } from '../gpu/device.ts';
 
@@ -24,7 +36,8 @@ async function targetCaps(target: string): Promise<{ caps: DeviceCaps; adapter: 
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 /** Planned bytes beside the live-tensor lower bound (no plan of these kernels can use less). */
-const mem = (g: { memoryBytes: number; memoryLowerBound: number }): string => `${mib(g.memoryBytes)} (live-tensor lower bound ${mib(g.memoryLowerBound)}, ${(g.memoryBytes / g.memoryLowerBound).toFixed(2)}x)`;
+const mem = (g: { memoryBytes: number; memoryLowerBound: number }): string =>
+  `${mib(g.memoryBytes)} (live-tensor lower bound ${mib(g.memoryLowerBound)}, ${(g.memoryBytes / g.memoryLowerBound).toFixed(2)}x)`;
 const gflop = (f: number): string => `${(f / 1e9).toFixed(2)} GFLOP`;
 
 function summaryText(c: CompiledSpec, adapter: string): string {
@@ -53,10 +66,16 @@ function writeOut(dir: string, c: CompiledSpec, adapter: string): void {
   mkdirSync(join(tmp, 'wgsl'), { recursive: true });
   const m = c.model;
   const manifest = {
-    format: MANIFEST_FORMAT, version: 1, spec: m.spec.file, specHash: modelHash(m.spec), name: m.spec.config.name, adapter,
+    format: MANIFEST_FORMAT,
+    version: 1,
+    spec: m.spec.file,
+    specHash: modelHash(m.spec),
+    name: m.spec.config.name,
+    adapter,
     config: m.spec.config,
     params: m.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, trainable: p.trainable })),
-    losses: c.summary.losses, summary: c.summary,
+    losses: c.summary.losses,
+    summary: c.summary,
     plans: { train: 'train.plan.json', eval: 'eval.plan.json' },
   };
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -69,10 +88,20 @@ function writeOut(dir: string, c: CompiledSpec, adapter: string): void {
 
 export async function compileCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { out: { type: 'string', short: 'o' }, emit: { type: 'string' }, graph: { type: 'string' }, target: { type: 'string' }, json: { type: 'boolean' } },
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      emit: { type: 'string' },
+      graph: { type: 'string' },
+      target: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
-  if (positionals.length !== 1) throw new UserError('usage: flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval] [--target adapter|baseline] [--json]');
+  if (positionals.length !== 1)
+    throw new UserError(
+      'usage: flapc compile <spec.yaml> [-o outdir] [--emit summary|ir|kernels|wgsl|plan] [--graph train|eval] [--target adapter|baseline] [--json]',
+    );
   const emit = values.emit ?? 'summary';
   if (!(EMITS as readonly string[]).includes(emit)) throw new UserError(`--emit must be one of ${EMITS.join(', ')}, got '${emit}'`);
   const which = values.graph ?? 'train';
@@ -92,11 +121,21 @@ export async function compileCommand(argv: string[]): Promise<number> {
   if (values.out) writeOut(values.out, c, adapter);
   const plan = which === 'train' ? c.trainPlan : c.evalPlan;
   switch (emit) {
-    case 'summary': console.log(values.json ? JSON.stringify({ ok: true, adapter, ...c.summary }, null, 2) : summaryText(c, adapter)); break;
-    case 'ir': console.log(printGraph(which === 'train' ? c.model.train.graph : c.model.eval.graph)); break;
-    case 'kernels': for (const k of (which === 'train' ? c.trainKernels : c.evalKernels).kernels) console.log(describeKernel(k)); break;
-    case 'wgsl': for (const p of plan.pipelines) console.log(`// ---- pipeline ${p.label} (${p.hash})\n${p.wgsl}\n`); break;
-    case 'plan': console.log(serializePlan(plan)); break;
+    case 'summary':
+      console.log(values.json ? JSON.stringify({ ok: true, adapter, ...c.summary }, null, 2) : summaryText(c, adapter));
+      break;
+    case 'ir':
+      console.log(printGraph(which === 'train' ? c.model.train.graph : c.model.eval.graph));
+      break;
+    case 'kernels':
+      for (const k of (which === 'train' ? c.trainKernels : c.evalKernels).kernels) console.log(describeKernel(k));
+      break;
+    case 'wgsl':
+      for (const p of plan.pipelines) console.log(`// ---- pipeline ${p.label} (${p.hash})\n${p.wgsl}\n`);
+      break;
+    case 'plan':
+      console.log(serializePlan(plan));
+      break;
   }
   if (values.out && !values.json) process.stderr.write(`wrote ${values.out}/ (manifest.json, train.plan.json, eval.plan.json, wgsl/)\n`);
   return 0;

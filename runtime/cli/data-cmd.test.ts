@@ -9,7 +9,10 @@ import { DEFAULT_SPEC, checkData } from '../data/check.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 let dir: string;
-beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-datacmd-')); await writeTestCorpus(dir); });
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flapc-datacmd-'));
+  await writeTestCorpus(dir);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const flapc = (args: string[]): { code: number | null; out: string; err: string } => {
@@ -23,12 +26,17 @@ describe('flapc data check', () => {
     expect(r.usable).toBe(5 + 2 + 2);
     expect(r.captions).toBe(25 + 4 + 3);
     expect(r.bad.map((b) => b.reason).sort()).toEqual([
-      'empty file', 'missing file', 'missing file', 'no caption', 'no caption',
-      'not a WAV, FLAC, Ogg Vorbis or MP3 file (unrecognised header)', 'too short: 10.0 ms of audio, one 25 ms window needed',
+      'empty file',
+      'missing file',
+      'missing file',
+      'no caption',
+      'no caption',
+      'not a WAV, FLAC, Ogg Vorbis or MP3 file (unrecognised header)',
+      'too short: 10.0 ms of audio, one 25 ms window needed',
       'truncated WAV: data chunk declares 32000 bytes, file holds 4956',
     ]);
-    expect(r.seconds.min).toBeCloseTo(0.5, 5);    // folder/bell.wav
-    expect(r.seconds.max).toBeCloseTo(1.5, 5);    // folder/rain.wav
+    expect(r.seconds.min).toBeCloseTo(0.5, 5); // folder/bell.wav
+    expect(r.seconds.max).toBeCloseTo(1.5, 5); // folder/rain.wav
     expect(r.frames).toEqual({ model: 512, padded: 9, cropped: 0 });
     expect(r.skipped.length).toBe(1);
     expect(r.mel.std).toBeGreaterThan(0);
@@ -39,7 +47,12 @@ describe('flapc data check', () => {
     const a = flapc(['data', 'check', join(dir, 'jsonl', 'train.jsonl'), '--report', report]);
     expect(a.code).toBe(1);
     expect(a.out).toMatch(/^2 usable clips with 3 captions; 1 bad of 3 listed/);
-    expect(readFileSync(report, 'utf8').trim().split('\n').map((l) => JSON.parse(l).reason)).toEqual(['missing file']);
+    expect(
+      readFileSync(report, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).reason),
+    ).toEqual(['missing file']);
     const b = flapc(['data', 'check', join(dir, 'folder', 'rain.wav'), '--json']);
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/unknown manifest type/);

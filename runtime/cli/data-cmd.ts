@@ -20,14 +20,26 @@ import { UserError } from '../errors.ts';
 import { writeReport } from '../data/bad-report.ts';
 
 function printReport(r: CheckReport): void {
-  const s = r.seconds, f = (x: number): string => x.toFixed(2);
-  console.log(`${r.usable} usable clips with ${r.captions} captions; ${r.bad.length} bad of ${r.listed} listed (${r.manifests.map((m) => `${m.path}: ${m.format}`).join(', ')})`);
-  console.log(`duration   total ${s.total >= 3600 ? `${(s.total / 3600).toFixed(2)} h` : `${(s.total / 60).toFixed(1)} min`}; min ${f(s.min)} s, p10 ${f(s.p10)}, median ${f(s.median)}, p90 ${f(s.p90)}, max ${f(s.max)} s`);
-  console.log(`           ${Object.entries(s.histogram).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+  const s = r.seconds,
+    f = (x: number): string => x.toFixed(2);
+  console.log(
+    `${r.usable} usable clips with ${r.captions} captions; ${r.bad.length} bad of ${r.listed} listed (${r.manifests.map((m) => `${m.path}: ${m.format}`).join(', ')})`,
+  );
+  console.log(
+    `duration   total ${s.total >= 3600 ? `${(s.total / 3600).toFixed(2)} h` : `${(s.total / 60).toFixed(1)} min`}; min ${f(s.min)} s, p10 ${f(s.p10)}, median ${f(s.median)}, p90 ${f(s.p90)}, max ${f(s.max)} s`,
+  );
+  console.log(
+    `           ${Object.entries(s.histogram)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ')}`,
+  );
   console.log(`frames     model sees ${r.frames.model}: ${r.frames.padded} clips padded, ${r.frames.cropped} cropped`);
-  console.log(`captions   tokens median ${r.tokens.median}, p90 ${r.tokens.p90}, max ${r.tokens.max}; ${r.tokens.truncated} captions truncated to the spec's max_tokens`);
+  console.log(
+    `captions   tokens median ${r.tokens.median}, p90 ${r.tokens.p90}, max ${r.tokens.max}; ${r.tokens.truncated} captions truncated to the spec's max_tokens`,
+  );
   console.log(`log-mel    mean ${r.mel.mean.toFixed(4)}, std ${r.mel.std.toFixed(4)}`);
-  if (r.silent.length) console.log(`silent     ${r.silent.length} clips are digital silence: ${r.silent.slice(0, 5).join(', ')}${r.silent.length > 5 ? ', ...' : ''}`);
+  if (r.silent.length)
+    console.log(`silent     ${r.silent.length} clips are digital silence: ${r.silent.slice(0, 5).join(', ')}${r.silent.length > 5 ? ', ...' : ''}`);
   for (const sk of r.skipped) console.log(`skipped    ${sk.path}: ${sk.reason}`);
   if (r.bad.length) {
     console.log(`bad items (${r.bad.length}):`);
@@ -43,7 +55,8 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
   if (sub === 'tag') return tagCommand(rest, log);
   if (sub !== 'check') throw new UserError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag)`);
   const { values, positionals } = parseArgs({
-    args: rest, allowPositionals: true,
+    args: rest,
+    allowPositionals: true,
     options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
   });
   if (positionals.length === 0) throw new UserError('data check needs at least one manifest, folder or shard');
@@ -51,20 +64,32 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
   if (!Number.isInteger(workers) || workers < 0) throw new UserError(`--workers must be a non-negative integer, got '${values.workers}'`);
   let r: CheckReport;
   try {
-    r = await checkData(positionals, { spec: values.spec ?? DEFAULT_SPEC, workers, cacheDir: values['no-cache'] ? null : defaultCacheDir(), log: values.json ? undefined : log });
+    r = await checkData(positionals, {
+      spec: values.spec ?? DEFAULT_SPEC,
+      workers,
+      cacheDir: values['no-cache'] ? null : defaultCacheDir(),
+      log: values.json ? undefined : log,
+    });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
     throw e;
   }
   if (values.report) writeReport(values.report, r.bad);
-  if (values.json) console.log(JSON.stringify(r, null, 2)); else printReport(r);
-  if (r.usable === 0) { log('flapc: error: no usable clips'); return 2; }
+  if (values.json) console.log(JSON.stringify(r, null, 2));
+  else printReport(r);
+  if (r.usable === 0) {
+    log('flapc: error: no usable clips');
+    return 2;
+  }
   return r.bad.length > 0 ? 1 : 0;
 }
 
 /** `flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]` */
 async function buildCommand(argv: string[], log: (s: string) => void): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' } },
+  });
   if (!values.out) throw new UserError('data build needs --out DIR');
   const size = (values.size ?? 'small') as Size;
   if (!['tiny', 'small', 'full'].includes(size)) throw new UserError(`--size must be tiny, small or full, got '${values.size}'`);
@@ -78,15 +103,23 @@ async function buildCommand(argv: string[], log: (s: string) => void): Promise<n
   }
   const cacheDir = join(process.env.FLAPC_CACHE_DIR ?? join(homedir(), '.cache', 'flapc'), 'corpus');
   let r: Awaited<ReturnType<typeof buildCorpus>>;
-  try { r = await buildCorpus({ out, size, seed, jobs, cacheDir, log }); } catch (e) {
+  try {
+    r = await buildCorpus({ out, size, seed, jobs, cacheDir, log });
+  } catch (e) {
     if (e instanceof CorpusToolError) throw new UserError(e.message);
     throw e;
   }
   if (values.json) console.log(JSON.stringify({ out, rendered: r.rendered, reused: r.reused, stats: r.stats }, null, 2));
   else {
     const st = r.stats;
-    console.log(`${out}: ${st.clips} clips (${Object.entries(st.perSplit).map(([k, v]) => `${k} ${v}`).join(', ')}), ${(st.seconds.total / 3600).toFixed(2)} h, from ${st.recordings} source recordings; ${r.rendered} rendered, ${r.reused} kept`);
-    console.log(`  captions: 5 per clip, ${st.captionWords.mean} words on average, vocabulary ${st.vocabulary}; tags in ${join(out, 'tags.jsonl')}, stats in ${join(out, 'stats.json')}`);
+    console.log(
+      `${out}: ${st.clips} clips (${Object.entries(st.perSplit)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}), ${(st.seconds.total / 3600).toFixed(2)} h, from ${st.recordings} source recordings; ${r.rendered} rendered, ${r.reused} kept`,
+    );
+    console.log(
+      `  captions: 5 per clip, ${st.captionWords.mean} words on average, vocabulary ${st.vocabulary}; tags in ${join(out, 'tags.jsonl')}, stats in ${join(out, 'stats.json')}`,
+    );
     console.log(`  train with: flapc run models/flap-tiny.yaml --data ${join(out, 'clotho_captions_train.csv')}`);
   }
   return 0;

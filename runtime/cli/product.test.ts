@@ -29,40 +29,86 @@ const flapc = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): { code: number
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...env, ...extraEnv }, timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
-const flapcAsync = (args: string[]): Promise<{ code: number | null; err: string }> => new Promise((resolve) => {
-  const c = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  c.on('exit', (code) => resolve({ code, err }));
-});
+const flapcAsync = (args: string[]): Promise<{ code: number | null; err: string }> =>
+  new Promise((resolve) => {
+    const c = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    c.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    c.on('exit', (code) => resolve({ code, err }));
+  });
 
 describe('flapc run: train -> eval -> embed -> search -> report', () => {
   it('train writes the run folder: checkpoints, per-step metrics, validation rows, run.json', () => {
-    const r = flapc(['run', 'train', spec, '--data', join(corpus, 'clotho'), '--val', join(corpus, 'folder'), '--steps', '6', '--val-every', '3', '--out', run]);
+    const r = flapc([
+      'run',
+      'train',
+      spec,
+      '--data',
+      join(corpus, 'clotho'),
+      '--val',
+      join(corpus, 'folder'),
+      '--steps',
+      '6',
+      '--val-every',
+      '3',
+      '--out',
+      run,
+    ]);
     expect(r.code, r.err).toBe(0);
-    expect(r.err).not.toMatch(/artificially reduced/);   // Dawn's chatter is filtered
-    expect(r.err).not.toMatch(/\x1b\[/);                // a pipe gets plain lines
+    expect(r.err).not.toMatch(/artificially reduced/); // Dawn's chatter is filtered
+    expect(r.err).not.toMatch(/\x1b\[/); // a pipe gets plain lines
     for (const f of ['last.safetensors', 'best.safetensors', 'metrics.jsonl', 'run.json', 'validation.json']) expect(existsSync(join(run, f)), f).toBe(true);
-    const rows = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const steps = rows.filter((x) => !('val' in x));
     expect(steps.map((x) => x.step)).toEqual([1, 2, 3, 4, 5, 6]);
-    for (const k of ['loss', 'loss.contrastive', 'loss.reconstruction', 'logit_scale', 'lr', 'grad_norm', 'ms', 'clips_per_s', 'data_wait_ms']) expect(typeof steps[0]![k], k).toBe('number');
+    for (const k of ['loss', 'loss.contrastive', 'loss.reconstruction', 'logit_scale', 'lr', 'grad_norm', 'ms', 'clips_per_s', 'data_wait_ms'])
+      expect(typeof steps[0]![k], k).toBe('number');
     expect(rows.filter((x) => 'val' in x).map((x) => x.step)).toEqual([3, 6]);
-    const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { spec: string; command: string[]; adapter: string; versions: { flapc: string; node: string } };
+    const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as {
+      spec: string;
+      command: string[];
+      adapter: string;
+      versions: { flapc: string; node: string };
+    };
     expect(info.command.slice(0, 3)).toEqual(['flapc', 'run', 'train']);
     expect(info.adapter.length).toBeGreaterThan(0);
     expect(info.versions.node).toBe(process.version);
   });
 
   it('eval --json prints retrieval metrics with recalls as fractions and names bad items', () => {
-    const r = flapc(['run', 'eval', spec, '--checkpoint', join(run, 'last.safetensors'), '--data', join(corpus, 'folder'), '--data', join(corpus, 'audiocaps'), '--json']);
+    const r = flapc([
+      'run',
+      'eval',
+      spec,
+      '--checkpoint',
+      join(run, 'last.safetensors'),
+      '--data',
+      join(corpus, 'folder'),
+      '--data',
+      join(corpus, 'audiocaps'),
+      '--json',
+    ]);
     expect(r.code, r.err).toBe(0);
-    const m = JSON.parse(r.out) as { a2t: Record<string, number>; t2a: Record<string, number>; clips: number; captions: number; bad: { path: string; reason: string }[] };
+    const m = JSON.parse(r.out) as {
+      a2t: Record<string, number>;
+      t2a: Record<string, number>;
+      clips: number;
+      captions: number;
+      bad: { path: string; reason: string }[];
+    };
     expect(Object.keys(m.a2t).sort()).toEqual(['map10', 'meanRank', 'medianRank', 'r1', 'r10', 'r5']);
     expect(m.clips).toBe(4);
     expect(m.captions).toBe(7);
-    expect(m.t2a.r10).toBe(1);                 // 4 clips: every caption's clip is in the top 10
-    for (const x of [m.a2t.r1, m.t2a.r1, m.a2t.map10]) { expect(x).toBeGreaterThanOrEqual(0); expect(x).toBeLessThanOrEqual(1); }
+    expect(m.t2a.r10).toBe(1); // 4 clips: every caption's clip is in the top 10
+    for (const x of [m.a2t.r1, m.t2a.r1, m.a2t.map10]) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(1);
+    }
     expect(m.bad.length).toBe(2);
     expect(m.bad[0]).toEqual({ path: expect.any(String), reason: expect.any(String) });
   });
@@ -72,7 +118,10 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
     writeFileSync(labels, 'file_name,label\ncorpus/folder/bell.wav,bell\ncorpus/folder/rain.wav,rain\ncorpus/folder/missing.wav,rain\n');
     const r = flapc(['run', 'eval', spec, '--checkpoint', join(run, 'best.safetensors'), '--zero-shot', labels, '--json']);
     expect(r.code, r.err).toBe(0);
-    const z = (JSON.parse(r.out) as { zeroShot: { accuracy: number; clips: number; labels: string[]; confusion: number[][] }; bad: { path: string; reason: string }[] });
+    const z = JSON.parse(r.out) as {
+      zeroShot: { accuracy: number; clips: number; labels: string[]; confusion: number[][] };
+      bad: { path: string; reason: string }[];
+    };
     expect(z.zeroShot.labels).toEqual(['bell', 'rain']);
     expect(z.zeroShot.clips).toBe(2);
     expect(z.zeroShot.confusion.flat().reduce((a, b) => a + b, 0)).toBe(2);
@@ -87,7 +136,18 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
 
   it('embed fills a LanceDB index; re-embedding adds no rows; search ranks by cosine with the same model', () => {
     const index = join(dir, 'one.lance');
-    const e = flapc(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), join(corpus, 'folder'), join(corpus, 'clotho'), '--index', index, '--json']);
+    const e = flapc([
+      'run',
+      'embed',
+      spec,
+      '--checkpoint',
+      join(run, 'last.safetensors'),
+      join(corpus, 'folder'),
+      join(corpus, 'clotho'),
+      '--index',
+      index,
+      '--json',
+    ]);
     expect(e.code, e.err).toBe(0);
     const s = JSON.parse(e.out) as { embedded: number; rows: number; clipsPerSecond: number; bad: { path: string; reason: string }[] };
     // folder: bell, rain, mute (caption-less files are fine here); clotho's audio folder: 10 files,
@@ -121,19 +181,30 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
   });
 
   it('3 shard processes fill one index with exactly the rows (and bytes) of a single run', async () => {
-    const single = join(dir, 'single.lance'), sharded = join(dir, 'sharded.lance');
+    const single = join(dir, 'single.lance'),
+      sharded = join(dir, 'sharded.lance');
     const inputs = [join(corpus, 'folder'), join(corpus, 'clotho'), join(corpus, 'jsonl', 'train.jsonl')];
     const one = flapc(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), ...inputs, '--index', single, '--json']);
     expect(one.code, one.err).toBe(0);
-    const shards = await Promise.all([0, 1, 2].map((i) => flapcAsync(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), ...inputs, '--index', sharded, '--shard', `${i}/3`, '--json'])));
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) =>
+        flapcAsync(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), ...inputs, '--index', sharded, '--shard', `${i}/3`, '--json']),
+      ),
+    );
     for (const s of shards) expect(s.code, s.err).toBe(0);
-    const a = await VectorIndex.open(single), b = await VectorIndex.open(sharded);
-    const ra = await a.all(), rb = await b.all();
-    a.close(); b.close();
+    const a = await VectorIndex.open(single),
+      b = await VectorIndex.open(sharded);
+    const ra = await a.all(),
+      rb = await b.all();
+    a.close();
+    b.close();
     expect(rb.map((r) => r.id)).toEqual(ra.map((r) => r.id));
     ra.forEach((r, i) => expect(Buffer.from(rb[i]!.vector.buffer).equals(Buffer.from(r.vector.buffer)), r.path).toBe(true));
     // Kubernetes Indexed Job variables select the same slice as --shard.
-    const viaEnv = flapc(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), ...inputs, '--index', join(dir, 'k8s.lance'), '--json'], { JOB_COMPLETION_INDEX: '1', JOB_COMPLETION_COUNT: '3' });
+    const viaEnv = flapc(['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), ...inputs, '--index', join(dir, 'k8s.lance'), '--json'], {
+      JOB_COMPLETION_INDEX: '1',
+      JOB_COMPLETION_COUNT: '3',
+    });
     expect(viaEnv.code, viaEnv.err).toBe(0);
     expect((JSON.parse(viaEnv.out) as { shard: { index: number; count: number } }).shard).toEqual({ index: 1, count: 3 });
   });
@@ -143,18 +214,27 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
     expect(r.code, r.err).toBe(0);
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     expect(html).toMatch(/uPlot/);
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);   // nothing fetched
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // nothing fetched
     expect(html).toMatch(/Similarity: validation clips/);
   });
 
   it('refuses bad input before work starts, with one located message and no stack trace', () => {
     const cases: [string[], RegExp][] = [
       [['run', 'search', '--index', join(dir, 'nope.lance'), 'dogs'], /not a flapc index .*flapc run embed/],
-      [['run', 'train', spec, '--data', join(corpus, 'clotho'), '--save', join(dir, 'nonexistent', 'dir', 'x.safetensors'), '--out', join(dir, 'r2')], /cannot write --save .*x\.safetensors: the folder '.*nonexistent\/dir' does not exist/],
-      [['run', 'train', spec, '--data', join(corpus, 'clotho'), '--out', join(spec, 'run')], /cannot write the run folder '.*micro\.yaml\/run': (ENOTDIR|EEXIST)/],
+      [
+        ['run', 'train', spec, '--data', join(corpus, 'clotho'), '--save', join(dir, 'nonexistent', 'dir', 'x.safetensors'), '--out', join(dir, 'r2')],
+        /cannot write --save .*x\.safetensors: the folder '.*nonexistent\/dir' does not exist/,
+      ],
+      [
+        ['run', 'train', spec, '--data', join(corpus, 'clotho'), '--out', join(spec, 'run')],
+        /cannot write the run folder '.*micro\.yaml\/run': (ENOTDIR|EEXIST)/,
+      ],
       [['run', 'train', spec, '--data', join(dir, 'empty-folder-that-is-missing')], /no usable clips|no such|not found/i],
       [['run', 'eval', spec, '--checkpoint', join(dir, 'none.safetensors'), '--data', join(corpus, 'folder')], /cannot read checkpoint/],
-      [['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), join(corpus, 'folder'), '--index', join(dir, 'x.lance'), '--shard', '3/3'], /--shard must be i\/N/],
+      [
+        ['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), join(corpus, 'folder'), '--index', join(dir, 'x.lance'), '--shard', '3/3'],
+        /--shard must be i\/N/,
+      ],
     ];
     for (const [args, want] of cases) {
       const r = flapc(args);
@@ -166,7 +246,24 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
   });
 
   it('every command answers --help without starting the GPU', () => {
-    for (const cmd of [[], ['run'], ['run', 'train'], ['run', 'eval'], ['run', 'embed'], ['run', 'search'], ['run', 'report'], ['run', 'bench'], ['compile'], ['data', 'check'], ['data', 'build'], ['data', 'augment'], ['data', 'tag'], ['doctor'], ['tune'], ['demo']]) {
+    for (const cmd of [
+      [],
+      ['run'],
+      ['run', 'train'],
+      ['run', 'eval'],
+      ['run', 'embed'],
+      ['run', 'search'],
+      ['run', 'report'],
+      ['run', 'bench'],
+      ['compile'],
+      ['data', 'check'],
+      ['data', 'build'],
+      ['data', 'augment'],
+      ['data', 'tag'],
+      ['doctor'],
+      ['tune'],
+      ['demo'],
+    ]) {
       // An adapter name that matches nothing: any GPU start would fail.
       const r = flapc([...cmd, '--help'], { FLAPC_ADAPTER: 'no-such-adapter' });
       expect(r.code, cmd.join(' ')).toBe(0);

@@ -10,12 +10,18 @@ import { writeTestCorpus } from '../data/test-corpus.ts';
 const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
 let dir: string;
-beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-rundata-')); await writeTestCorpus(join(dir, 'corpus')); });
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flapc-rundata-'));
+  await writeTestCorpus(join(dir, 'corpus'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `--json` prints one JSON line per step, then {"summary": ...}; the old single object had both. */
 const summary = <T>(out: string): T & { history: { loss: number }[] } => {
-  const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { ...(lines[lines.length - 1]!.summary as T), history: lines.filter((l) => 'loss' in l) as { loss: number }[] };
 };
 let runs = 0;
@@ -31,15 +37,36 @@ describe('flapc run --data', () => {
     const spec = join(dir, 'micro-bert.yaml');
     writeFileSync(spec, `extends: ${MICRO}\nname: micro-bert\ntext:\n  vocab: 30522\n`);
     const ckpt = join(dir, 'micro.safetensors');
-    const r = flapc(['run', spec, '--data', join(dir, 'corpus', 'clotho'), '--data', join(dir, 'corpus', 'folder'), '--steps', '3', '--json', ...outDir(),
-      '--save', ckpt, '--eval', join(dir, 'corpus', 'folder'), '--eval', join(dir, 'corpus', 'audiocaps')]);
+    const r = flapc([
+      'run',
+      spec,
+      '--data',
+      join(dir, 'corpus', 'clotho'),
+      '--data',
+      join(dir, 'corpus', 'folder'),
+      '--steps',
+      '3',
+      '--json',
+      ...outDir(),
+      '--save',
+      ckpt,
+      '--eval',
+      join(dir, 'corpus', 'folder'),
+      '--eval',
+      join(dir, 'corpus', 'audiocaps'),
+    ]);
     expect(r.code, r.err).toBe(0);
-    const s = summary<{ data: { clips: number; bad: number; report: string; epochs: number };
-      evaluation: { metrics: { clips: number; captions: number; a2t: { r1: number; queries: number }; t2a: { r10: number; queries: number } }; bad: number } }>(r.out);
+    const s = summary<{
+      data: { clips: number; bad: number; report: string; epochs: number };
+      evaluation: { metrics: { clips: number; captions: number; a2t: { r1: number; queries: number }; t2a: { r10: number; queries: number } }; bad: number };
+    }>(r.out);
     expect(s.data.clips).toBe(9 + 2);
     // Clotho: 2 found while listing + 4 while decoding; folder: 1 caption-less file.
     expect(s.data.bad).toBe(7);
-    const report = readFileSync(s.data.report, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item: string; reason: string });
+    const report = readFileSync(s.data.report, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { item: string; reason: string });
     expect(report.length).toBe(7);
     expect(report.map((b) => b.reason)).toContain('empty file');
     expect(s.history.every((h) => Number.isFinite(h.loss))).toBe(true);
@@ -49,16 +76,47 @@ describe('flapc run --data', () => {
     // Zero-shot tags from the checkpoint.
     writeFileSync(join(dir, 'labels.txt'), '# event labels\ndog_bark\nrain\nbell\nengine\n\nwhistle\n');
     const out = join(dir, 'tags.jsonl');
-    const t = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', out, '--top', '2']);
+    const t = flapc([
+      'data',
+      'tag',
+      join(dir, 'corpus', 'folder'),
+      '--checkpoint',
+      ckpt,
+      '--spec',
+      spec,
+      '--labels',
+      join(dir, 'labels.txt'),
+      '--out',
+      out,
+      '--top',
+      '2',
+    ]);
     expect(t.code, t.err).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; tags: string[]; scores: number[] });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file_name: string; tags: string[]; scores: number[] });
     expect(lines.map((l) => l.file_name)).toEqual(['bell.wav', 'rain.wav']);
     for (const l of lines) {
       expect(l.tags.length).toBe(2);
       for (const tag of l.tags) expect(['dog_bark', 'rain', 'bell', 'engine', 'whistle']).toContain(tag);
       expect(l.scores[0]!).toBeGreaterThanOrEqual(l.scores[1]!);
     }
-    const again = flapc(['data', 'tag', join(dir, 'corpus', 'folder'), '--checkpoint', ckpt, '--spec', spec, '--labels', join(dir, 'labels.txt'), '--out', `${out}2`, '--top', '2']);
+    const again = flapc([
+      'data',
+      'tag',
+      join(dir, 'corpus', 'folder'),
+      '--checkpoint',
+      ckpt,
+      '--spec',
+      spec,
+      '--labels',
+      join(dir, 'labels.txt'),
+      '--out',
+      `${out}2`,
+      '--top',
+      '2',
+    ]);
     expect(again.code).toBe(0);
     expect(readFileSync(`${out}2`, 'utf8')).toBe(readFileSync(out, 'utf8'));
     // A checkpoint from another model is refused with the tensor it lacks.

@@ -11,7 +11,9 @@ import { benchMatmul } from '../bench/matmul.ts';
 import { runDemo } from '../demo/demo.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
-const progress = (line: string): void => { process.stderr.write(`${line}\n`); };
+const progress = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
 
 const positiveInt = (v: string | undefined, dflt: number, flag: string): number => {
   const n = v === undefined ? dflt : Number(v);
@@ -25,7 +27,10 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const adapter = await requestAdapter();
   const r = describeAdapter(adapter, process.env.VK_ICD_FILENAMES);
   const hint = vectorWidthHint(r.device);
-  if (values.json) { console.log(JSON.stringify({ ...r, hints: hint ? [hint] : [] }, null, 2)); return 0; }
+  if (values.json) {
+    console.log(JSON.stringify({ ...r, hints: hint ? [hint] : [] }, null, 2));
+    return 0;
+  }
   console.log(`adapter: ${r.description || r.device || '(unnamed)'}  vendor: ${r.vendor || '-'}  architecture: ${r.architecture || '-'}`);
   console.log(`vulkan icd: ${r.icd ?? '(system default)'}`);
   console.log(`features: ${r.features.join(', ')}`);
@@ -37,7 +42,11 @@ export async function doctorCommand(argv: string[]): Promise<number> {
 /** Each Vulkan driver in its own process (the ICD is chosen at process start). */
 function doctorAll(json: boolean): number {
   const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
-  const icds = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`));
+  const icds = dirs.filter(existsSync).flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `${d}/${f}`),
+  );
   if (existsSync('/usr/lib/chromium/vk_swiftshader_icd.json')) icds.push('/usr/lib/chromium/vk_swiftshader_icd.json');
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
   // tsx by absolute URL: a bare '--import tsx' resolves from the caller's working directory.
@@ -45,14 +54,18 @@ function doctorAll(json: boolean): number {
   const found: unknown[] = [];
   for (const icd of icds) {
     const r = spawnSync(process.execPath, ['--import', tsx, main, 'doctor', '--json'], {
-      env: { ...process.env, VK_ICD_FILENAMES: icd }, encoding: 'utf8', timeout: 60_000,
+      env: { ...process.env, VK_ICD_FILENAMES: icd },
+      encoding: 'utf8',
+      timeout: 60_000,
     });
     if (r.status !== 0) continue;
     try {
       const rep = JSON.parse(r.stdout) as { description: string; vendor: string; caps: unknown };
       found.push({ ...rep, icd });
       if (!json) console.log(`${icd}\n  ${rep.description || '(unnamed)'} (vendor ${rep.vendor || '-'})`);
-    } catch { /* not an adapter report */ }
+    } catch {
+      /* not an adapter report */
+    }
   }
   if (json) console.log(JSON.stringify(found, null, 2));
   if (found.length === 0) throw new NoAdapterError('no Vulkan driver produced an adapter');
@@ -63,7 +76,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { steps: { type: 'string' }, json: { type: 'boolean' } } });
   const steps = positiveInt(values.steps, 200, '--steps');
   const gpu = await acquireGpu();
-  try { await runDemo(gpu, steps, !!values.json); } finally { gpu.destroy(); }
+  try {
+    await runDemo(gpu, steps, !!values.json);
+  } finally {
+    gpu.destroy();
+  }
   return 0;
 }
 
@@ -72,21 +89,30 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   const gpu = await acquireGpu();
   try {
     // --if-missing: keep a valid cached choice for this adapter (scripts call it every run).
-    const rec = (values['if-missing'] ? loadTuning(gpu) : undefined) ?? await tuneMatmul(gpu, progress);
+    const rec = (values['if-missing'] ? loadTuning(gpu) : undefined) ?? (await tuneMatmul(gpu, progress));
     if (values.json) console.log(JSON.stringify(rec, null, 2));
     else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, large -> ${rec.tuning.large} (cached)`);
-  } finally { gpu.destroy(); }
+  } finally {
+    gpu.destroy();
+  }
   return 0;
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
   if (what !== 'matmul') throw new UserError(`unknown benchmark '${what ?? ''}' (try: flapc run bench matmul)`);
-  const { values } = parseArgs({ args: rest, options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } },
+  });
   const sizes = (values.sizes ?? '256,512,1024').split(',').map(Number);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new UserError(`--sizes must be positive integers, got '${values.sizes}'`);
   const rounds = positiveInt(values.rounds, 10, '--rounds');
   const gpu = await acquireGpu();
-  try { await benchMatmul(gpu, { sizes, rounds, json: !!values.json, tfjs: !!values.tfjs, log: progress }); } finally { gpu.destroy(); }
+  try {
+    await benchMatmul(gpu, { sizes, rounds, json: !!values.json, tfjs: !!values.tfjs, log: progress });
+  } finally {
+    gpu.destroy();
+  }
   return 0;
 }

@@ -15,7 +15,7 @@ describe('offline caption augmentation', () => {
   it('is deterministic for (caption, tags, seed)', () => {
     for (const [c, t] of CASES) expect(ruleRewrite(c, t, 5)).toBe(ruleRewrite(c, t, 5));
     const outs = new Set(Array.from({ length: 12 }, (_, s) => ruleRewrite(CASES[0]![0], CASES[0]![1], s)));
-    expect(outs.size).toBeGreaterThan(3);   // varied across seeds
+    expect(outs.size).toBeGreaterThan(3); // varied across seeds
   });
 
   it('keeps every tag (as words), the counts and the sound sources of the caption', () => {
@@ -35,7 +35,7 @@ describe('offline caption augmentation', () => {
   it('reorders clauses and swaps adjectives/adverbs through WordNet', () => {
     const outs = Array.from({ length: 40 }, (_, s) => ruleRewrite('A bird sings while a large dog barks loudly.', ['bird', 'dog'], s));
     expect(outs.some((o) => o.includes('While a'))).toBe(true);
-    expect(outs.some((o) => /\b(big)\b/.test(o))).toBe(true);        // large -> big
+    expect(outs.some((o) => /\b(big)\b/.test(o))).toBe(true); // large -> big
     expect(outs.some((o) => /\b(aloud|loud)\b/.test(o))).toBe(true); // loudly -> loud / aloud
     expect(synonyms('large')).toContain('big');
     expect(synonyms('sounding')).not.toContain('dog');

@@ -26,9 +26,29 @@ const lowerFirst = (s: string): string => (/^[A-Z](?![A-Z])/.test(s) ? s.charAt(
 const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 // Substitutions that read wrong in captions even though WordNet lists them.
-const KEEP = new Set(['tiny', 'single', 'muffled', 'low', 'high', 'short',
+const KEEP = new Set([
+  'tiny',
+  'single',
+  'muffled',
+  'low',
+  'high',
+  'short',
   // counts are facts of the clip ("three" -> "iii" is WordNet's synonym)
-  'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'twice', 'several', 'few', 'many']);
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'twice',
+  'several',
+  'few',
+  'many',
+]);
 
 /** Swaps some adjectives/adverbs for WordNet synonyms; tag words are never touched. */
 function paraphrase(caption: string, protect: Set<string>, r: () => number): string {
@@ -78,6 +98,9 @@ export function ruleRewrite(caption: string, tags: string[], seed: number): stri
   c = paraphrase(c, protect, r);
   if (tagList.length === 0) return `${upperFirst(c)}.`;
   const order = [...tagList];
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
   return upperFirst(TEMPLATES[Math.floor(r() * TEMPLATES.length)]!(upperFirst(c), listOf(order)));
 }

@@ -34,7 +34,10 @@ describe('flapc data build --size tiny', () => {
     expect(ds.bad).toEqual([]);
     expect(ds.clips.length).toBe(r.clips.length);
     expect(ds.skipped.map((s) => s.path)).toEqual([join(out, 'tags.jsonl')]);
-    const tags = readFileSync(join(out, 'tags.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file_name: string; tags: string[] });
+    const tags = readFileSync(join(out, 'tags.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file_name: string; tags: string[] });
     expect(tags.length).toBe(r.clips.length);
     expect(tags.every((t) => t.tags.length > 0)).toBe(true);
     const stats = JSON.parse(readFileSync(join(out, 'stats.json'), 'utf8')) as { clips: number };
@@ -42,7 +45,8 @@ describe('flapc data build --size tiny', () => {
   });
 
   it('is deterministic (identical CSVs) and resumes: a second run keeps every clip, a lost clip is re-rendered', async () => {
-    const a = join(dir, 'a'), b = join(dir, 'b');
+    const a = join(dir, 'a'),
+      b = join(dir, 'b');
     const rb = await build(b);
     expect(csvs(b)).toEqual(csvs(a));
     const again = await build(a);
@@ -64,7 +68,11 @@ describe('flapc data build --size tiny', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(checkTools()).rejects.toThrow(/missing tools for the corpus build; install them with: apt-get install sox libsox-fmt-all fluidsynth espeak-ng apt dpkg/);
-    } finally { process.env.PATH = path; }
+      await expect(checkTools()).rejects.toThrow(
+        /missing tools for the corpus build; install them with: apt-get install sox libsox-fmt-all fluidsynth espeak-ng apt dpkg/,
+      );
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -9,8 +9,21 @@ import { checkTools, fetchPackage } from './debian.ts';
 import { type ClipPlan, type Recording, type Size, type Split, packagesFor, planCorpus } from './plan.ts';
 import { RATE, type RenderContext, renderBase, renderClip, seconds } from './render.ts';
 
-export interface BuildOptions { out: string; size: Size; seed: number; jobs: number; cacheDir: string; log: (s: string) => void }
-export interface BuildResult { clips: ClipPlan[]; recordings: Recording[]; rendered: number; reused: number; stats: CorpusStats }
+export interface BuildOptions {
+  out: string;
+  size: Size;
+  seed: number;
+  jobs: number;
+  cacheDir: string;
+  log: (s: string) => void;
+}
+export interface BuildResult {
+  clips: ClipPlan[];
+  recordings: Recording[];
+  rendered: number;
+  reused: number;
+  stats: CorpusStats;
+}
 
 const SPLITS: Split[] = ['train', 'val', 'test'];
 
@@ -30,12 +43,17 @@ export function clothoCsv(clips: ClipPlan[]): string {
 }
 
 export interface CorpusStats {
-  size: Size; seed: number; clips: number;
-  perSplit: Record<string, number>; perCategory: Record<string, number>;
+  size: Size;
+  seed: number;
+  clips: number;
+  perSplit: Record<string, number>;
+  perCategory: Record<string, number>;
   seconds: { total: number; min: number; mean: number; max: number };
   captionWords: { min: number; mean: number; max: number };
-  vocabulary: number; topWords: [string, number][];
-  recordings: number; recordingsPerSplit: Record<string, number>;
+  vocabulary: number;
+  topWords: [string, number][];
+  recordings: number;
+  recordingsPerSplit: Record<string, number>;
 }
 
 export function corpusStats(size: Size, seed: number, clips: ClipPlan[], recs: Recording[]): CorpusStats {
@@ -50,18 +68,34 @@ export function corpusStats(size: Size, seed: number, clips: ClipPlan[], recs: R
   for (const w of words.flat()) freq.set(w, (freq.get(w) ?? 0) + 1);
   const lens = words.map((w) => w.length);
   return {
-    size, seed, clips: clips.length, perSplit: count(clips.map((c) => c.split)), perCategory: count(clips.map((c) => c.category)),
-    seconds: { total: Math.round(secs.reduce((a, b) => a + b, 0) * 10) / 10, min: Math.min(...secs), mean: Math.round((secs.reduce((a, b) => a + b, 0) / secs.length) * 100) / 100, max: Math.max(...secs) },
+    size,
+    seed,
+    clips: clips.length,
+    perSplit: count(clips.map((c) => c.split)),
+    perCategory: count(clips.map((c) => c.category)),
+    seconds: {
+      total: Math.round(secs.reduce((a, b) => a + b, 0) * 10) / 10,
+      min: Math.min(...secs),
+      mean: Math.round((secs.reduce((a, b) => a + b, 0) / secs.length) * 100) / 100,
+      max: Math.max(...secs),
+    },
     captionWords: { min: Math.min(...lens), mean: Math.round((lens.reduce((a, b) => a + b, 0) / lens.length) * 100) / 100, max: Math.max(...lens) },
-    vocabulary: freq.size, topWords: [...freq].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 25),
-    recordings: recs.length, recordingsPerSplit: count(recs.map((r) => r.split!)),
+    vocabulary: freq.size,
+    topWords: [...freq].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 25),
+    recordings: recs.length,
+    recordingsPerSplit: count(recs.map((r) => r.split!)),
   };
 }
 
 /** Runs `f` over items with at most `jobs` in flight. */
 async function parallel<T>(items: T[], jobs: number, f: (x: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async (): Promise<void> => { while (next < items.length) { const i = next++; await f(items[i]!, i); } };
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await f(items[i]!, i);
+    }
+  };
   await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
 }
 
@@ -93,11 +127,18 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
   // Leftovers of an interrupted run: half-written clips and work folders are never reused.
   for (const f of readdirSync(state)) if (f.startsWith('work-')) rmSync(join(state, f), { recursive: true, force: true });
   for (const s of SPLITS) for (const f of readdirSync(join(o.out, s))) if (f.includes('.tmp-')) rmSync(join(o.out, s, f), { force: true });
-  let rendered = 0, reused = 0, done = 0, last = 0;
+  let rendered = 0,
+    reused = 0,
+    done = 0,
+    last = 0;
   o.log(`rendering ${clips.length} clips with ${o.jobs} jobs`);
   await parallel(clips, o.jobs, async (c) => {
-    const key = createHash('sha256').update(JSON.stringify([c, RATE])).digest('hex').slice(0, 16);
-    const out = join(o.out, c.split, c.name), mark = join(state, `${c.name}.done`);
+    const key = createHash('sha256')
+      .update(JSON.stringify([c, RATE]))
+      .digest('hex')
+      .slice(0, 16);
+    const out = join(o.out, c.split, c.name),
+      mark = join(state, `${c.name}.done`);
     if (existsSync(out) && existsSync(mark) && readFileSync(mark, 'utf8') === key) reused++;
     else {
       rmSync(mark, { force: true });
@@ -113,7 +154,10 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
     }
   });
   for (const s of SPLITS) writeAtomic(join(o.out, `clotho_captions_${s}.csv`), clothoCsv(clips.filter((c) => c.split === s)));
-  writeAtomic(join(o.out, 'tags.jsonl'), `${clips.map((c) => JSON.stringify({ file_name: c.name, split: c.split, tags: c.tags, category: c.category, sources: c.sources })).join('\n')}\n`);
+  writeAtomic(
+    join(o.out, 'tags.jsonl'),
+    `${clips.map((c) => JSON.stringify({ file_name: c.name, split: c.split, tags: c.tags, category: c.category, sources: c.sources })).join('\n')}\n`,
+  );
   const stats = corpusStats(o.size, o.seed, clips, recordings);
   writeAtomic(join(o.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
   return { clips, recordings, rendered, reused, stats };

@@ -5,7 +5,10 @@ import type { Say } from './catalog.ts';
 
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-export interface Event { say: Say[]; /** How often a one-shot sound occurs in the clip (1 = once or continuous). */ times: number }
+export interface Event {
+  say: Say[] /** How often a one-shot sound occurs in the clip (1 = once or continuous). */;
+  times: number;
+}
 
 function times(n: number): string[] {
   if (n <= 1) return [''];
@@ -50,7 +53,10 @@ const DISTANT: Shape[] = [
 /** Seeded Fisher-Yates over candidate captions; the first five distinct ones win. */
 function pick(cands: string[], r: () => number, n = 5): string[] {
   const c = [...new Set(cands)];
-  for (let i = c.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [c[i], c[j]] = [c[j]!, c[i]!]; }
+  for (let i = c.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [c[i], c[j]] = [c[j]!, c[i]!];
+  }
   if (c.length < n) throw new Error(`only ${c.length} distinct captions for a clip (need ${n}): ${c[0]}`);
   return c.slice(0, n);
 }
@@ -65,7 +71,8 @@ export function captionsFor(arr: Arrangement, r: () => number): string[] {
   } else {
     const { kind, a: ea, b: eb } = arr as Extract<Arrangement, { b: Event }>;
     for (const f of kind === 'while' ? WHILE : THEN) {
-      for (const a of ea.say) for (const b of eb.say) for (const ma of times(ea.times)) for (const mb of kind === 'then' ? times(eb.times) : ['']) cands.push(f(a, b, ma, mb));
+      for (const a of ea.say)
+        for (const b of eb.say) for (const ma of times(ea.times)) for (const mb of kind === 'then' ? times(eb.times) : ['']) cands.push(f(a, b, ma, mb));
     }
   }
   return pick(cands, r);

@@ -12,10 +12,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function fakeTools(aptGet: string): string {
   const bin = join(dir, `bin-${Math.random().toString(36).slice(2)}`);
   mkdirSync(bin);
-  writeFileSync(join(bin, 'apt-cache'), `#!/bin/sh
+  writeFileSync(
+    join(bin, 'apt-cache'),
+    `#!/bin/sh
 [ "$3" = "no-such-pkg" ] && { echo "E: No packages found" >&2; exit 100; }
 printf 'Package: %s\\nVersion: 1.0-1\\nFilename: pool/main/f/%s/%s_1.0-1_all.deb\\nSize: 12\\nSHA256: 0000000000000000000000000000000000000000000000000000000000000000\\n' "$3" "$3" "$3"
-`);
+`,
+  );
   writeFileSync(join(bin, 'apt-get'), `#!/bin/sh\n${aptGet}\n`);
   for (const f of ['apt-cache', 'apt-get']) chmodSync(join(bin, f), 0o755);
   return bin;
@@ -24,16 +27,22 @@ printf 'Package: %s\\nVersion: 1.0-1\\nFilename: pool/main/f/%s/%s_1.0-1_all.deb
 async function withPath<T>(bin: string, f: () => Promise<T>): Promise<T> {
   const old = process.env.PATH;
   process.env.PATH = `${bin}:${old}`;
-  try { return await f(); } finally { process.env.PATH = old; }
+  try {
+    return await f();
+  } finally {
+    process.env.PATH = old;
+  }
 }
 
 describe('Debian package fetch', () => {
   it('an unreachable archive names the failure and the fix', async () => {
     const bin = fakeTools(`echo "E: Failed to fetch http://deb.debian.org/...: Could not resolve 'deb.debian.org'" >&2; exit 100`);
-    await expect(withPath(bin, () => fetchPackage('fake-pkg', join(dir, 'c1'), () => {}))).rejects.toThrow(/apt-get download fake-pkg failed: .*Could not resolve 'deb.debian.org'.*is Debian's archive reachable\?/);
+    await expect(withPath(bin, () => fetchPackage('fake-pkg', join(dir, 'c1'), () => {}))).rejects.toThrow(
+      /apt-get download fake-pkg failed: .*Could not resolve 'deb.debian.org'.*is Debian's archive reachable\?/,
+    );
   });
 
-  it('a package missing from apt\'s index says to run apt-get update', async () => {
+  it("a package missing from apt's index says to run apt-get update", async () => {
     const bin = fakeTools('exit 0');
     await expect(withPath(bin, () => fetchPackage('no-such-pkg', join(dir, 'c2'), () => {}))).rejects.toThrow(/not in apt's index .*apt-get update/);
   });

@@ -11,7 +11,13 @@ const run = promisify(execFile);
 
 export class CorpusToolError extends Error {}
 
-export interface PackageInfo { name: string; version: string; sha256: string; size: number; filename: string }
+export interface PackageInfo {
+  name: string;
+  version: string;
+  sha256: string;
+  size: number;
+  filename: string;
+}
 
 /** The candidate version's record from `apt-cache show` (what `apt-get download` fetches). */
 export async function packageInfo(name: string): Promise<PackageInfo> {
@@ -21,10 +27,15 @@ export async function packageInfo(name: string): Promise<PackageInfo> {
   } catch (e) {
     const err = e as { code?: string; stderr?: string };
     if (err.code === 'ENOENT') throw new CorpusToolError('apt-cache not found: building the corpus needs a Debian-based system with apt');
-    throw new CorpusToolError(`package ${name} is not in apt's index (${(err.stderr ?? '').trim() || 'no record'}); run 'apt-get update' (bookworm's main archive has it)`);
+    throw new CorpusToolError(
+      `package ${name} is not in apt's index (${(err.stderr ?? '').trim() || 'no record'}); run 'apt-get update' (bookworm's main archive has it)`,
+    );
   }
   const field = (f: string): string | undefined => new RegExp(`^${f}: (.+)$`, 'm').exec(out)?.[1]?.trim();
-  const version = field('Version'), sha256 = field('SHA256'), size = field('Size'), filename = field('Filename');
+  const version = field('Version'),
+    sha256 = field('SHA256'),
+    size = field('Size'),
+    filename = field('Filename');
   if (!version || !sha256 || !size || !filename) throw new CorpusToolError(`apt-cache show ${name}: incomplete record (run 'apt-get update')`);
   return { name, version, sha256, size: Number(size), filename };
 }
@@ -51,14 +62,19 @@ export async function fetchPackage(name: string, cacheDir: string, log: (s: stri
       await run('apt-get', ['download', `${name}=${info.version}`], { cwd: debDir, maxBuffer: 16 << 20 });
     } catch (e) {
       const err = e as { stderr?: string };
-      throw new CorpusToolError(`apt-get download ${name} failed: ${(err.stderr ?? '').trim().split('\n').slice(-2).join(' ')} (is Debian's archive reachable?)`);
+      throw new CorpusToolError(
+        `apt-get download ${name} failed: ${(err.stderr ?? '').trim().split('\n').slice(-2).join(' ')} (is Debian's archive reachable?)`,
+      );
     }
     // apt names the file after the pool file name, with ':' in epochs escaped as %3a.
     const got = readdirSync(debDir).find((f) => f.startsWith(`${name}_`) && f.endsWith('.deb') && f.includes(info.version.replace(/^\d+:/, '')));
     if (!got) throw new CorpusToolError(`apt-get download ${name} produced no .deb in ${debDir}`);
     if (join(debDir, got) !== deb) renameSync(join(debDir, got), deb);
     const sum = await sha256File(deb);
-    if (sum !== info.sha256) { rmSync(deb, { force: true }); throw new CorpusToolError(`${deb}: SHA256 ${sum} does not match the archive's ${info.sha256}`); }
+    if (sum !== info.sha256) {
+      rmSync(deb, { force: true });
+      throw new CorpusToolError(`${deb}: SHA256 ${sum} does not match the archive's ${info.sha256}`);
+    }
   }
   const tmp = `${root}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -86,7 +102,11 @@ export const TOOLS: { cmd: string; args: string[]; pkg: string }[] = [
 export async function checkTools(): Promise<void> {
   const missing: string[] = [];
   for (const t of TOOLS) {
-    try { await run(t.cmd, t.args); } catch (e) { if ((e as { code?: string }).code === 'ENOENT') missing.push(t.pkg); }
+    try {
+      await run(t.cmd, t.args);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') missing.push(t.pkg);
+    }
   }
   if (missing.length === 0) {
     // sox must read Ogg Vorbis (most source recordings) — that is libsox-fmt-all's vorbis handler.

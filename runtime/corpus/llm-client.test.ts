@@ -18,13 +18,18 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flapc-llm-'));
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let data = '';
-    req.on('data', (c) => { data += c; });
+    req.on('data', (c) => {
+      data += c;
+    });
     req.on('end', () => {
       const body = JSON.parse(data) as { model: string; messages: { content: string }[] };
       const key = body.messages[0]!.content;
       const n = (hits.get(key) ?? 0) + 1;
       hits.set(key, n);
-      if (req.url !== '/v1/chat/completions') { res.writeHead(404).end('no'); return; }
+      if (req.url !== '/v1/chat/completions') {
+        res.writeHead(404).end('no');
+        return;
+      }
       const b = behaviour(body, n);
       setTimeout(() => {
         if (res.destroyed) return;
@@ -36,9 +41,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
 });
-afterAll(() => { server.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const client = (o: Partial<LlmOptions> = {}): LlmClient => new LlmClient({ baseUrl: url, model: 'test-model', timeoutMs: 300, retries: 2, backoffMs: 5, concurrency: 2, cacheDir: join(dir, 'cache'), ...o });
+const client = (o: Partial<LlmOptions> = {}): LlmClient =>
+  new LlmClient({ baseUrl: url, model: 'test-model', timeoutMs: 300, retries: 2, backoffMs: 5, concurrency: 2, cacheDir: join(dir, 'cache'), ...o });
 const prompt = (s: string): string => `${s} ${Math.random()}`;
 
 describe('LLM client (OpenAI-compatible chat completions)', () => {
@@ -113,13 +122,29 @@ describe('flapc data augment through the LLM', () => {
   it('keeps the original caption of every failed request and counts it', async () => {
     writeFileSync(join(dir, 'a.wav'), toneWav(440, 0.5));
     writeFileSync(join(dir, 'b.wav'), toneWav(660, 0.5));
-    writeFileSync(join(dir, 'm.jsonl'), `${JSON.stringify({ audio: 'a.wav', captions: ['a tone', 'a beep'] })}\n${JSON.stringify({ audio: 'b.wav', caption: 'a higher tone' })}\n`);
-    writeFileSync(join(dir, 'tags.jsonl'), `${JSON.stringify({ file_name: 'a.wav', tags: ['tone'] })}\n${JSON.stringify({ file_name: 'b.wav', tags: ['tone', 'beep'] })}\n`);
-    behaviour = (b) => (b.messages[0]!.content.includes('a beep') ? { status: 503, raw: 'down' } : { text: `Rich: ${/Caption: (.*)/.exec(b.messages[0]!.content)![1]}` });
+    writeFileSync(
+      join(dir, 'm.jsonl'),
+      `${JSON.stringify({ audio: 'a.wav', captions: ['a tone', 'a beep'] })}\n${JSON.stringify({ audio: 'b.wav', caption: 'a higher tone' })}\n`,
+    );
+    writeFileSync(
+      join(dir, 'tags.jsonl'),
+      `${JSON.stringify({ file_name: 'a.wav', tags: ['tone'] })}\n${JSON.stringify({ file_name: 'b.wav', tags: ['tone', 'beep'] })}\n`,
+    );
+    behaviour = (b) =>
+      b.messages[0]!.content.includes('a beep') ? { status: 503, raw: 'down' } : { text: `Rich: ${/Caption: (.*)/.exec(b.messages[0]!.content)![1]}` };
     const out = join(dir, 'aug.jsonl');
-    const s = await augment([join(dir, 'm.jsonl')], { tags: readTags(join(dir, 'tags.jsonl')), out, seed: 0, llm: client({ cacheDir: join(dir, 'c2') }), prompt: 'Caption: {caption}\nTags: {tags}' });
+    const s = await augment([join(dir, 'm.jsonl')], {
+      tags: readTags(join(dir, 'tags.jsonl')),
+      out,
+      seed: 0,
+      llm: client({ cacheDir: join(dir, 'c2') }),
+      prompt: 'Caption: {caption}\nTags: {tags}',
+    });
     expect(s).toMatchObject({ clips: 2, captions: 3, augmented: 2, kept: 1, reasons: { 'HTTP 503': 1 } });
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { audio: string; captions: string[]; augmented: string[]; tags: string[] });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { audio: string; captions: string[]; augmented: string[]; tags: string[] });
     expect(lines[0]).toEqual({ audio: 'a.wav', id: 'a.wav', captions: ['a tone', 'a beep'], augmented: ['Rich: a tone', 'a beep'], tags: ['tone'] });
     expect(lines[1]!.augmented).toEqual(['Rich: a higher tone']);
   });

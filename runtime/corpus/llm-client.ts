@@ -7,12 +7,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LlmOptions {
-  baseUrl: string;             // e.g. http://localhost:8080/v1
+  baseUrl: string; // e.g. http://localhost:8080/v1
   model: string;
   apiKey?: string;
   timeoutMs: number;
   retries: number;
-  backoffMs: number;           // first retry delay; doubles each time
+  backoffMs: number; // first retry delay; doubles each time
   concurrency: number;
   cacheDir: string | null;
 }
@@ -20,15 +20,25 @@ export interface LlmOptions {
 export type LlmResult = { ok: true; text: string; cached: boolean } | { ok: false; reason: string };
 
 export function cacheKey(o: Pick<LlmOptions, 'baseUrl' | 'model'>, prompt: string, caption: string, tags: string[]): string {
-  return createHash('sha256').update(JSON.stringify(['openai-chat', o.baseUrl, o.model, prompt, caption, tags])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(['openai-chat', o.baseUrl, o.model, prompt, caption, tags]))
+    .digest('hex');
 }
 
 const REFUSAL = /^(i'?m sorry|i am sorry|i can(?:no|')t|as an ai|sorry,)/i;
 
 /** Cleans a reply to one caption line; undefined when it is empty or a refusal. */
 export function cleanReply(s: string): string | undefined {
-  let t = s.trim().split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  t = t.replace(/^(new caption|caption)\s*:\s*/i, '').replace(/^["'“]+|["'”]+$/g, '').trim();
+  let t =
+    s
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
+  t = t
+    .replace(/^(new caption|caption)\s*:\s*/i, '')
+    .replace(/^["'“]+|["'”]+$/g, '')
+    .trim();
   if (!t || REFUSAL.test(t)) return undefined;
   return t;
 }
@@ -36,13 +46,25 @@ export function cleanReply(s: string): string | undefined {
 class Semaphore {
   private waiting: (() => void)[] = [];
   constructor(private free: number) {}
-  async take(): Promise<void> { if (this.free > 0) { this.free--; return; } await new Promise<void>((r) => this.waiting.push(r)); }
-  give(): void { const w = this.waiting.shift(); if (w) w(); else this.free++; }
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  give(): void {
+    const w = this.waiting.shift();
+    if (w) w();
+    else this.free++;
+  }
 }
 
 export class LlmClient {
   private sem: Semaphore;
-  constructor(readonly o: LlmOptions) { this.sem = new Semaphore(Math.max(1, o.concurrency)); }
+  constructor(readonly o: LlmOptions) {
+    this.sem = new Semaphore(Math.max(1, o.concurrency));
+  }
 
   private cachePath(key: string): string | undefined {
     return this.o.cacheDir ? join(this.o.cacheDir, key.slice(0, 2), `${key}.txt`) : undefined;
@@ -51,7 +73,13 @@ export class LlmClient {
   async complete(prompt: string, caption: string, tags: string[]): Promise<LlmResult> {
     const key = cacheKey(this.o, prompt, caption, tags);
     const path = this.cachePath(key);
-    if (path) { try { return { ok: true, text: readFileSync(path, 'utf8'), cached: true }; } catch { /* not cached */ } }
+    if (path) {
+      try {
+        return { ok: true, text: readFileSync(path, 'utf8'), cached: true };
+      } catch {
+        /* not cached */
+      }
+    }
     await this.sem.take();
     try {
       let last = 'no attempt';
@@ -81,14 +109,19 @@ export class LlmClient {
     const timer = setTimeout(() => ctrl.abort(), this.o.timeoutMs);
     try {
       const res = await fetch(`${this.o.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
-        method: 'POST', signal: ctrl.signal,
+        method: 'POST',
+        signal: ctrl.signal,
         headers: { 'content-type': 'application/json', ...(this.o.apiKey ? { authorization: `Bearer ${this.o.apiKey}` } : {}) },
         body: JSON.stringify({ model: this.o.model, temperature: 0, messages: [{ role: 'user', content: prompt }] }),
       });
       const body = await res.text();
       if (!res.ok) return { ok: false, reason: `HTTP ${res.status}: ${body.slice(0, 120)}`, retry: res.status === 429 || res.status >= 500 };
       let j: { choices?: { message?: { content?: unknown } }[] };
-      try { j = JSON.parse(body); } catch { return { ok: false, reason: `malformed JSON reply: ${body.slice(0, 80)}`, retry: true }; }
+      try {
+        j = JSON.parse(body);
+      } catch {
+        return { ok: false, reason: `malformed JSON reply: ${body.slice(0, 80)}`, retry: true };
+      }
       const content = j.choices?.[0]?.message?.content;
       if (typeof content !== 'string') return { ok: false, reason: 'reply has no choices[0].message.content', retry: true };
       const text = cleanReply(content);

@@ -3,7 +3,13 @@
 // ("a rising scale", "sustained chords", "a steady rock beat").
 import type { Say } from './catalog.ts';
 
-export interface Note { t: number; dur: number; key: number; vel: number; ch: number }
+export interface Note {
+  t: number;
+  dur: number;
+  key: number;
+  vel: number;
+  ch: number;
+}
 
 const vlq = (n: number): number[] => {
   const out = [n & 0x7f];
@@ -13,25 +19,39 @@ const vlq = (n: number): number[] => {
 
 /** Format-0 SMF at 480 ticks per quarter; times in seconds at the given tempo. */
 export function writeSmf(notes: Note[], programs: Map<number, number>, bpm: number): Uint8Array {
-  const tpq = 480, tickPerS = (tpq * bpm) / 60;
+  const tpq = 480,
+    tickPerS = (tpq * bpm) / 60;
   const ev: { tick: number; order: number; bytes: number[] }[] = [];
   const uspq = Math.round(60e6 / bpm);
   ev.push({ tick: 0, order: 0, bytes: [0xff, 0x51, 0x03, (uspq >> 16) & 0xff, (uspq >> 8) & 0xff, uspq & 0xff] });
   for (const [ch, prog] of programs) ev.push({ tick: 0, order: 1, bytes: [0xc0 | ch, prog & 0x7f] });
   for (const n of notes) {
-    const on = Math.round(n.t * tickPerS), off = Math.max(on + 1, Math.round((n.t + n.dur) * tickPerS));
+    const on = Math.round(n.t * tickPerS),
+      off = Math.max(on + 1, Math.round((n.t + n.dur) * tickPerS));
     ev.push({ tick: on, order: 3, bytes: [0x90 | n.ch, n.key & 0x7f, n.vel & 0x7f] });
     ev.push({ tick: off, order: 2, bytes: [0x80 | n.ch, n.key & 0x7f, 0] });
   }
   ev.sort((a, b) => a.tick - b.tick || a.order - b.order);
   const body: number[] = [];
   let last = 0;
-  for (const e of ev) { body.push(...vlq(e.tick - last), ...e.bytes); last = e.tick; }
+  for (const e of ev) {
+    body.push(...vlq(e.tick - last), ...e.bytes);
+    last = e.tick;
+  }
   body.push(0, 0xff, 0x2f, 0x00);
   const u32 = (n: number): number[] => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
   return new Uint8Array([
-    ...[0x4d, 0x54, 0x68, 0x64], ...u32(6), 0, 0, 0, 1, (tpq >> 8) & 0xff, tpq & 0xff,
-    ...[0x4d, 0x54, 0x72, 0x6b], ...u32(body.length), ...body,
+    ...[0x4d, 0x54, 0x68, 0x64],
+    ...u32(6),
+    0,
+    0,
+    0,
+    1,
+    (tpq >> 8) & 0xff,
+    tpq & 0xff,
+    ...[0x4d, 0x54, 0x72, 0x6b],
+    ...u32(body.length),
+    ...body,
   ]);
 }
 
@@ -50,18 +70,43 @@ export function rng(seed: number): () => number {
 export type PhraseKind = 'melody' | 'scale-up' | 'scale-down' | 'arpeggio' | 'chords' | 'repeated';
 export const PHRASE_KINDS: PhraseKind[] = ['melody', 'scale-up', 'scale-down', 'arpeggio', 'chords', 'repeated'];
 
-const MAJOR = [0, 2, 4, 5, 7, 9, 11], MINOR = [0, 2, 3, 5, 7, 8, 10];
+const MAJOR = [0, 2, 4, 5, 7, 9, 11],
+  MINOR = [0, 2, 3, 5, 7, 8, 10];
 
 /** Verb phrases for an instrument playing a phrase: [present, gerund] pairs. */
 export function phraseWords(kind: PhraseKind, slow: boolean): [string, string][] {
   const pace = slow ? 'slow' : 'lively';
   switch (kind) {
-    case 'melody': return [[`plays a ${pace} melody`, `playing a ${pace} melody`], ['plays a tune', 'playing a tune']];
-    case 'scale-up': return [['plays a rising scale', 'playing a rising scale'], ['plays notes that climb up a scale', 'playing notes that climb up a scale']];
-    case 'scale-down': return [['plays a descending scale', 'playing a descending scale'], ['plays notes that step down a scale', 'playing notes that step down a scale']];
-    case 'arpeggio': return [['plays arpeggios', 'playing arpeggios'], ['plays broken chords', 'playing broken chords']];
-    case 'chords': return [['plays a series of chords', 'playing a series of chords'], [`plays ${slow ? 'sustained' : 'short'} chords`, `playing ${slow ? 'sustained' : 'short'} chords`]];
-    case 'repeated': return [['plays the same note repeatedly', 'playing the same note repeatedly'], ['repeats a single note', 'repeating a single note']];
+    case 'melody':
+      return [
+        [`plays a ${pace} melody`, `playing a ${pace} melody`],
+        ['plays a tune', 'playing a tune'],
+      ];
+    case 'scale-up':
+      return [
+        ['plays a rising scale', 'playing a rising scale'],
+        ['plays notes that climb up a scale', 'playing notes that climb up a scale'],
+      ];
+    case 'scale-down':
+      return [
+        ['plays a descending scale', 'playing a descending scale'],
+        ['plays notes that step down a scale', 'playing notes that step down a scale'],
+      ];
+    case 'arpeggio':
+      return [
+        ['plays arpeggios', 'playing arpeggios'],
+        ['plays broken chords', 'playing broken chords'],
+      ];
+    case 'chords':
+      return [
+        ['plays a series of chords', 'playing a series of chords'],
+        [`plays ${slow ? 'sustained' : 'short'} chords`, `playing ${slow ? 'sustained' : 'short'} chords`],
+      ];
+    case 'repeated':
+      return [
+        ['plays the same note repeatedly', 'playing the same note repeatedly'],
+        ['repeats a single note', 'repeating a single note'],
+      ];
   }
 }
 
@@ -89,7 +134,8 @@ export function instrumentPhrase(kind: PhraseKind, program: number, seed: number
       }
       break;
     }
-    case 'scale-up': case 'scale-down': {
+    case 'scale-up':
+    case 'scale-down': {
       const step = beat / 2;
       const n = Math.max(4, Math.floor(end / step));
       for (let i = 0; i < n; i++) notes.push({ t: 0.1 + i * step, dur: step * 0.9, key: deg(kind === 'scale-up' ? i % 15 : 14 - (i % 15)), vel, ch: 0 });
@@ -120,24 +166,86 @@ export function instrumentPhrase(kind: PhraseKind, program: number, seed: number
   return { smf: writeSmf(notes, new Map([[0, program]]), bpm), slow };
 }
 
-export interface DrumPattern { id: string; tags: string[]; say: Say[]; hits: (step: number) => number[]; stepsPerBeat: number }
+export interface DrumPattern {
+  id: string;
+  tags: string[];
+  say: Say[];
+  hits: (step: number) => number[];
+  stepsPerBeat: number;
+}
 // GM percussion keys on channel 10: 36 kick, 38 snare, 39 clap, 42 closed hi-hat, 54 tambourine,
 // 56 cowbell, 60/61 bongos, 76/77 wood blocks.
 export const DRUM_PATTERNS: DrumPattern[] = [
-  { id: 'rock-beat', tags: ['drums', 'drum_kit'], stepsPerBeat: 2, hits: (s) => [42, ...(s % 4 === 0 ? [36] : []), ...(s % 4 === 2 ? [38] : [])],
-    say: [['a drum kit', 'plays a steady rock beat', 'playing a steady rock beat'], ['drums', 'keep a steady beat', 'keeping a steady beat']] },
-  { id: 'hi-hat', tags: ['hi_hat', 'drums'], stepsPerBeat: 4, hits: () => [42],
-    say: [['a hi-hat', 'ticks in a fast rhythm', 'ticking in a fast rhythm'], ['a closed hi-hat', 'plays a fast steady pattern', 'playing a fast steady pattern']] },
-  { id: 'bongos', tags: ['bongo', 'drums'], stepsPerBeat: 2, hits: (s) => [[60, 61, 61, 60, 61, 60, 61, 61][s % 8]!],
-    say: [['bongos', 'play a quick pattern', 'playing a quick pattern'], ['hand drums', 'are played in a rhythm', 'being played in a rhythm']] },
-  { id: 'claps', tags: ['clapping'], stepsPerBeat: 1, hits: () => [39],
-    say: [['hands', 'clap in a steady rhythm', 'clapping in a steady rhythm'], ['someone', 'claps to a beat', 'clapping to a beat']] },
-  { id: 'cowbell', tags: ['cowbell'], stepsPerBeat: 1, hits: () => [56],
-    say: [['a cowbell', 'is struck in rhythm', 'being struck in rhythm'], ['a cowbell', 'clanks steadily', 'clanking steadily']] },
-  { id: 'tambourine', tags: ['tambourine'], stepsPerBeat: 2, hits: () => [54],
-    say: [['a tambourine', 'jingles in rhythm', 'jingling in rhythm'], ['a tambourine', 'is shaken to a beat', 'being shaken to a beat']] },
-  { id: 'woodblock', tags: ['wood_block'], stepsPerBeat: 1, hits: (s) => [s % 2 ? 77 : 76],
-    say: [['a wood block', 'is tapped in rhythm', 'being tapped in rhythm'], ['wooden knocks', 'tick steadily', 'ticking steadily']] },
+  {
+    id: 'rock-beat',
+    tags: ['drums', 'drum_kit'],
+    stepsPerBeat: 2,
+    hits: (s) => [42, ...(s % 4 === 0 ? [36] : []), ...(s % 4 === 2 ? [38] : [])],
+    say: [
+      ['a drum kit', 'plays a steady rock beat', 'playing a steady rock beat'],
+      ['drums', 'keep a steady beat', 'keeping a steady beat'],
+    ],
+  },
+  {
+    id: 'hi-hat',
+    tags: ['hi_hat', 'drums'],
+    stepsPerBeat: 4,
+    hits: () => [42],
+    say: [
+      ['a hi-hat', 'ticks in a fast rhythm', 'ticking in a fast rhythm'],
+      ['a closed hi-hat', 'plays a fast steady pattern', 'playing a fast steady pattern'],
+    ],
+  },
+  {
+    id: 'bongos',
+    tags: ['bongo', 'drums'],
+    stepsPerBeat: 2,
+    hits: (s) => [[60, 61, 61, 60, 61, 60, 61, 61][s % 8]!],
+    say: [
+      ['bongos', 'play a quick pattern', 'playing a quick pattern'],
+      ['hand drums', 'are played in a rhythm', 'being played in a rhythm'],
+    ],
+  },
+  {
+    id: 'claps',
+    tags: ['clapping'],
+    stepsPerBeat: 1,
+    hits: () => [39],
+    say: [
+      ['hands', 'clap in a steady rhythm', 'clapping in a steady rhythm'],
+      ['someone', 'claps to a beat', 'clapping to a beat'],
+    ],
+  },
+  {
+    id: 'cowbell',
+    tags: ['cowbell'],
+    stepsPerBeat: 1,
+    hits: () => [56],
+    say: [
+      ['a cowbell', 'is struck in rhythm', 'being struck in rhythm'],
+      ['a cowbell', 'clanks steadily', 'clanking steadily'],
+    ],
+  },
+  {
+    id: 'tambourine',
+    tags: ['tambourine'],
+    stepsPerBeat: 2,
+    hits: () => [54],
+    say: [
+      ['a tambourine', 'jingles in rhythm', 'jingling in rhythm'],
+      ['a tambourine', 'is shaken to a beat', 'being shaken to a beat'],
+    ],
+  },
+  {
+    id: 'woodblock',
+    tags: ['wood_block'],
+    stepsPerBeat: 1,
+    hits: (s) => [s % 2 ? 77 : 76],
+    say: [
+      ['a wood block', 'is tapped in rhythm', 'being tapped in rhythm'],
+      ['wooden knocks', 'tick steadily', 'ticking steadily'],
+    ],
+  },
 ];
 
 export function drumPhrase(p: DrumPattern, seed: number, seconds: number): Uint8Array {

@@ -10,7 +10,9 @@ const lengths = (id: string): number => 0.2 + (id.length % 9) * 0.25;
 describe('corpus plan', () => {
   for (const size of ['tiny', 'small', 'full'] as const) {
     it(`${size}: deterministic for a seed, different for another`, () => {
-      const a = planCorpus(size, 3, lengths), b = planCorpus(size, 3, lengths), c = planCorpus(size, 4, lengths);
+      const a = planCorpus(size, 3, lengths),
+        b = planCorpus(size, 3, lengths),
+        c = planCorpus(size, 4, lengths);
       for (const split of ['train', 'val', 'test'] as const) {
         const csv = (p: typeof a): string => clothoCsv(p.clips.filter((x) => x.split === split));
         expect(csv(a)).toBe(csv(b));
@@ -52,7 +54,8 @@ describe('corpus plan', () => {
   it('repeats always fit the stretch they are counted in', () => {
     const r = rng(1);
     for (let k = 0; k < 2000; k++) {
-      const d = 0.1 + r() * 4, seg = 2.5 + r() * 7.5;
+      const d = 0.1 + r() * 4,
+        seg = 2.5 + r() * 7.5;
       const n = occurrences(d, seg, r);
       if (n >= 2) expect(n * d + (n - 1) * 0.25).toBeLessThanOrEqual(seg + 1e-9);
       expect(n).toBeLessThanOrEqual(4);
@@ -70,12 +73,26 @@ describe('corpus plan', () => {
     for (const t of [...TEXTURES, ...GM_EFFECTS]) expect(t.say.length).toBeGreaterThanOrEqual(2);
     expect(new Set(all.map((f) => f.id)).size).toBe(all.length);
     // The full corpus adds ktuberling words, megaglest sounds and a second soundfont; small has none of them.
-    const full = planCorpus('full', 0, lengths).recordings, small = planCorpus('small', 0, lengths).recordings;
+    const full = planCorpus('full', 0, lengths).recordings,
+      small = planCorpus('small', 0, lengths).recordings;
     for (const pre of ['ktuberling/', 'megaglest/', 'gm-ms/']) {
-      expect(full.some((r) => r.id.startsWith(pre)), pre).toBe(true);
-      expect(small.some((r) => r.id.startsWith(pre)), pre).toBe(false);
+      expect(
+        full.some((r) => r.id.startsWith(pre)),
+        pre,
+      ).toBe(true);
+      expect(
+        small.some((r) => r.id.startsWith(pre)),
+        pre,
+      ).toBe(false);
     }
-    expect(packagesFor('full')).toEqual(['timgm6mb-soundfont', 'tuxpaint-stamps-default', 'wesnoth-1.16-data', 'ktuberling-data', 'megaglest-data', 'musescore-general-soundfont-small']);
+    expect(packagesFor('full')).toEqual([
+      'timgm6mb-soundfont',
+      'tuxpaint-stamps-default',
+      'wesnoth-1.16-data',
+      'ktuberling-data',
+      'megaglest-data',
+      'musescore-general-soundfont-small',
+    ]);
     for (const s of ['tiny', 'small', 'full'] as const) for (const p of packagesFor(s)) expect(RESERVED_PACKAGES).not.toContain(p);
   });
 

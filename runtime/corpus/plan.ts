@@ -2,7 +2,18 @@
 // (its recipe, duration, captions, tags). Pure and seeded: the same (size, seed) gives the same plan,
 // so the CSVs are identical byte for byte whatever the machine, and rendering can resume from it.
 // Splits are by recording: a recording and every clip made from it sit in one split.
-import { type Category, FILE_SOURCES, GM_EFFECTS, INSTRUMENTS, MEGAGLEST_SOURCES, SENTENCES, type Say, TEXTURES, VOICES, ktuberlingSources } from './catalog.ts';
+import {
+  type Category,
+  FILE_SOURCES,
+  GM_EFFECTS,
+  INSTRUMENTS,
+  MEGAGLEST_SOURCES,
+  SENTENCES,
+  type Say,
+  TEXTURES,
+  VOICES,
+  ktuberlingSources,
+} from './catalog.ts';
 import { type Arrangement, captionsFor } from './captions.ts';
 import { DRUM_PATTERNS, PHRASE_KINDS, type PhraseKind, phraseWords, rng } from './midi.ts';
 
@@ -17,7 +28,14 @@ export type Render =
   | { kind: 'speech'; voice: string; text: string; speed: number; pitch: number }
   | { kind: 'texture'; units: string[][]; loop: boolean };
 
-export interface Recording { id: string; category: Category; tags: string[]; say: Say[]; render: Render; split?: Split }
+export interface Recording {
+  id: string;
+  category: Category;
+  tags: string[];
+  say: Say[];
+  render: Render;
+  split?: Split;
+}
 
 export type Recipe =
   | { kind: 'single' | 'distant'; a: string; gainDb: number; seed: number }
@@ -25,7 +43,7 @@ export type Recipe =
   | { kind: 'then'; a: string; b: string; gainDb: number; seed: number };
 
 export interface ClipPlan {
-  name: string;              // file name, e.g. c00042.flac
+  name: string; // file name, e.g. c00042.flac
   split: Split;
   seconds: number;
   recipe: Recipe;
@@ -51,15 +69,24 @@ export function packagesFor(size: Size): string[] {
 
 export function hashString(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return h >>> 0;
 }
 
 function voiceSay(lang: string | undefined, gender: 'male' | 'female'): Say[] {
   const man = gender === 'male';
   const who: [string, string][] = man
-    ? [['a synthesized male voice', 'a robotic man\'s voice'], ['a computer-generated male voice', 'a computer voice']]
-    : [['a synthesized female voice', 'a robotic woman\'s voice'], ['a computer-generated female voice', 'a computer voice']];
+    ? [
+        ['a synthesized male voice', "a robotic man's voice"],
+        ['a computer-generated male voice', 'a computer voice'],
+      ]
+    : [
+        ['a synthesized female voice', "a robotic woman's voice"],
+        ['a computer-generated female voice', 'a computer voice'],
+      ];
   const inLang = lang ? ` in ${lang}` : '';
   return [
     [who[0]![0], `speaks${inLang}`, `speaking${inLang}`],
@@ -70,9 +97,12 @@ function voiceSay(lang: string | undefined, gender: 'male' | 'female'): Say[] {
 
 export function recordings(size: Size): Recording[] {
   const recs: Recording[] = [];
-  const tiny = size === 'tiny', full = size === 'full';
+  const tiny = size === 'tiny',
+    full = size === 'full';
   if (!tiny) {
-    for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES] : [])]) if (!f.full || full) recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
+    for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES] : [])])
+      if (!f.full || full)
+        recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
   }
   const instruments = tiny ? INSTRUMENTS.filter((i) => [0, 24, 40, 56, 73, 19].includes(i.program)) : INSTRUMENTS;
   const phrasesPer = tiny ? 2 : full ? 6 : 3;
@@ -80,23 +110,50 @@ export function recordings(size: Size): Recording[] {
     for (let k = 0; k < phrasesPer; k++) {
       const phrase = PHRASE_KINDS[(hashString(ins.id) + k) % PHRASE_KINDS.length]!;
       const seed = hashString(`${ins.id}/${k}`);
-      const slow = rng(seed)() < 0.5;   // instrumentPhrase draws `slow` first from the same seed
+      const slow = rng(seed)() < 0.5; // instrumentPhrase draws `slow` first from the same seed
       // Subjects without an article ('steel drums', 'tubular bells') are plural: 'play', not 'plays'.
       const agree = (s: string, v: string): string => (/^(a|an) /.test(s) ? v : v.replace(/^(\w+?)s\b/, '$1'));
       const say: Say[] = ins.subjects.flatMap((s) => phraseWords(phrase, slow).map(([v, g]) => [s, agree(s, v), g] as const));
-      recs.push({ id: `gm/${ins.id}/${k}`, category: ins.category, tags: [...ins.tags, 'music'], say, render: { kind: 'instrument', program: ins.program, phrase, seed } });
+      recs.push({
+        id: `gm/${ins.id}/${k}`,
+        category: ins.category,
+        tags: [...ins.tags, 'music'],
+        say,
+        render: { kind: 'instrument', program: ins.program, phrase, seed },
+      });
       // The full corpus plays every phrase on the second soundfont too: same notes, another timbre.
-      if (full) recs.push({ id: `gm-ms/${ins.id}/${k}`, category: ins.category, tags: [...ins.tags, 'music'], say, render: { kind: 'instrument', program: ins.program, phrase, seed, soundfont: 'musescore' } });
+      if (full)
+        recs.push({
+          id: `gm-ms/${ins.id}/${k}`,
+          category: ins.category,
+          tags: [...ins.tags, 'music'],
+          say,
+          render: { kind: 'instrument', program: ins.program, phrase, seed, soundfont: 'musescore' },
+        });
     }
   }
   const drums = tiny ? DRUM_PATTERNS.slice(0, 3) : DRUM_PATTERNS;
-  for (const d of drums) for (let k = 0; k < (tiny ? 1 : full ? 4 : 2); k++) {
-    recs.push({ id: `gm/drums/${d.id}/${k}`, category: 'drums', tags: d.tags, say: d.say, render: { kind: 'drums', pattern: d.id, seed: hashString(`${d.id}/${k}`) } });
-  }
+  for (const d of drums)
+    for (let k = 0; k < (tiny ? 1 : full ? 4 : 2); k++) {
+      recs.push({
+        id: `gm/drums/${d.id}/${k}`,
+        category: 'drums',
+        tags: d.tags,
+        say: d.say,
+        render: { kind: 'drums', pattern: d.id, seed: hashString(`${d.id}/${k}`) },
+      });
+    }
   const effects = tiny ? GM_EFFECTS.filter((e) => e.id === 'telephone' || e.id === 'applause') : GM_EFFECTS;
-  for (const e of effects) for (let k = 0; k < (tiny ? 1 : 2); k++) {
-    recs.push({ id: `gm/fx/${e.id}/${k}`, category: e.category, tags: e.tags, say: e.say, render: { kind: 'effect', program: e.program, note: e.note, seed: hashString(`${e.id}/${k}`) } });
-  }
+  for (const e of effects)
+    for (let k = 0; k < (tiny ? 1 : 2); k++) {
+      recs.push({
+        id: `gm/fx/${e.id}/${k}`,
+        category: e.category,
+        tags: e.tags,
+        say: e.say,
+        render: { kind: 'effect', program: e.program, note: e.note, seed: hashString(`${e.id}/${k}`) },
+      });
+    }
   const voices = tiny ? VOICES.filter(([, l]) => l === undefined).slice(0, 4) : VOICES;
   for (const [voice, lang, gender] of voices) {
     const sents = SENTENCES[lang ?? 'English']!;
@@ -105,14 +162,19 @@ export function recordings(size: Size): Recording[] {
       const text = sents[(hashString(voice) + k) % sents.length]!;
       const r = rng(hashString(`${voice}/${k}`));
       recs.push({
-        id: `speech/${voice}/${k}`, category: 'speech', tags: ['speech', gender === 'male' ? 'male_voice' : 'female_voice', ...(lang ? [lang.toLowerCase()] : ['english'])],
-        say: voiceSay(lang, gender), render: { kind: 'speech', voice, text, speed: 140 + Math.floor(r() * 40), pitch: 35 + Math.floor(r() * 30) },
+        id: `speech/${voice}/${k}`,
+        category: 'speech',
+        tags: ['speech', gender === 'male' ? 'male_voice' : 'female_voice', ...(lang ? [lang.toLowerCase()] : ['english'])],
+        say: voiceSay(lang, gender),
+        render: { kind: 'speech', voice, text, speed: 140 + Math.floor(r() * 40), pitch: 35 + Math.floor(r() * 30) },
       });
     }
   }
   for (const t of TEXTURES) {
     const vs = tiny ? t.variants.slice(0, 1) : t.variants;
-    vs.forEach((v, k) => recs.push({ id: `sox/${t.id}/${k}`, category: t.category, tags: t.tags, say: t.say, render: { kind: 'texture', units: v.units, loop: !!v.loop } }));
+    vs.forEach((v, k) =>
+      recs.push({ id: `sox/${t.id}/${k}`, category: t.category, tags: t.tags, say: t.say, render: { kind: 'texture', units: v.units, loop: !!v.loop } }),
+    );
   }
   return recs;
 }
@@ -122,12 +184,18 @@ export function recordings(size: Size): Recording[] {
  * every large category, and each recording (with all its clips) lands in exactly one split.
  */
 export function assignSplits(recs: Recording[], seed: number): void {
-  const order = [...recs].sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0)
-    || hashString(`${seed}/${a.id}`) - hashString(`${seed}/${b.id}`) || (a.id < b.id ? -1 : 1));
-  order.forEach((r, i) => { r.split = i % 10 === 8 ? 'val' : i % 10 === 9 ? 'test' : 'train'; });
+  const order = [...recs].sort(
+    (a, b) =>
+      (a.category < b.category ? -1 : a.category > b.category ? 1 : 0) ||
+      hashString(`${seed}/${a.id}`) - hashString(`${seed}/${b.id}`) ||
+      (a.id < b.id ? -1 : 1),
+  );
+  order.forEach((r, i) => {
+    r.split = i % 10 === 8 ? 'val' : i % 10 === 9 ? 'test' : 'train';
+  });
 }
 
-const MIN_GAP = 0.25;   // seconds of silence between repeats of a one-shot sound
+const MIN_GAP = 0.25; // seconds of silence between repeats of a one-shot sound
 
 /**
  * Occurrences of a one-shot sound of `d` seconds in a `seg`-second stretch: 2..4 when they fit with
@@ -157,7 +225,10 @@ export function planCorpus(size: Size, seed: number, oneShotSeconds: (id: string
       const seconds = length();
       const times = occurrences(shot(rec), seconds, r);
       drafts.push({
-        split: rec.split!, seconds, sources: [rec], arr: { kind: distant ? 'distant' : 'single', a: { say: rec.say, times } },
+        split: rec.split!,
+        seconds,
+        sources: [rec],
+        arr: { kind: distant ? 'distant' : 'single', a: { say: rec.say, times } },
         recipe: { kind: distant ? 'distant' : 'single', a: rec.id, gainDb: -(1 + Math.floor(r() * 9)), seed: Math.floor(r() * 2 ** 31) },
       });
     }
@@ -177,21 +248,31 @@ export function planCorpus(size: Size, seed: number, oneShotSeconds: (id: string
       // 'then': A fills the first half, B the second; 'while': B is a bed under the whole clip.
       const ta = occurrences(shot(a), kind === 'then' ? seconds / 2 : seconds, r);
       const tb = kind === 'then' ? occurrences(shot(b), seconds / 2, r) : 1;
-      const gainDb = -(1 + Math.floor(r() * 6)), s = Math.floor(r() * 2 ** 31);
+      const gainDb = -(1 + Math.floor(r() * 6)),
+        s = Math.floor(r() * 2 ** 31);
       drafts.push({
-        split, seconds, sources: [a, b], arr: { kind, a: { say: a.say, times: ta }, b: { say: b.say, times: tb } },
+        split,
+        seconds,
+        sources: [a, b],
+        arr: { kind, a: { say: a.say, times: ta }, b: { say: b.say, times: tb } },
         recipe: kind === 'while' ? { kind, a: a.id, b: b.id, gainDb, bgDb: -(8 + Math.floor(r() * 7)), seed: s } : { kind, a: a.id, b: b.id, gainDb, seed: s },
       });
     }
   }
   // Shuffle so clip numbers do not reveal the source or the split.
-  for (let i = drafts.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [drafts[i], drafts[j]] = [drafts[j]!, drafts[i]!]; }
+  for (let i = drafts.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [drafts[i], drafts[j]] = [drafts[j]!, drafts[i]!];
+  }
   const clips = drafts.map((d, i): ClipPlan => {
     const cr = rng(hashString(`${seed}/clip/${i}`));
     const a = d.arr;
     return {
-      name: `c${String(i + 1).padStart(5, '0')}.flac`, split: d.split, seconds: d.seconds,
-      recipe: d.recipe, times: a.kind === 'while' || a.kind === 'then' ? [a.a.times, a.b.times] : [a.a.times],
+      name: `c${String(i + 1).padStart(5, '0')}.flac`,
+      split: d.split,
+      seconds: d.seconds,
+      recipe: d.recipe,
+      times: a.kind === 'while' || a.kind === 'then' ? [a.a.times, a.b.times] : [a.a.times],
       captions: captionsFor(a, cr),
       tags: [...new Set([...d.sources.flatMap((s) => s.tags), ...(a.kind === 'distant' ? ['distant'] : [])])].sort(),
       category: d.sources.length === 1 ? d.sources[0]!.category : 'mixture',

@@ -13,11 +13,13 @@ import { CorpusToolError } from './debian.ts';
 
 const exec = promisify(execFile);
 export const RATE = 16000;
-const RENDER_SECONDS = 10.5;   // instrument, drum, effect and texture bases are cut from this
+const RENDER_SECONDS = 10.5; // instrument, drum, effect and texture bases are cut from this
 const MIN_GAP = 0.25;
 
 async function tool(cmd: string, args: string[]): Promise<void> {
-  try { await exec(cmd, args, { maxBuffer: 16 << 20 }); } catch (e) {
+  try {
+    await exec(cmd, args, { maxBuffer: 16 << 20 });
+  } catch (e) {
     const err = e as { code?: string; stderr?: string };
     if (err.code === 'ENOENT') throw new CorpusToolError(`${cmd} not found (apt-get install ${cmd === 'sox' ? 'sox libsox-fmt-all' : cmd})`);
     throw new CorpusToolError(`${cmd} ${args.join(' ')}: ${(err.stderr ?? String(e)).trim().split('\n').slice(-3).join(' ')}`);
@@ -50,10 +52,15 @@ export async function renderBase(rec: Recording, ctx: RenderContext): Promise<st
         await sox(join(root, r.path), ...OUT, tmp);
         break;
       }
-      case 'instrument': case 'drums': case 'effect': {
-        const smf = r.kind === 'instrument' ? instrumentPhrase(r.phrase, r.program, r.seed, RENDER_SECONDS).smf
-          : r.kind === 'drums' ? drumPhrase(DRUM_PATTERNS.find((d) => d.id === r.pattern)!, r.seed, RENDER_SECONDS)
-            : effectPhrase(r.program, r.note, r.seed, RENDER_SECONDS);
+      case 'instrument':
+      case 'drums':
+      case 'effect': {
+        const smf =
+          r.kind === 'instrument'
+            ? instrumentPhrase(r.phrase, r.program, r.seed, RENDER_SECONDS).smf
+            : r.kind === 'drums'
+              ? drumPhrase(DRUM_PATTERNS.find((d) => d.id === r.pattern)!, r.seed, RENDER_SECONDS)
+              : effectPhrase(r.program, r.note, r.seed, RENDER_SECONDS);
         writeFileSync(`${scratch}.mid`, smf);
         const font = r.kind === 'instrument' && r.soundfont === 'musescore' ? SOUNDFONT_FULL : SOUNDFONT;
         const sf2 = join(ctx.pkgs.get(font.pkg) ?? '', font.path);
@@ -71,7 +78,11 @@ export async function renderBase(rec: Recording, ctx: RenderContext): Promise<st
           await sox('-n', ...OUT, tmp, first!, String(RENDER_SECONDS), ...rest);
         } else {
           const units: string[] = [];
-          for (const [i, u] of r.units.entries()) { const f = `${scratch}-${i}.wav`; await sox('-n', ...OUT, f, ...u); units.push(f); }
+          for (const [i, u] of r.units.entries()) {
+            const f = `${scratch}-${i}.wav`;
+            await sox('-n', ...OUT, f, ...u);
+            units.push(f);
+          }
           await sox(...units, `${scratch}-unit.wav`);
           const d = await seconds(`${scratch}-unit.wav`);
           await sox(`${scratch}-unit.wav`, tmp, 'repeat', String(Math.ceil(RENDER_SECONDS / d)));
@@ -82,7 +93,8 @@ export async function renderBase(rec: Recording, ctx: RenderContext): Promise<st
     renameSync(tmp, out);
     return out;
   } finally {
-    for (const f of [tmp, `${scratch}.mid`, `${scratch}.wav`, `${scratch}-unit.wav`, ...[0, 1, 2, 3].map((i) => `${scratch}-${i}.wav`)]) rmSync(f, { force: true });
+    for (const f of [tmp, `${scratch}.mid`, `${scratch}.wav`, `${scratch}-unit.wav`, ...[0, 1, 2, 3].map((i) => `${scratch}-${i}.wav`)])
+      rmSync(f, { force: true });
   }
 }
 
@@ -155,19 +167,34 @@ export async function renderClip(c: ClipPlan, ctx: RenderContext, outPath: strin
   rmSync(work, { recursive: true, force: true });
 }
 
-export interface ClipCheck { seconds: number; rmsDb: number; peak: number }
+export interface ClipCheck {
+  seconds: number;
+  rmsDb: number;
+  peak: number;
+}
 
 /** Decodes a rendered clip and enforces the corpus's promises (5-10 s, audible, unclipped). */
 export async function checkClip(path: string, c: Pick<ClipPlan, 'name' | 'seconds'>): Promise<ClipCheck> {
   const d = await decodeAudio(new Uint8Array(readFileSync(path)));
   const x = d.channels[0]!;
   const secs = x.length / d.sampleRate;
-  let sq = 0, peak = 0;
-  for (const v of x) { sq += v * v; peak = Math.max(peak, Math.abs(v)); }
+  let sq = 0,
+    peak = 0;
+  for (const v of x) {
+    sq += v * v;
+    peak = Math.max(peak, Math.abs(v));
+  }
   const rmsDb = 10 * Math.log10(sq / x.length + 1e-20);
-  const why = d.sampleRate !== RATE || d.channels.length !== 1 ? `${d.sampleRate} Hz x ${d.channels.length} channels`
-    : Math.abs(secs - c.seconds) > 0.01 || secs < 5 || secs > 10 ? `${secs.toFixed(3)} s, planned ${c.seconds} s`
-      : rmsDb < -50 ? `nearly silent (RMS ${rmsDb.toFixed(1)} dBFS)` : peak >= 0.999 ? `clipped (peak ${peak.toFixed(4)})` : undefined;
+  const why =
+    d.sampleRate !== RATE || d.channels.length !== 1
+      ? `${d.sampleRate} Hz x ${d.channels.length} channels`
+      : Math.abs(secs - c.seconds) > 0.01 || secs < 5 || secs > 10
+        ? `${secs.toFixed(3)} s, planned ${c.seconds} s`
+        : rmsDb < -50
+          ? `nearly silent (RMS ${rmsDb.toFixed(1)} dBFS)`
+          : peak >= 0.999
+            ? `clipped (peak ${peak.toFixed(4)})`
+            : undefined;
   if (why) throw new Error(`rendered clip ${c.name} is wrong: ${why}`);
   return { seconds: secs, rmsDb, peak };
 }

@@ -22,8 +22,9 @@ function index(pos: Pos): Map<string, number> {
   for (const line of readFileSync(join(dict(), `index.${pos}`), 'utf8').split('\n')) {
     if (!line || line.startsWith(' ')) continue;
     const f = line.trim().split(' ');
-    const synsets = Number(f[2]), ptrs = Number(f[3]);
-    const first = f[4 + ptrs + 2];   // after pointer symbols come sense_cnt, tagsense_cnt, then offsets
+    const synsets = Number(f[2]),
+      ptrs = Number(f[3]);
+    const first = f[4 + ptrs + 2]; // after pointer symbols come sense_cnt, tagsense_cnt, then offsets
     if (synsets > 0 && first) m.set(f[0]!, Number(first));
   }
   indexes.set(pos, m);
@@ -39,7 +40,12 @@ function synsetWords(pos: Pos, offset: number): string[] {
     const f = line.split(' ');
     const count = parseInt(f[3]!, 16);
     const words: string[] = [];
-    for (let i = 0; i < count; i++) words.push(f[4 + 2 * i]!.replace(/\([a-z]+\)$/, '').replace(/_/g, ' ').toLowerCase());
+    for (let i = 0; i < count; i++)
+      words.push(
+        f[4 + 2 * i]!.replace(/\([a-z]+\)$/, '')
+          .replace(/_/g, ' ')
+          .toLowerCase(),
+      );
     return words;
   } finally {
     closeSync(fd);

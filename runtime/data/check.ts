@@ -1,4 +1,3 @@
-
 import { fileURLToPath } from 'node:url';
 import { Diagnostics, loadSpec, renderDiagnostics } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
@@ -36,15 +35,28 @@ export interface CheckReport {
   elapsedMs: number;
 }
 
-export async function checkData(inputs: string[], opts: { spec: string; workers: number; cacheDir: string | null; log?: (s: string) => void }): Promise<CheckReport> {
+export async function checkData(
+  inputs: string[],
+  opts: { spec: string; workers: number; cacheDir: string | null; log?: (s: string) => void },
+): Promise<CheckReport> {
   const t0 = performance.now();
   const { fe, tokenizer, maxTokens } = frontEndOf(opts.spec);
   const ds = openDataset(inputs);
   const tok = tokenizerFor(tokenizer);
   const pool = new FeaturizePool(opts.workers);
   const bad = [...ds.bad];
-  const durations: number[] = [], silent: string[] = [];
-  let usable = 0, captions = 0, cached = 0, padded = 0, cropped = 0, n = 0, sum = 0, sq = 0, done = 0, lastLog = 0;
+  const durations: number[] = [],
+    silent: string[] = [];
+  let usable = 0,
+    captions = 0,
+    cached = 0,
+    padded = 0,
+    cropped = 0,
+    n = 0,
+    sum = 0,
+    sq = 0,
+    done = 0,
+    lastLog = 0;
   const tokenLens: number[] = [];
   try {
     const window = Math.max(4, opts.workers * 4);
@@ -52,23 +64,35 @@ export async function checkData(inputs: string[], opts: { spec: string; workers:
     const inflight = new Map<number, Promise<void>>();
     const start = (i: number): void => {
       const c = ds.clips[i]!;
-      inflight.set(i, pool.run({ source: c.source, fe, cacheDir: opts.cacheDir }).then((r) => {
-        inflight.delete(i);
-        done++;
-        if (!r.ok) { bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); return; }
-        usable++; captions += c.captions.length;
-        if (r.cached) cached++;
-        durations.push(r.features.seconds);
-        if (r.features.silent) silent.push(sourceName(c.source));
-        if (r.features.frames < fe.frames) padded++; else if (r.features.frames > fe.frames) cropped++;
-        for (const v of r.features.mel) { n++; sum += v; sq += v * v; }
-        for (const cap of c.captions) tokenLens.push(tok.tokenize(cap).length + 2);
-        const now = performance.now();
-        if (opts.log && (now - lastLog > 1000 || done === ds.clips.length)) {
-          lastLog = now;
-          opts.log(`checked ${done}/${ds.clips.length} clips, ${bad.length} bad, ${(done / ((now - t0) / 1000)).toFixed(1)} clips/s`);
-        }
-      }));
+      inflight.set(
+        i,
+        pool.run({ source: c.source, fe, cacheDir: opts.cacheDir }).then((r) => {
+          inflight.delete(i);
+          done++;
+          if (!r.ok) {
+            bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin });
+            return;
+          }
+          usable++;
+          captions += c.captions.length;
+          if (r.cached) cached++;
+          durations.push(r.features.seconds);
+          if (r.features.silent) silent.push(sourceName(c.source));
+          if (r.features.frames < fe.frames) padded++;
+          else if (r.features.frames > fe.frames) cropped++;
+          for (const v of r.features.mel) {
+            n++;
+            sum += v;
+            sq += v * v;
+          }
+          for (const cap of c.captions) tokenLens.push(tok.tokenize(cap).length + 2);
+          const now = performance.now();
+          if (opts.log && (now - lastLog > 1000 || done === ds.clips.length)) {
+            lastLog = now;
+            opts.log(`checked ${done}/${ds.clips.length} clips, ${bad.length} bad, ${(done / ((now - t0) / 1000)).toFixed(1)} clips/s`);
+          }
+        }),
+      );
     };
     while (next < ds.clips.length || inflight.size > 0) {
       while (next < ds.clips.length && inflight.size < window) start(next++);
@@ -84,12 +108,33 @@ export async function checkData(inputs: string[], opts: { spec: string; workers:
   for (const d of durations) hist[d <= 1 ? '<=1s' : d <= 5 ? '1-5s' : d <= 10 ? '5-10s' : d <= 30 ? '10-30s' : '>30s']!++;
   const mean = n ? sum / n : 0;
   return {
-    inputs, spec: opts.spec, manifests: ds.manifests, skipped: ds.skipped, listed: ds.clips.length + ds.bad.length, usable, captions, bad, silent,
-    seconds: { total: durations.reduce((a, b) => a + b, 0), min: durations[0] ?? 0, p10: quantile(durations, 0.1), median: quantile(durations, 0.5), p90: quantile(durations, 0.9), max: durations.at(-1) ?? 0, histogram: hist },
+    inputs,
+    spec: opts.spec,
+    manifests: ds.manifests,
+    skipped: ds.skipped,
+    listed: ds.clips.length + ds.bad.length,
+    usable,
+    captions,
+    bad,
+    silent,
+    seconds: {
+      total: durations.reduce((a, b) => a + b, 0),
+      min: durations[0] ?? 0,
+      p10: quantile(durations, 0.1),
+      median: quantile(durations, 0.5),
+      p90: quantile(durations, 0.9),
+      max: durations.at(-1) ?? 0,
+      histogram: hist,
+    },
     frames: { model: fe.frames, padded, cropped },
-    tokens: { max: tokenLens.at(-1) ?? 0, median: quantile(tokenLens, 0.5), p90: quantile(tokenLens, 0.9), truncated: tokenLens.filter((l) => l > maxTokens).length },
+    tokens: {
+      max: tokenLens.at(-1) ?? 0,
+      median: quantile(tokenLens, 0.5),
+      p90: quantile(tokenLens, 0.9),
+      truncated: tokenLens.filter((l) => l > maxTokens).length,
+    },
     mel: { mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0 },
-    cached, elapsedMs: Math.round(performance.now() - t0),
+    cached,
+    elapsedMs: Math.round(performance.now() - t0),
   };
 }
-

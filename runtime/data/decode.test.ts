@@ -11,23 +11,33 @@ const sine = (hz: number, n: number, sr: number, amp: number, phase = 0): Float3
 
 /** Amplitude of frequency hz in x (single-bin DFT, Hann-windowed, amplitude-corrected). */
 function amplitudeAt(x: Float32Array, hz: number, sr: number): number {
-  let re = 0, im = 0, wsum = 0;
+  let re = 0,
+    im = 0,
+    wsum = 0;
   for (let i = 0; i < x.length; i++) {
     const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (x.length - 1));
-    re += w * x[i]! * Math.cos((2 * Math.PI * hz * i) / sr); im += w * x[i]! * Math.sin((2 * Math.PI * hz * i) / sr);
+    re += w * x[i]! * Math.cos((2 * Math.PI * hz * i) / sr);
+    im += w * x[i]! * Math.sin((2 * Math.PI * hz * i) / sr);
     wsum += w;
   }
   return (2 * Math.hypot(re, im)) / wsum;
 }
 
 async function failure(bytes: Uint8Array): Promise<string> {
-  try { await decodeAudio(bytes); } catch (e) { if (e instanceof DecodeFailure) return e.message; throw e; }
+  try {
+    await decodeAudio(bytes);
+  } catch (e) {
+    if (e instanceof DecodeFailure) return e.message;
+    throw e;
+  }
   throw new Error('expected a DecodeFailure');
 }
 
 describe('WAV', () => {
-  const sr = 11025, n = 2205;
-  const left = sine(440, n, sr, 0.5), right = sine(1000, n, sr, 0.25, 0.3);
+  const sr = 11025,
+    n = 2205;
+  const left = sine(440, n, sr, 0.5),
+    right = sine(1000, n, sr, 0.25, 0.3);
   for (const enc of ['pcm8', 'pcm16', 'pcm24', 'pcm32', 'float32'] as const) {
     it(`${enc} stereo decodes to within its quantisation step`, async () => {
       const d = await decodeAudio(encodeWav([left, right], sr, enc));
@@ -35,7 +45,10 @@ describe('WAV', () => {
       expect(d.sampleRate).toBe(sr);
       expect(d.channels.length).toBe(2);
       const step = { pcm8: 1 / 128, pcm16: 1 / 32768, pcm24: 2 ** -23, pcm32: 2 ** -31, float32: 0 }[enc];
-      for (const [c, want] of [[d.channels[0]!, left], [d.channels[1]!, right]] as const) {
+      for (const [c, want] of [
+        [d.channels[0]!, left],
+        [d.channels[1]!, right],
+      ] as const) {
         expect(c.length).toBe(n);
         let worst = 0;
         for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(c[i]! - want[i]!));
@@ -57,7 +70,11 @@ describe('WAV', () => {
 
 describe('compressed formats (fixtures made with sox, oggenc and lame)', () => {
   // Left: 440 Hz at 0.5, right: 1000 Hz at 0.25; 0.6 s at 22050 Hz.
-  for (const [file, tol] of [['tone-22050-stereo.flac', 0.002], ['tone-22050-stereo.ogg', 0.05], ['tone-22050-stereo.mp3', 0.05]] as const) {
+  for (const [file, tol] of [
+    ['tone-22050-stereo.flac', 0.002],
+    ['tone-22050-stereo.ogg', 0.05],
+    ['tone-22050-stereo.mp3', 0.05],
+  ] as const) {
     it(file, async () => {
       const bytes = fixture(file);
       const d = await decodeAudio(bytes);
@@ -82,7 +99,7 @@ describe('compressed formats (fixtures made with sox, oggenc and lame)', () => {
 
   it('decodes the last frame of a sox-written FLAC (a frame codec-parser drops when flushing)', async () => {
     const d = await decodeAudio(fixture('sox-last-frame.flac'));
-    expect([d.sampleRate, d.channels.length, d.channels[0]!.length]).toEqual([16000, 1, 97600]);   // soxi: 97600 samples
+    expect([d.sampleRate, d.channels.length, d.channels[0]!.length]).toEqual([16000, 1, 97600]); // soxi: 97600 samples
   });
 
   it('a truncated or corrupted FLAC is a failure, not short audio', async () => {
@@ -96,7 +113,14 @@ describe('compressed formats (fixtures made with sox, oggenc and lame)', () => {
 
 describe('resample', () => {
   it('keeps a tone below both Nyquist rates (44.1 kHz -> 16 kHz and 8 kHz -> 16 kHz)', () => {
-    for (const [from, to, hz] of [[44100, 16000, 1000], [8000, 16000, 440], [22050, 16000, 5000], [48000, 16000, 6000], [44100, 16001, 3000]] as const) {   // 16001: too many phases, interpolated kernel
+    for (const [from, to, hz] of [
+      [44100, 16000, 1000],
+      [8000, 16000, 440],
+      [22050, 16000, 5000],
+      [48000, 16000, 6000],
+      [44100, 16001, 3000],
+    ] as const) {
+      // 16001: too many phases, interpolated kernel
       const x = sine(hz, from, from, 0.5);
       const y = resample(x, from, to);
       expect(y.length).toBe(resampledLength(x.length, from, to));
@@ -114,9 +138,9 @@ describe('resample', () => {
   });
 
   it('removes content above the new Nyquist rate instead of aliasing it', () => {
-    const x = sine(11000, 44100, 44100, 0.5);    // would alias to 5 kHz at 16 kHz
+    const x = sine(11000, 44100, 44100, 0.5); // would alias to 5 kHz at 16 kHz
     const y = resample(x, 44100, 16000);
-    expect(amplitudeAt(y.subarray(200, y.length - 200), 5000, 16000)).toBeLessThan(0.5e-3);   // > 60 dB down
+    expect(amplitudeAt(y.subarray(200, y.length - 200), 5000, 16000)).toBeLessThan(0.5e-3); // > 60 dB down
   });
 
   it('is the identity at equal rates', () => {

@@ -33,8 +33,16 @@ export function sniffFormat(b: Uint8Array): AudioFormat | undefined {
   return undefined;
 }
 
-interface WasmDecoded { channelData: Float32Array[]; samplesDecoded: number; sampleRate: number; errors: { message: string }[] }
-interface WasmDecoder { ready: Promise<void>; reset(): Promise<void> }
+interface WasmDecoded {
+  channelData: Float32Array[];
+  samplesDecoded: number;
+  sampleRate: number;
+  errors: { message: string }[];
+}
+interface WasmDecoder {
+  ready: Promise<void>;
+  reset(): Promise<void>;
+}
 type Compressed = Exclude<AudioFormat, 'wav'>;
 
 /** The WebAssembly decoders: one instance per thread, created on first use (each instantiates a module). */
@@ -63,13 +71,17 @@ async function decodeNow(bytes: Uint8Array): Promise<DecodedAudio> {
   else {
     const w = WASM[format];
     let d = instances.get(format);
-    if (!d) { d = w.make(); instances.set(format, d); }
+    if (!d) {
+      d = w.make();
+      instances.set(format, d);
+    }
     await d.ready;
     await d.reset();
     const r = await w.decode(d, bytes);
     firstError(r.errors, w.name);
     const total = format === 'flac' ? flacTotalSamples(bytes) : 0;
-    if (total > 0 && r.samplesDecoded < total) throw new DecodeFailure(`incomplete FLAC (truncated or corrupt): ${r.samplesDecoded} of ${total} samples decoded`);
+    if (total > 0 && r.samplesDecoded < total)
+      throw new DecodeFailure(`incomplete FLAC (truncated or corrupt): ${r.samplesDecoded} of ${total} samples decoded`);
     out = { format, sampleRate: r.sampleRate, channels: r.channelData };
   }
   const n = out.channels[0]?.length ?? 0;
@@ -98,7 +110,8 @@ function withSentinel(b: Uint8Array): Uint8Array {
   let o = 4;
   for (let guard = 0; guard < 1024; guard++) {
     if (o + 4 > b.length) return b;
-    const last = b[o]! & 0x80, len = (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    const last = b[o]! & 0x80,
+      len = (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
     o += 4 + len;
     if (last) break;
   }
@@ -112,7 +125,7 @@ function withSentinel(b: Uint8Array): Uint8Array {
 /** STREAMINFO's 36-bit total sample count (0 = unknown). */
 function flacTotalSamples(b: Uint8Array): number {
   if (b.length < 42 || (b[4]! & 0x7f) !== 0) return 0;
-  const o = 8 + 13;   // metadata header 4 + fLaC 4; total samples start 4 bits into byte 21
+  const o = 8 + 13; // metadata header 4 + fLaC 4; total samples start 4 bits into byte 21
   return (b[o]! & 0x0f) * 2 ** 32 + ((b[o + 1]! << 24) >>> 0) + (b[o + 2]! << 16) + (b[o + 3]! << 8) + b[o + 4]!;
 }
 
@@ -120,15 +133,22 @@ const INT_SCALE: Record<string, number> = { '16': 32768, '24': 8388608, '32': 21
 
 function decodeWav(bytes: Uint8Array): DecodedAudio {
   let wav: InstanceType<typeof wavefile.WaveFile>;
-  try { wav = new wavefile.WaveFile(bytes); } catch (e) { throw new DecodeFailure(`bad WAV: ${(e as Error).message}`); }
+  try {
+    wav = new wavefile.WaveFile(bytes);
+  } catch (e) {
+    throw new DecodeFailure(`bad WAV: ${(e as Error).message}`);
+  }
   const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number };
   const data = wav.data as { chunkSize: number; samples: Uint8Array };
-  if (data.chunkSize > data.samples.length) throw new DecodeFailure(`truncated WAV: data chunk declares ${data.chunkSize} bytes, file holds ${data.samples.length}`);
+  if (data.chunkSize > data.samples.length)
+    throw new DecodeFailure(`truncated WAV: data chunk declares ${data.chunkSize} bytes, file holds ${data.samples.length}`);
   try {
     if (fmt.audioFormat === 6) wav.fromALaw();
     else if (fmt.audioFormat === 7) wav.fromMuLaw();
     else if (fmt.audioFormat === 17) wav.fromIMAADPCM();
-  } catch (e) { throw new DecodeFailure(`bad WAV: ${(e as Error).message}`); }
+  } catch (e) {
+    throw new DecodeFailure(`bad WAV: ${(e as Error).message}`);
+  }
   const depth = (wav as unknown as { bitDepth: string }).bitDepth;
   const nch = fmt.numChannels;
   if (!(nch >= 1 && nch <= 64)) throw new DecodeFailure(`bad WAV: ${nch} channels`);
@@ -142,7 +162,9 @@ function decodeWav(bytes: Uint8Array): DecodedAudio {
     return { format: 'wav', sampleRate: fmt.sampleRate, channels };
   }
   let raw: Float64Array | Float64Array[];
-  try { raw = wav.getSamples(false, Float64Array) as Float64Array | Float64Array[]; } catch (e) {
+  try {
+    raw = wav.getSamples(false, Float64Array) as Float64Array | Float64Array[];
+  } catch (e) {
     throw new DecodeFailure(`unsupported WAV encoding (format ${fmt.audioFormat}, ${depth} bits): ${(e as Error).message}`);
   }
   const chans = nch === 1 ? [raw as Float64Array] : (raw as Float64Array[]);

@@ -4,17 +4,23 @@ import { Fbank, LOG_FLOOR, fft, frameCount, melBanks, melScale, type FbankOption
 
 const FIX = new URL('./fixtures/', import.meta.url);
 const opts = (o: Partial<FbankOptions> = {}): FbankOptions => ({ sampleRate: 16000, melBins: 64, winMs: 25, hopMs: 10, window: 'hann', ...o });
-const tone = (hz: number, n: number, sr = 16000, amp = 0.5): Float32Array => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / sr));
+const tone = (hz: number, n: number, sr = 16000, amp = 0.5): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / sr));
 
 describe('fft', () => {
   it('matches a direct DFT on random input', () => {
     const n = 64;
     const x = Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) + Math.cos(i * i * 0.3));
-    const re = Float64Array.from(x), im = new Float64Array(n);
+    const re = Float64Array.from(x),
+      im = new Float64Array(n);
     fft(re, im);
     for (let k = 0; k < n; k++) {
-      let r = 0, j = 0;
-      for (let t = 0; t < n; t++) { r += x[t]! * Math.cos((-2 * Math.PI * k * t) / n); j += x[t]! * Math.sin((-2 * Math.PI * k * t) / n); }
+      let r = 0,
+        j = 0;
+      for (let t = 0; t < n; t++) {
+        r += x[t]! * Math.cos((-2 * Math.PI * k * t) / n);
+        j += x[t]! * Math.sin((-2 * Math.PI * k * t) / n);
+      }
       expect(re[k]).toBeCloseTo(r, 9);
       expect(im[k]).toBeCloseTo(j, 9);
     }
@@ -29,9 +35,9 @@ describe('Kaldi frame counts (snip_edges)', () => {
     expect(fb.frames(400)).toBe(1);
     expect(fb.frames(559)).toBe(1);
     expect(fb.frames(560)).toBe(2);
-    expect(fb.frames(16000)).toBe(98);        // 1 s -> 98 frames, as kaldi compute-fbank-feats
-    expect(fb.frames(160000)).toBe(998);      // 10 s -> 998
-    expect(frameCount(44100, 1103, 441)).toBe(98);   // 44.1 kHz: 25 ms = 1103 samples (rounded)
+    expect(fb.frames(16000)).toBe(98); // 1 s -> 98 frames, as kaldi compute-fbank-feats
+    expect(fb.frames(160000)).toBe(998); // 10 s -> 998
+    expect(frameCount(44100, 1103, 441)).toBe(98); // 44.1 kHz: 25 ms = 1103 samples (rounded)
     expect(fb.compute(new Float32Array(16000)).length).toBe(98 * 64);
   });
 });
@@ -46,11 +52,17 @@ describe('log-mel analytic checks', () => {
   });
 
   it('a pure tone peaks in the mel bin whose centre is nearest its frequency', () => {
-    for (const [sr, bins, hz] of [[16000, 64, 1000], [16000, 128, 440], [16000, 128, 5000], [22050, 80, 2500]] as const) {
+    for (const [sr, bins, hz] of [
+      [16000, 64, 1000],
+      [16000, 128, 440],
+      [16000, 128, 5000],
+      [22050, 80, 2500],
+    ] as const) {
       const o = opts({ sampleRate: sr, melBins: bins });
       const fb = new Fbank(o);
       const f = fb.compute(tone(hz, sr, sr));
-      const mLow = melScale(20), d = (melScale(sr / 2) - mLow) / (bins + 1);
+      const mLow = melScale(20),
+        d = (melScale(sr / 2) - mLow) / (bins + 1);
       const centres = Array.from({ length: bins }, (_, b) => mLow + (b + 1) * d);
       const want = centres.reduce((best, c, b) => (Math.abs(c - melScale(hz)) < Math.abs(centres[best]! - melScale(hz)) ? b : best), 0);
       const frame = 10;
@@ -64,7 +76,8 @@ describe('log-mel analytic checks', () => {
 
   it('doubling the amplitude adds ln 4 to every bin (power spectrum, no normalisation)', () => {
     const fb = new Fbank(opts());
-    const a = fb.compute(tone(700, 4000, 16000, 0.25)), b = fb.compute(tone(700, 4000, 16000, 0.5));
+    const a = fb.compute(tone(700, 4000, 16000, 0.25)),
+      b = fb.compute(tone(700, 4000, 16000, 0.5));
     for (let i = 0; i < a.length; i++) if (a[i]! > LOG_FLOOR + 20) expect(b[i]! - a[i]!).toBeCloseTo(Math.log(4), 4);
   });
 
@@ -72,7 +85,8 @@ describe('log-mel analytic checks', () => {
     const o = opts({ melBins: 40 });
     const banks = melBanks(o, 512);
     // Between the first and last centre, adjacent triangles sum to 1 at every FFT bin.
-    const mLow = melScale(20), d = (melScale(8000) - mLow) / 41;
+    const mLow = melScale(20),
+      d = (melScale(8000) - mLow) / 41;
     for (let i = 0; i < 256; i++) {
       const m = melScale((16000 / 512) * i);
       if (m < mLow + d || m > mLow + 40 * d) continue;
@@ -85,7 +99,9 @@ describe('log-mel analytic checks', () => {
 
 describe('matches the independent numpy implementation (tools/kaldi_fbank_fixture.py)', () => {
   const meta = JSON.parse(readFileSync(new URL('fbank.json', FIX), 'utf8')) as {
-    signal: string; sample_rate: number; cases: { name: string; sr: number; bins: number; window: 'hann' | 'povey'; file: string; frames: number }[];
+    signal: string;
+    sample_rate: number;
+    cases: { name: string; sr: number; bins: number; window: 'hann' | 'povey'; file: string; frames: number }[];
   };
   const sig = new Float32Array(readFileSync(new URL(meta.signal, FIX)).buffer.slice(0));
   for (const c of meta.cases) {

@@ -7,8 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Features } from './frontend.ts';
 
-const MAGIC = 0x464d4c46;   // "FLMF"
-const HEADER_INTS = 4;      // magic, frames, melBins, flags (bit 0: silent); then seconds as f64
+const MAGIC = 0x464d4c46; // "FLMF"
+const HEADER_INTS = 4; // magic, frames, melBins, flags (bit 0: silent); then seconds as f64
 
 export function defaultCacheDir(): string {
   return join(process.env.FLAPC_CACHE_DIR ?? join(homedir(), '.cache', 'flapc'), 'features');
@@ -19,13 +19,22 @@ export function contentHash(bytes: Uint8Array): string {
 }
 
 export class FeatureCache {
-  constructor(readonly dir: string, readonly frontEndKey: string) {}
+  constructor(
+    readonly dir: string,
+    readonly frontEndKey: string,
+  ) {}
 
-  private path(hash: string): string { return join(this.dir, this.frontEndKey, hash.slice(0, 2), `${hash}.mel`); }
+  private path(hash: string): string {
+    return join(this.dir, this.frontEndKey, hash.slice(0, 2), `${hash}.mel`);
+  }
 
   get(hash: string, melBins: number): Features | undefined {
     let buf: Buffer;
-    try { buf = readFileSync(this.path(hash)); } catch { return undefined; }
+    try {
+      buf = readFileSync(this.path(hash));
+    } catch {
+      return undefined;
+    }
     if (buf.length < HEADER_INTS * 4 + 8) return undefined;
     const [magic, frames, bins, flags] = [0, 4, 8, 12].map((o) => buf.readInt32LE(o)) as [number, number, number, number];
     if (magic !== MAGIC || bins !== melBins || buf.length !== HEADER_INTS * 4 + 8 + frames * bins * 4) return undefined;

@@ -43,7 +43,10 @@ export function featurizeSamples(mono: Float32Array, rate: number, fe: Omit<Fron
   for (let i = 0; i < x.length; i++) centred[i] = x[i]! - mean;
   const key = `${fe.sampleRate}/${fe.melBins}/${fe.winMs}/${fe.hopMs}/${fe.window}`;
   let fb = extractors.get(key);
-  if (!fb) { fb = new Fbank({ sampleRate: fe.sampleRate, melBins: fe.melBins, winMs: fe.winMs, hopMs: fe.hopMs, window: fe.window }); extractors.set(key, fb); }
+  if (!fb) {
+    fb = new Fbank({ sampleRate: fe.sampleRate, melBins: fe.melBins, winMs: fe.winMs, hopMs: fe.hopMs, window: fe.window });
+    extractors.set(key, fb);
+  }
   const frames = fb.frames(centred.length);
   if (frames === 0) throw new TooShort(`too short: ${(seconds * 1000).toFixed(1)} ms of audio, one ${fe.winMs} ms window needed`);
   const mel = fb.compute(centred);
@@ -66,7 +69,8 @@ export function downmix(channels: Float32Array[]): Float32Array {
  * Shorter clips are padded with silence (the log floor); longer ones are cropped at `start`.
  */
 export function cropNormalise(f: Features, fe: FrontEnd, start: number, norm: { mean: number; std: number }, out: Float32Array, at: number): void {
-  const m = fe.melBins, scale = 1 / (2 * norm.std);
+  const m = fe.melBins,
+    scale = 1 / (2 * norm.std);
   const pad = (LOG_FLOOR - norm.mean) * scale;
   const take = Math.max(0, Math.min(fe.frames, f.frames - start));
   for (let i = 0; i < take * m; i++) out[at + i] = (f.mel[start * m + i]! - norm.mean) * scale;
@@ -91,7 +95,12 @@ export interface EvalBatch {
 }
 
 /** Batches of evaluation rows from features as they come (undefined: a clip that could not be loaded). */
-export async function* evalBatches(items: AsyncIterable<{ clip: number; f: Features | undefined }>, fe: FrontEnd, norm: { mean: number; std: number }, batch: number): AsyncGenerator<EvalBatch> {
+export async function* evalBatches(
+  items: AsyncIterable<{ clip: number; f: Features | undefined }>,
+  fe: FrontEnd,
+  norm: { mean: number; std: number },
+  batch: number,
+): AsyncGenerator<EvalBatch> {
   const per = fe.frames * fe.melBins;
   let cur: EvalBatch = { mel: new Float32Array(batch * per), clips: [], valid: 0 };
   for await (const { clip, f } of items) {
@@ -100,7 +109,10 @@ export async function* evalBatches(items: AsyncIterable<{ clip: number; f: Featu
       cropNormalise(f, fe, start, norm, cur.mel, cur.valid * per);
       cur.clips.push(clip);
       cur.valid++;
-      if (cur.valid === batch) { yield cur; cur = { mel: new Float32Array(batch * per), clips: [], valid: 0 }; }
+      if (cur.valid === batch) {
+        yield cur;
+        cur = { mel: new Float32Array(batch * per), clips: [], valid: 0 };
+      }
     }
   }
   if (cur.valid > 0) yield cur;

@@ -4,14 +4,18 @@ import { FeatureCache, contentHash } from './feature-cache.ts';
 import { type Features, type FrontEnd, featurize, frontEndKey } from './frontend.ts';
 import { type ClipSource, readClipBytes } from './manifest.ts';
 
-export interface FeaturizeJob { source: ClipSource; fe: FrontEnd; cacheDir: string | null }
-export type FeaturizeResult =
-  | { ok: true; features: Features; cached: boolean; bytes: number }
-  | { ok: false; reason: string };
+export interface FeaturizeJob {
+  source: ClipSource;
+  fe: FrontEnd;
+  cacheDir: string | null;
+}
+export type FeaturizeResult = { ok: true; features: Features; cached: boolean; bytes: number } | { ok: false; reason: string };
 
 export async function runFeaturizeJob(job: FeaturizeJob): Promise<FeaturizeResult> {
   let bytes: Uint8Array;
-  try { bytes = readClipBytes(job.source); } catch (e) {
+  try {
+    bytes = readClipBytes(job.source);
+  } catch (e) {
     const code = (e as { code?: string }).code;
     return { ok: false, reason: code === 'ENOENT' ? 'missing file' : `cannot read: ${(e as Error).message}` };
   }

@@ -13,8 +13,13 @@ export const FRONTEND_VERSION = 1;
 
 export function frontEndFromSpec(audio: AudioConfig): FrontEnd {
   return {
-    sampleRate: audio.sample_rate, melBins: audio.mel_bins, winMs: audio.win_ms, hopMs: audio.hop_ms,
-    window: audio.window, frames: audio.frames, longAudio: audio.long_audio,
+    sampleRate: audio.sample_rate,
+    melBins: audio.mel_bins,
+    winMs: audio.win_ms,
+    hopMs: audio.hop_ms,
+    window: audio.window,
+    frames: audio.frames,
+    longAudio: audio.long_audio,
   };
 }
 
@@ -26,7 +31,9 @@ export function frontEndKey(fe: FrontEnd): string {
 
 export async function featurize(bytes: Uint8Array, fe: FrontEnd): Promise<Features> {
   const audio = await decodeAudio(bytes);
-  try { return featurizeSamples(downmix(audio.channels), audio.sampleRate, fe); } catch (e) {
+  try {
+    return featurizeSamples(downmix(audio.channels), audio.sampleRate, fe);
+  } catch (e) {
     if (e instanceof TooShort) throw new DecodeFailure(e.message);
     throw e;
   }

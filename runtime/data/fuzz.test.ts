@@ -24,9 +24,13 @@ function mutate(b: Uint8Array, seed: number): Uint8Array {
   const kind = r(0, 5);
   if (kind === 0) for (let i = 0; i < 1 + r(1, 20); i++) x[r(10 + i, x.length)] = r(40 + i, 256);
   else if (kind === 1) x = x.subarray(0, r(2, x.length));
-  else if (kind === 2) { const at = r(3, x.length); for (let i = 0; i < 64 && at + i < x.length; i++) x[at + i] = r(100 + i, 256); }
-  else if (kind === 3) { const at = r(4, x.length); x = new Uint8Array([...x.subarray(0, at), ...x.subarray(at, at + r(5, 300)), ...x.subarray(at)]); }
-  else for (let i = 8; i < Math.min(x.length, 60); i++) x[i] = r(200 + i, 256);     // header fields
+  else if (kind === 2) {
+    const at = r(3, x.length);
+    for (let i = 0; i < 64 && at + i < x.length; i++) x[at + i] = r(100 + i, 256);
+  } else if (kind === 3) {
+    const at = r(4, x.length);
+    x = new Uint8Array([...x.subarray(0, at), ...x.subarray(at, at + r(5, 300)), ...x.subarray(at)]);
+  } else for (let i = 8; i < Math.min(x.length, 60); i++) x[i] = r(200 + i, 256); // header fields
   return x;
 }
 
@@ -34,14 +38,21 @@ async function noThrow(bytes: Uint8Array, what: string): Promise<void> {
   const p = join(dir, 'f.bin');
   writeFileSync(p, bytes);
   const r = await runFeaturizeJob({ source: { kind: 'file', path: p }, fe, cacheDir: null });
-  if (r.ok) expect(r.features.mel.every((v) => Number.isFinite(v)), what).toBe(true);
+  if (r.ok)
+    expect(
+      r.features.mel.every((v) => Number.isFinite(v)),
+      what,
+    ).toBe(true);
   else expect(typeof r.reason, what).toBe('string');
 }
 
 describe('fuzz: audio decoders', () => {
   const bases: [string, Uint8Array][] = [
-    ['wav', toneWav(440, 0.3)], ['wav8', toneWav(440, 0.2, 8000, 'pcm8')], ['flac', seeds('tone-22050-stereo.flac')],
-    ['ogg', seeds('tone-22050-stereo.ogg')], ['mp3', seeds('tone-22050-stereo.mp3')],
+    ['wav', toneWav(440, 0.3)],
+    ['wav8', toneWav(440, 0.2, 8000, 'pcm8')],
+    ['flac', seeds('tone-22050-stereo.flac')],
+    ['ogg', seeds('tone-22050-stereo.ogg')],
+    ['mp3', seeds('tone-22050-stereo.mp3')],
   ];
   for (const [name, base] of bases) {
     it(`${name}: 120 mutated files and 30 random tails after the magic`, async () => {
@@ -71,7 +82,10 @@ describe('fuzz: manifests and shards', () => {
   it('CSV: 600 mutated Clotho and AudioCaps manifests', () => {
     const clotho = new TextEncoder().encode('file_name,caption_1,caption_2,caption_3,caption_4,caption_5\na.wav,"x, y",b,c,d,e\nb.wav,q,w,e,r,t\n');
     const ac = new TextEncoder().encode('audiocap_id,youtube_id,start_time,caption\n1,abc,30,"a dog, barking"\n2,abc,30,rain\n');
-    for (let s = 0; s < 300; s++) { manifestNoThrow('m.csv', mutate(clotho, s)); manifestNoThrow('m.csv', mutate(ac, s + 1e6)); }
+    for (let s = 0; s < 300; s++) {
+      manifestNoThrow('m.csv', mutate(clotho, s));
+      manifestNoThrow('m.csv', mutate(ac, s + 1e6));
+    }
   });
 
   it('JSONL: 400 mutated manifests', () => {
@@ -83,7 +97,9 @@ describe('fuzz: manifests and shards', () => {
     const tarStream = (await import('tar-stream')).default;
     const pack = tarStream.pack();
     const chunks: Buffer[] = [];
-    pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
+    pack.on('data', (c: unknown) => {
+      chunks.push(c as Buffer);
+    });
     const done = new Promise<void>((r) => pack.on('end', () => r()));
     pack.entry({ name: 'a.wav' }, Buffer.from(toneWav(300, 0.05)));
     pack.entry({ name: 'a.json' }, Buffer.from('{"caption": "hum"}'));
@@ -92,6 +108,10 @@ describe('fuzz: manifests and shards', () => {
     await done;
     const base = new Uint8Array(Buffer.concat(chunks));
     for (let s = 0; s < 300; s++) manifestNoThrow('s.tar', mutate(base, s));
-    for (let s = 0; s < 100; s++) manifestNoThrow('s.tar', Uint8Array.from({ length: mix(s, 3) % 3000 }, (_, i) => mix(s, i) & 255));
+    for (let s = 0; s < 100; s++)
+      manifestNoThrow(
+        's.tar',
+        Uint8Array.from({ length: mix(s, 3) % 3000 }, (_, i) => mix(s, i) & 255),
+      );
   });
 });

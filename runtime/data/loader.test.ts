@@ -18,15 +18,29 @@ beforeAll(async () => {
   ds = openDataset(['clotho', 'audiocaps', 'jsonl', 'wds', 'folder'].map((d) => join(dir, 'corpus', d)));
   pool = new FeaturizePool(2);
 });
-afterAll(async () => { await pool.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const options = (o: Partial<LoaderOptions> = {}): LoaderOptions => ({
-  fe, tokenizer: bertBaseUncased(), maxTokens: 12, batch: 4, seed: 7, pool, cacheDir: join(dir, 'cache'), norm: { mean: -5, std: 4 }, ...o,
+  fe,
+  tokenizer: bertBaseUncased(),
+  maxTokens: 12,
+  batch: 4,
+  seed: 7,
+  pool,
+  cacheDir: join(dir, 'cache'),
+  norm: { mean: -5, std: 4 },
+  ...o,
 });
 
 async function take<T>(g: AsyncGenerator<T>, n: number): Promise<T[]> {
   const out: T[] = [];
-  for await (const x of g) { out.push(x); if (out.length === n) break; }
+  for await (const x of g) {
+    out.push(x);
+    if (out.length === n) break;
+  }
   return out;
 }
 
@@ -38,7 +52,11 @@ describe('loader over the bad-file corpus', () => {
     // One epoch without a partial last batch: the rest are still loaded, just not yet batched.
     const loadedNames = ds.clips.filter((_, i) => !loader.bad.some((b) => b.item === sourceName(ds.clips[i]!.source))).map((c) => sourceName(c.source));
     const stripExt = (s: string): string => s.replace(/\.(wav|flac|ogg|mp3)$/, '');
-    for (const g of want.good) expect(loadedNames.map((n) => (n.includes('.tar:') ? stripExt(n) : n)), g).toContain(g);
+    for (const g of want.good)
+      expect(
+        loadedNames.map((n) => (n.includes('.tar:') ? stripExt(n) : n)),
+        g,
+      ).toContain(g);
     const report = [...ds.bad, ...loader.bad];
     for (const [item, reason] of Object.entries(want.bad)) {
       const hit = report.find((b) => b.item === item || stripExt(b.item) === item);
@@ -97,11 +115,11 @@ describe('loader over the bad-file corpus', () => {
     expect(second.stats.cached).toBe(second.stats.loaded);
     expect(second.stats.loaded).toBe(want.good.length);
     expect(a.map((x) => Array.from(x.mel))).toEqual(b.map((x) => Array.from(x.mel)));
-    expect(readdirSync(cacheDir).length).toBe(1);   // one front-end key
+    expect(readdirSync(cacheDir).length).toBe(1); // one front-end key
   });
 
   it('evaluation: crop takes one row per clip, chunks covers long clips with several rows', async () => {
-    const long = ds.clips.filter((c) => c.id === 'bell' || c.id === 'rain');   // 0.5 s and 1.5 s (148 frames)
+    const long = ds.clips.filter((c) => c.id === 'bell' || c.id === 'rain'); // 0.5 s and 1.5 s (148 frames)
     const crop = await take(new Loader(long, options()).evalAudio(), 10);
     expect(crop.flatMap((b) => b.clips.slice(0, b.valid))).toEqual([0, 1]);
     const chunks = await take(new Loader(long, options({ fe: { ...fe, longAudio: 'chunks' } })).evalAudio(), 10);
@@ -118,7 +136,10 @@ describe('loader over the bad-file corpus', () => {
 
 describe('augmented captions', () => {
   it('are used with the spec probability, deterministically per (seed, epoch, position)', async () => {
-    const clips = ds.clips.filter((c) => c.source.kind === 'file' && c.id !== 'tiny.wav').slice(0, 4).map((c) => ({ ...c, augmented: c.captions.map((x) => `augmented ${x}`) }));
+    const clips = ds.clips
+      .filter((c) => c.source.kind === 'file' && c.id !== 'tiny.wav')
+      .slice(0, 4)
+      .map((c) => ({ ...c, augmented: c.captions.map((x) => `augmented ${x}`) }));
     const rows = async (p: number): Promise<boolean[]> => (await take(new Loader(clips, options({ augmentedProb: p })).train(), 6)).flatMap((b) => b.augmented);
     expect((await rows(0)).some(Boolean)).toBe(false);
     expect((await rows(1)).every(Boolean)).toBe(true);

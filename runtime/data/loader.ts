@@ -10,7 +10,10 @@ import { sourceName } from './manifest.ts';
 import type { FeaturizePool } from './pool.ts';
 import type { WordPieceTokenizer } from './tokenizer.ts';
 
-export interface Norm { mean: number; std: number }
+export interface Norm {
+  mean: number;
+  std: number;
+}
 
 export interface LoaderOptions {
   fe: FrontEnd;
@@ -29,21 +32,28 @@ export interface LoaderOptions {
   progress?: (s: LoadStats) => void;
 }
 
-export interface LoadStats { loaded: number; cached: number; failed: number }
+export interface LoadStats {
+  loaded: number;
+  cached: number;
+  failed: number;
+}
 
 export interface TrainBatch {
-  mel: Float32Array;        // [batch, frames, melBins], normalised
-  tokens: Int32Array;       // [batch, maxTokens]
-  clips: number[];          // index into the clip list, per row
-  captions: number[];       // which caption of the clip, per row
-  augmented: boolean[];     // whether that caption's augmented version was used
-  epoch: number;            // epoch of the batch's first row
+  mel: Float32Array; // [batch, frames, melBins], normalised
+  tokens: Int32Array; // [batch, maxTokens]
+  clips: number[]; // index into the clip list, per row
+  captions: number[]; // which caption of the clip, per row
+  augmented: boolean[]; // whether that caption's augmented version was used
+  epoch: number; // epoch of the batch's first row
   /** Where the stream goes on after this batch: pass it to train() to resume exactly here. */
   next: StreamPosition;
 }
 
 /** A position in the training stream: the `pos`-th clip of epoch `epoch`'s permutation. */
-export interface StreamPosition { epoch: number; pos: number }
+export interface StreamPosition {
+  epoch: number;
+  pos: number;
+}
 
 export type { EvalBatch } from './features.ts';
 
@@ -76,7 +86,10 @@ export class Loader {
   readonly seconds = new Map<number, number>();
   private failed = new Set<number>();
 
-  constructor(readonly clips: Clip[], readonly opts: LoaderOptions) {
+  constructor(
+    readonly clips: Clip[],
+    readonly opts: LoaderOptions,
+  ) {
     if (clips.length === 0) throw new Error('no usable clips to load');
   }
 
@@ -84,12 +97,17 @@ export class Loader {
     if (this.failed.has(i)) return undefined;
     const c = this.clips[i]!;
     let r: Awaited<ReturnType<FeaturizePool['run']>>;
-    try { r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir }); } catch (e) {
-      if (this.opts.pool.isClosed) return undefined;   // a prefetch nobody will consume: not a bad clip
-      throw e;                                          // a broken worker pool is an internal error
+    try {
+      r = await this.opts.pool.run({ source: c.source, fe: this.opts.fe, cacheDir: this.opts.cacheDir });
+    } catch (e) {
+      if (this.opts.pool.isClosed) return undefined; // a prefetch nobody will consume: not a bad clip
+      throw e; // a broken worker pool is an internal error
     }
     if (!r.ok) {
-      if (!this.failed.has(i)) { this.failed.add(i); this.bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin }); }
+      if (!this.failed.has(i)) {
+        this.failed.add(i);
+        this.bad.push({ item: sourceName(c.source), reason: r.reason, origin: c.origin });
+      }
       this.stats.failed++;
     } else {
       this.seconds.set(i, r.features.seconds);
@@ -111,13 +129,13 @@ export class Loader {
     const depth = Math.max(1, this.opts.prefetch ?? 2 * batch);
     const n = this.clips.length;
     // The stream of (clip, epoch, position) and a window of loads running ahead of it.
-    const order = function* (self: Loader): Generator<{ clip: number; epoch: number; pos: number }> {
+    const order = (function* (self: Loader): Generator<{ clip: number; epoch: number; pos: number }> {
       for (let e = start.epoch; e < epochs; e++) {
         if (self.failed.size === n) return;
         const perm = permutation(n, seed, e);
         for (let k = e === start.epoch ? start.pos : 0; k < n; k++) yield { clip: perm[k]!, epoch: e, pos: k };
       }
-    }(this);
+    })(this);
     const window: { clip: number; epoch: number; pos: number; f: Promise<Features | undefined> }[] = [];
     const refill = (): void => {
       while (window.length < depth) {
@@ -135,7 +153,7 @@ export class Loader {
       if (f) rows.push({ ...w, f });
       if (rows.length < batch && window.length > 0) continue;
       if (rows.length === 0) break;
-      if (rows.length < batch) break;    // the stream ended (bounded epochs): no padding rows
+      if (rows.length < batch) break; // the stream ended (bounded epochs): no padding rows
       yield this.assemble(rows);
       rows = [];
     }
@@ -174,7 +192,9 @@ export class Loader {
     const loaded = async function* (): AsyncGenerator<{ clip: number; f: Features | undefined }> {
       const pending: Promise<Features | undefined>[] = [];
       let next = 0;
-      const refill = (): void => { while (pending.length < depth && next < self.clips.length) pending.push(self.load(next++)); };
+      const refill = (): void => {
+        while (pending.length < depth && next < self.clips.length) pending.push(self.load(next++));
+      };
       refill();
       for (let i = 0; i < self.clips.length; i++) {
         const f = await pending.shift()!;
@@ -187,14 +207,28 @@ export class Loader {
 }
 
 /** Dataset mean/std of log-mel values over the real (unpadded) frames of up to `max` clips. */
-export async function estimateNorm(clips: Clip[], pool: FeaturizePool, fe: FrontEnd, cacheDir: string | null, seed: number, max = 256): Promise<Norm & { clips: number }> {
+export async function estimateNorm(
+  clips: Clip[],
+  pool: FeaturizePool,
+  fe: FrontEnd,
+  cacheDir: string | null,
+  seed: number,
+  max = 256,
+): Promise<Norm & { clips: number }> {
   const pick = permutation(clips.length, seed, 0x6e6f726d).slice(0, max);
-  let n = 0, sum = 0, sq = 0, used = 0;
+  let n = 0,
+    sum = 0,
+    sq = 0,
+    used = 0;
   const results = await Promise.all(pick.map((i) => pool.run({ source: clips[i]!.source, fe, cacheDir })));
   for (const r of results) {
     if (!r.ok) continue;
     used++;
-    for (const v of r.features.mel) { n++; sum += v; sq += v * v; }
+    for (const v of r.features.mel) {
+      n++;
+      sum += v;
+      sq += v * v;
+    }
   }
   if (n === 0) throw new Error('no clip could be loaded to estimate the feature mean and std');
   const mean = sum / n;

@@ -7,11 +7,19 @@ import { indexTar } from './tar-index.ts';
 import { writeTestCorpus } from './test-corpus.ts';
 
 let dir: string;
-beforeAll(async () => { dir = mkdtempSync(join(tmpdir(), 'flapc-manifest-')); await writeTestCorpus(dir); });
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flapc-manifest-'));
+  await writeTestCorpus(dir);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const located = (f: () => unknown): string => {
-  try { f(); } catch (e) { if (e instanceof ManifestError) return e.message; throw e; }
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ManifestError) return e.message;
+    throw e;
+  }
   throw new Error('expected a ManifestError');
 };
 
@@ -39,7 +47,10 @@ describe('dataset readers', () => {
     writeFileSync(join(sub, 'clotho_captions_x.csv'), 'file_name,caption_1\na.wav,a bell\nb.wav,rain\n');
     writeFileSync(join(sub, 'tags.jsonl'), '{"file_name":"a.wav","tags":["bell","metal"]}\nnot json\n');
     const ds = openDataset([join(sub, 'clotho_captions_x.csv')]);
-    expect(ds.clips.map((c) => [c.id, c.tags])).toEqual([['a.wav', ['bell', 'metal']], ['b.wav', []]]);
+    expect(ds.clips.map((c) => [c.id, c.tags])).toEqual([
+      ['a.wav', ['bell', 'metal']],
+      ['b.wav', []],
+    ]);
   });
 
   it('AudioCaps CSV: rows grouped by clip, several naming schemes found', () => {
@@ -54,15 +65,21 @@ describe('dataset readers', () => {
 
   it('JSONL: relative paths, caption or captions, tags as list or string', () => {
     const ds = openDataset([join(dir, 'jsonl', 'train.jsonl')]);
-    expect(ds.clips.map((c) => [c.captions, c.tags])).toEqual([[['a pure tone', 'a whistle-like tone'], ['tone']], [['a high tone'], ['tone', 'beep']]]);
+    expect(ds.clips.map((c) => [c.captions, c.tags])).toEqual([
+      [['a pure tone', 'a whistle-like tone'], ['tone']],
+      [['a high tone'], ['tone', 'beep']],
+    ]);
     expect(ds.bad).toEqual([{ item: join(dir, 'jsonl', 'clips', 'nope.wav'), reason: 'missing file', origin: `${join(dir, 'jsonl', 'train.jsonl')}:4` }]);
   });
 
   it('WebDataset shards: grouped by key, json and txt captions, every problem reported', () => {
     const ds = openDataset([join(dir, 'wds')]);
-    const s0 = join(dir, 'wds', 'shard-000000.tar'), s1 = join(dir, 'wds', 'shard-000001.tar');
+    const s0 = join(dir, 'wds', 'shard-000000.tar'),
+      s1 = join(dir, 'wds', 'shard-000001.tar');
     expect(ds.clips.map((c) => [sourceName(c.source), c.captions])).toEqual([
-      [`${s0}:k1.flac`, ['two tones']], [`${s0}:sub/k2.wav`, ['a low hum', 'an electrical hum']], [`${s0}:k5.flac`, ['truncated flac']],
+      [`${s0}:k1.flac`, ['two tones']],
+      [`${s0}:sub/k2.wav`, ['a low hum', 'an electrical hum']],
+      [`${s0}:k5.flac`, ['truncated flac']],
       [`${s1}:m1.wav`, ['a tone']],
     ]);
     expect(ds.bad.map((b) => b.item)).toEqual([`${s0}:k3`, `${s0}:k4`, s1]);
@@ -71,12 +88,19 @@ describe('dataset readers', () => {
 
   it('plain folders with .txt / .json sidecars', () => {
     const ds = openDataset([join(dir, 'folder')]);
-    expect(ds.clips.map((c) => [c.id, c.captions, c.tags])).toEqual([['bell', ['a bell rings'], ['bell']], ['rain', ['rain on a roof', 'steady rainfall'], []]]);
+    expect(ds.clips.map((c) => [c.id, c.captions, c.tags])).toEqual([
+      ['bell', ['a bell rings'], ['bell']],
+      ['rain', ['rain on a roof', 'steady rainfall'], []],
+    ]);
     expect(ds.bad.map((b) => b.reason)).toEqual(['no caption']);
   });
 
   it('malformed manifests are located errors (file:line)', () => {
-    const m = (name: string, text: string): string => { const p = join(dir, name); writeFileSync(p, text); return p; };
+    const m = (name: string, text: string): string => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
     const j = m('bad.jsonl', '{"audio": "x.wav", "caption": "ok"}\n{"audio": "y.wav", caption: oops}\n');
     expect(located(() => openDataset([j]))).toMatch(new RegExp(`^${j}:2: malformed JSON`));
     const j2 = m('bad2.jsonl', '{"caption": "no path"}\n');
@@ -104,7 +128,10 @@ describe('tar index', () => {
       execFileSync('tar', ['-cf', t, `--format=${fmt}`, '-C', src, 'd']);
       const idx = indexTar(t);
       expect(idx.error).toBeUndefined();
-      expect(idx.members.map((m) => [m.name, m.size]).sort()).toEqual([['d/b.txt', 11], [`d/${long}`, 3]]);
+      expect(idx.members.map((m) => [m.name, m.size]).sort()).toEqual([
+        ['d/b.txt', 11],
+        [`d/${long}`, 3],
+      ]);
     }
   });
 });

@@ -8,9 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { indexTar, readRange } from './tar-index.ts';
 import { UserError } from '../errors.ts';
 
-export type ClipSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'tar'; path: string; member: string; offset: number; size: number };
+export type ClipSource = { kind: 'file'; path: string } | { kind: 'tar'; path: string; member: string; offset: number; size: number };
 
 export interface Clip {
   id: string;
@@ -23,7 +21,11 @@ export interface Clip {
   origin: string;
 }
 
-export interface BadItem { item: string; reason: string; origin?: string }
+export interface BadItem {
+  item: string;
+  reason: string;
+  origin?: string;
+}
 
 export type ManifestFormat = 'clotho' | 'audiocaps' | 'jsonl' | 'webdataset' | 'folder';
 
@@ -36,7 +38,11 @@ export interface Dataset {
 }
 
 export class ManifestError extends UserError {
-  constructor(readonly file: string, readonly line: number, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
     super(`${file}:${line}: ${detail}`);
   }
 }
@@ -49,11 +55,17 @@ export function sourceName(s: ClipSource): string {
 }
 
 const cleanCaptions = (xs: unknown[]): string[] =>
-  xs.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/\s+/g, ' ').trim()).filter((x) => x.length > 0);
+  xs
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.replace(/\s+/g, ' ').trim())
+    .filter((x) => x.length > 0);
 
 function parseTags(v: unknown): string[] {
   const xs = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[;,]/) : [];
-  return xs.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter(Boolean);
+  return xs
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /** Lists a directory once; resolution tries many names per clip. */
@@ -63,7 +75,11 @@ class DirCache {
     let s = this.dirs.get(dir);
     if (!s) {
       s = new Set();
-      try { for (const e of readdirSync(dir)) s.add(e); } catch { /* not a directory: nothing there */ }
+      try {
+        for (const e of readdirSync(dir)) s.add(e);
+      } catch {
+        /* not a directory: nothing there */
+      }
       this.dirs.set(dir, s);
     }
     return s.has(name);
@@ -74,15 +90,25 @@ class Collector {
   clips: Clip[] = [];
   bad: BadItem[] = [];
   add(item: string, origin: string, source: ClipSource | undefined, captions: string[], tags: string[], id: string): void {
-    if (!source) { this.bad.push({ item, reason: 'missing file', origin }); return; }
-    if (captions.length === 0) { this.bad.push({ item, reason: 'no caption', origin }); return; }
+    if (!source) {
+      this.bad.push({ item, reason: 'missing file', origin });
+      return;
+    }
+    if (captions.length === 0) {
+      this.bad.push({ item, reason: 'no caption', origin });
+      return;
+    }
     this.clips.push({ id, source, captions, tags, origin });
   }
 }
 
 function readCsv(file: string): { header: string[]; rows: { cells: string[]; line: number }[] } {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new ManifestError(file, 0, `cannot read: ${(e as Error).message}`); }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ManifestError(file, 0, `cannot read: ${(e as Error).message}`);
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parseCsv(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
@@ -117,7 +143,9 @@ function sideTags(file: string): Map<string, string[]> {
     try {
       const o = JSON.parse(line) as { file_name?: unknown; tags?: unknown };
       if (typeof o.file_name === 'string') tags.set(o.file_name, parseTags(o.tags));
-    } catch { /* blank or foreign line: side data only */ }
+    } catch {
+      /* blank or foreign line: side data only */
+    }
   }
   return tags;
 }
@@ -130,9 +158,19 @@ function readClotho(file: string, header: string[], rows: { cells: string[]; lin
   for (const { cells, line } of rows) {
     const name = cells[fi]!.trim();
     const origin = `${file}:${line}`;
-    if (!name) { out.bad.push({ item: origin, reason: 'empty file_name', origin }); continue; }
+    if (!name) {
+      out.bad.push({ item: origin, reason: 'empty file_name', origin });
+      continue;
+    }
     const dir = where.find((d) => dirs.has(d, name));
-    out.add(join(where[0]!, name), origin, dir ? { kind: 'file', path: join(dir, name) } : undefined, cleanCaptions(ci.map((i) => cells[i])), tags.get(name) ?? [], name);
+    out.add(
+      join(where[0]!, name),
+      origin,
+      dir ? { kind: 'file', path: join(dir, name) } : undefined,
+      cleanCaptions(ci.map((i) => cells[i])),
+      tags.get(name) ?? [],
+      name,
+    );
   }
 }
 
@@ -162,7 +200,11 @@ function readAudioCaps(file: string, header: string[], rows: { cells: string[]; 
     let found: string | undefined;
     outer: for (const d of where) {
       for (const n of g.names) {
-        for (const cand of extname(n) ? [n] : AUDIO_EXTS.map((e) => n + e)) if (dirs.has(d, cand)) { found = join(d, cand); break outer; }
+        for (const cand of extname(n) ? [n] : AUDIO_EXTS.map((e) => n + e))
+          if (dirs.has(d, cand)) {
+            found = join(d, cand);
+            break outer;
+          }
       }
     }
     const item = found ?? join(where[0]!, extname(g.names[0]!) ? g.names[0]! : `${g.names[0]}.wav`);
@@ -179,13 +221,21 @@ function jsonCaptions(o: Record<string, unknown>): string[] {
 
 function readJsonl(file: string, out: Collector): void {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new ManifestError(file, 0, `cannot read: ${(e as Error).message}`); }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ManifestError(file, 0, `cannot read: ${(e as Error).message}`);
+  }
   const base = dirname(file);
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (!raw.trim()) return;
     let o: unknown;
-    try { o = JSON.parse(raw); } catch (e) { throw new ManifestError(file, line, `malformed JSON: ${(e as Error).message}`); }
+    try {
+      o = JSON.parse(raw);
+    } catch (e) {
+      throw new ManifestError(file, line, `malformed JSON: ${(e as Error).message}`);
+    }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ManifestError(file, line, 'each line must be a JSON object');
     const rec = o as Record<string, unknown>;
     const key = PATH_KEYS.find((k) => typeof rec[k] === 'string');
@@ -195,44 +245,72 @@ function readJsonl(file: string, out: Collector): void {
     const origin = `${file}:${line}`;
     const exists = existsSync(p) && statSync(p).isFile();
     const before = out.clips.length;
-    out.add(p, origin, exists ? { kind: 'file', path: p } : undefined, jsonCaptions(rec), parseTags(rec.tags), typeof rec.id === 'string' ? rec.id : basename(p));
+    out.add(
+      p,
+      origin,
+      exists ? { kind: 'file', path: p } : undefined,
+      jsonCaptions(rec),
+      parseTags(rec.tags),
+      typeof rec.id === 'string' ? rec.id : basename(p),
+    );
     if (out.clips.length > before && Array.isArray(rec.augmented)) {
       const aug = rec.augmented.map((x) => (typeof x === 'string' ? x.replace(/\s+/g, ' ').trim() : ''));
       const caps = out.clips.at(-1)!.captions;
-      if (aug.length !== caps.length || aug.some((x) => !x)) throw new ManifestError(file, line, `"augmented" must hold one non-empty caption per caption (${caps.length})`);
+      if (aug.length !== caps.length || aug.some((x) => !x))
+        throw new ManifestError(file, line, `"augmented" must hold one non-empty caption per caption (${caps.length})`);
       out.clips.at(-1)!.augmented = aug;
     }
   });
 }
 
 function jsonlHasCaptions(file: string): boolean {
-  const first = readFileSync(file, 'utf8').split('\n').find((l) => l.trim());
-  try { const o = JSON.parse(first ?? '{}') as Record<string, unknown>; return 'captions' in o || 'caption' in o || 'text' in o; } catch { return true; }
+  const first = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.trim());
+  try {
+    const o = JSON.parse(first ?? '{}') as Record<string, unknown>;
+    return 'captions' in o || 'caption' in o || 'text' in o;
+  } catch {
+    return true;
+  }
 }
 
 /** WebDataset: members grouped by key (path up to the first dot of the basename). */
 function readShard(file: string, out: Collector): void {
   const idx = indexTar(file);
-  const groups = new Map<string, { audio?: { member: string; offset: number; size: number }; json?: Record<string, unknown>; jsonError?: string; txt?: string }>();
+  const groups = new Map<
+    string,
+    { audio?: { member: string; offset: number; size: number }; json?: Record<string, unknown>; jsonError?: string; txt?: string }
+  >();
   for (const m of idx.members) {
     const slash = m.name.lastIndexOf('/');
     const dot = m.name.indexOf('.', slash + 1);
     if (dot < 0) continue;
-    const key = m.name.slice(0, dot), ext = m.name.slice(dot + 1).toLowerCase();
+    const key = m.name.slice(0, dot),
+      ext = m.name.slice(dot + 1).toLowerCase();
     const g = groups.get(key) ?? {};
     groups.set(key, g);
     if (AUDIO_EXTS.includes(`.${ext}`)) g.audio = { member: m.name, offset: m.offset, size: m.size };
     else if (ext === 'json') {
       try {
         const o = JSON.parse(new TextDecoder().decode(readRange(file, m.offset, m.size)));
-        if (typeof o === 'object' && o !== null && !Array.isArray(o)) g.json = o; else g.jsonError = `${m.name}: not a JSON object`;
-      } catch (e) { g.jsonError = `${m.name}: malformed JSON (${(e as Error).message})`; }
+        if (typeof o === 'object' && o !== null && !Array.isArray(o)) g.json = o;
+        else g.jsonError = `${m.name}: not a JSON object`;
+      } catch (e) {
+        g.jsonError = `${m.name}: malformed JSON (${(e as Error).message})`;
+      }
     } else if (ext === 'txt') g.txt = new TextDecoder().decode(readRange(file, m.offset, m.size));
   }
   for (const [key, g] of groups) {
     const item = `${file}:${key}`;
-    if (!g.audio) { out.bad.push({ item, reason: 'no audio member (.flac, .wav, .mp3 or .ogg)', origin: file }); continue; }
-    if (g.jsonError && g.txt === undefined) { out.bad.push({ item, reason: g.jsonError, origin: file }); continue; }
+    if (!g.audio) {
+      out.bad.push({ item, reason: 'no audio member (.flac, .wav, .mp3 or .ogg)', origin: file });
+      continue;
+    }
+    if (g.jsonError && g.txt === undefined) {
+      out.bad.push({ item, reason: g.jsonError, origin: file });
+      continue;
+    }
     const captions = [...(g.json ? jsonCaptions(g.json) : []), ...cleanCaptions((g.txt ?? '').split('\n'))];
     out.add(item, `${file}:${g.audio.member}`, { kind: 'tar', path: file, ...g.audio }, captions, parseTags(g.json?.tags), key);
   }
@@ -244,13 +322,19 @@ function readFolder(dir: string, out: Collector): void {
   const names = readdirSync(dir).sort();
   const have = new Set(names);
   for (const n of names.filter(isAudio)) {
-    const p = join(dir, n), stem = n.slice(0, n.length - extname(n).length);
-    let captions: string[] = [], tags: string[] = [];
+    const p = join(dir, n),
+      stem = n.slice(0, n.length - extname(n).length);
+    let captions: string[] = [],
+      tags: string[] = [];
     if (have.has(`${stem}.json`)) {
       try {
         const o = JSON.parse(readFileSync(join(dir, `${stem}.json`), 'utf8')) as Record<string, unknown>;
-        captions = jsonCaptions(o); tags = parseTags(o.tags);
-      } catch (e) { out.bad.push({ item: p, reason: `malformed sidecar ${stem}.json: ${(e as Error).message}`, origin: p }); continue; }
+        captions = jsonCaptions(o);
+        tags = parseTags(o.tags);
+      } catch (e) {
+        out.bad.push({ item: p, reason: `malformed sidecar ${stem}.json: ${(e as Error).message}`, origin: p });
+        continue;
+      }
     }
     if (have.has(`${stem}.txt`)) captions.push(...cleanCaptions(readFileSync(join(dir, `${stem}.txt`), 'utf8').split('\n')));
     out.add(p, p, { kind: 'file', path: p }, captions, tags, stem);
@@ -265,36 +349,50 @@ export function openDataset(inputs: string[]): Dataset {
     const out = new Collector();
     const ext = extname(file).toLowerCase();
     let format: ManifestFormat;
-    if (ext === '.tar') { format = 'webdataset'; readShard(file, out); }
-    else if (ext === '.jsonl' || ext === '.ndjson') {
+    if (ext === '.tar') {
+      format = 'webdataset';
+      readShard(file, out);
+    } else if (ext === '.jsonl' || ext === '.ndjson') {
       // In a scanned folder, a JSONL without captions is side data (e.g. a corpus's tags.jsonl).
-      if (fromFolder && !jsonlHasCaptions(file)) { ds.skipped.push({ path: file, reason: 'not a caption manifest (no caption field)' }); return; }
-      format = 'jsonl'; readJsonl(file, out);
-    }
-    else if (ext === '.csv') {
+      if (fromFolder && !jsonlHasCaptions(file)) {
+        ds.skipped.push({ path: file, reason: 'not a caption manifest (no caption field)' });
+        return;
+      }
+      format = 'jsonl';
+      readJsonl(file, out);
+    } else if (ext === '.csv') {
       const { header, rows } = readCsv(file);
       const f = csvFormat(header);
       if (!f) {
         const why = `not a caption manifest (header: ${header.slice(0, 6).join(',')})`;
-        if (fromFolder) { ds.skipped.push({ path: file, reason: why }); return; }
+        if (fromFolder) {
+          ds.skipped.push({ path: file, reason: why });
+          return;
+        }
         throw new ManifestError(file, 1, `${why}; expected Clotho (file_name,caption_1..caption_5) or AudioCaps (audiocap_id,youtube_id,start_time,caption)`);
       }
       format = f;
-      if (f === 'clotho') readClotho(file, header, rows, dirs, out); else readAudioCaps(file, header, rows, dirs, out);
+      if (f === 'clotho') readClotho(file, header, rows, dirs, out);
+      else readAudioCaps(file, header, rows, dirs, out);
     } else throw new ManifestError(file, 0, 'unknown manifest type (expected .csv, .jsonl, .tar or a folder)');
-    ds.clips.push(...out.clips); ds.bad.push(...out.bad);
+    ds.clips.push(...out.clips);
+    ds.bad.push(...out.bad);
     ds.manifests.push({ path: file, format, clips: out.clips.length, bad: out.bad.length });
   };
   for (const input of inputs) {
     if (!existsSync(input)) throw new ManifestError(input, 0, 'no such file or folder');
-    if (!statSync(input).isDirectory()) { readOne(input, false); continue; }
+    if (!statSync(input).isDirectory()) {
+      readOne(input, false);
+      continue;
+    }
     const entries = readdirSync(input).sort();
     const manifests = entries.filter((e) => ['.csv', '.jsonl', '.ndjson', '.tar'].includes(extname(e).toLowerCase()));
     if (manifests.length > 0) for (const m of manifests) readOne(join(input, m), true);
     else {
       const out = new Collector();
       readFolder(input, out);
-      ds.clips.push(...out.clips); ds.bad.push(...out.bad);
+      ds.clips.push(...out.clips);
+      ds.bad.push(...out.bad);
       ds.manifests.push({ path: input, format: 'folder', clips: out.clips.length, bad: out.bad.length });
     }
   }

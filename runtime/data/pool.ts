@@ -4,7 +4,12 @@
 import { Worker } from 'node:worker_threads';
 import { type FeaturizeJob, type FeaturizeResult, runFeaturizeJob } from './featurize-job.ts';
 
-interface Pending { id: number; job: FeaturizeJob; resolve: (r: FeaturizeResult) => void; reject: (e: Error) => void }
+interface Pending {
+  id: number;
+  job: FeaturizeJob;
+  resolve: (r: FeaturizeResult) => void;
+  reject: (e: Error) => void;
+}
 
 export class FeaturizePool {
   private workers: { w: Worker; busy?: Pending; done: number }[] = [];
@@ -42,7 +47,10 @@ export class FeaturizePool {
         return;
       }
       if (p) p.resolve({ ok: false, reason: `decoder crashed: ${e.message}` });
-      if (!this.closed) { this.spawn(); this.pump(); }
+      if (!this.closed) {
+        this.spawn();
+        this.pump();
+      }
     });
     w.unref();
     this.workers.push(slot);
@@ -59,7 +67,9 @@ export class FeaturizePool {
     for (const s of this.workers) if (!s.busy) s.w.unref();
   }
 
-  get isClosed(): boolean { return this.closed; }
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   run(job: FeaturizeJob): Promise<FeaturizeResult> {
     if (this.closed) return Promise.reject(new Error('pool closed'));

@@ -4,12 +4,13 @@
 // per (zero crossings, beta) and linearly interpolated.
 
 const ZERO_CROSSINGS = 16;
-const TABLE_RES = 512;         // table points per unit of the sinc argument
-const KAISER_BETA = 8.6;       // ~ 86 dB side-lobe rejection
-const ROLLOFF = 0.945;         // pass band edge as a fraction of the lower Nyquist rate
+const TABLE_RES = 512; // table points per unit of the sinc argument
+const KAISER_BETA = 8.6; // ~ 86 dB side-lobe rejection
+const ROLLOFF = 0.945; // pass band edge as a fraction of the lower Nyquist rate
 
 function besselI0(x: number): number {
-  let sum = 1, term = 1;
+  let sum = 1,
+    term = 1;
   for (let k = 1; k < 50; k++) {
     term *= (x / (2 * k)) ** 2;
     sum += term;
@@ -45,23 +46,34 @@ const MAX_PHASES = 4096;
  * Exact polyphase coefficients for a rational ratio: output i sits at input position
  * base + p / up (p = i * down mod up), and row p holds the taps for j = base + k, k in [k0, k0 + taps).
  */
-interface Polyphase { up: number; down: number; k0: number; taps: number; coef: Float64Array }
+interface Polyphase {
+  up: number;
+  down: number;
+  k0: number;
+  taps: number;
+  coef: Float64Array;
+}
 const polyphases = new Map<string, Polyphase>();
 function polyphase(from: number, to: number): Polyphase | undefined {
-  const g = gcd(from, to), up = to / g, down = from / g;
+  const g = gcd(from, to),
+    up = to / g,
+    down = from / g;
   if (!Number.isInteger(up) || up > MAX_PHASES) return undefined;
   const key = `${from}/${to}`;
   const hit = polyphases.get(key);
   if (hit) return hit;
-  const cut = Math.min(1, to / from) * ROLLOFF, half = ZERO_CROSSINGS / cut;
-  const k0 = -Math.ceil(half), taps = 2 * Math.ceil(half) + 2;
+  const cut = Math.min(1, to / from) * ROLLOFF,
+    half = ZERO_CROSSINGS / cut;
+  const k0 = -Math.ceil(half),
+    taps = 2 * Math.ceil(half) + 2;
   const coef = new Float64Array(up * taps);
   const i0b = besselI0(KAISER_BETA);
   for (let p = 0; p < up; p++) {
     for (let t = 0; t < taps; t++) {
-      const d = Math.abs(p / up - (k0 + t));          // distance from the output position, input samples
+      const d = Math.abs(p / up - (k0 + t)); // distance from the output position, input samples
       if (d >= half) continue;
-      const u = d * cut, r = d / half;
+      const u = d * cut,
+        r = d / half;
       const sinc = u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u);
       coef[p * taps + t] = cut * sinc * (besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / i0b);
     }
@@ -80,9 +92,12 @@ export function resample(x: Float32Array, from: number, to: number): Float32Arra
     const out = new Float32Array(resampledLength(x.length, from, to));
     const n = x.length;
     for (let i = 0; i < out.length; i++) {
-      const pos = i * down, base = Math.floor(pos / up), row = (pos - base * up) * taps;
+      const pos = i * down,
+        base = Math.floor(pos / up),
+        row = (pos - base * up) * taps;
       const j0 = base + k0;
-      const t0 = Math.max(0, -j0), t1 = Math.min(taps, n - j0);
+      const t0 = Math.max(0, -j0),
+        t1 = Math.min(taps, n - j0);
       let acc = 0;
       for (let t = t0; t < t1; t++) acc += x[j0 + t]! * coef[row + t]!;
       out[i] = acc;
@@ -91,8 +106,8 @@ export function resample(x: Float32Array, from: number, to: number): Float32Arra
   }
   // Irrational-looking ratios (too many phases): interpolate the tabulated kernel.
   const tab = kernelTable();
-  const cut = Math.min(1, to / from) * ROLLOFF;          // cut-off in cycles per input sample x2
-  const half = ZERO_CROSSINGS / cut;                      // kernel half-width in input samples
+  const cut = Math.min(1, to / from) * ROLLOFF; // cut-off in cycles per input sample x2
+  const half = ZERO_CROSSINGS / cut; // kernel half-width in input samples
   const step = from / to;
   const out = new Float32Array(resampledLength(x.length, from, to));
   const n = x.length;
@@ -100,7 +115,8 @@ export function resample(x: Float32Array, from: number, to: number): Float32Arra
   const limit = ZERO_CROSSINGS * TABLE_RES;
   for (let i = 0; i < out.length; i++) {
     const t = i * step;
-    const lo = Math.max(0, Math.ceil(t - half)), hi = Math.min(n - 1, Math.floor(t + half));
+    const lo = Math.max(0, Math.ceil(t - half)),
+      hi = Math.min(n - 1, Math.floor(t + half));
     let acc = 0;
     for (let j = lo; j <= hi; j++) {
       const p = Math.abs(t - j) * scale;

@@ -4,8 +4,16 @@
 // ustar prefixes, GNU long names ('L') and pax headers ('x' path=); verifies header checksums.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-export interface TarMember { name: string; offset: number; size: number }
-export interface TarIndex { members: TarMember[]; size: number; error?: string }
+export interface TarMember {
+  name: string;
+  offset: number;
+  size: number;
+}
+export interface TarIndex {
+  members: TarMember[];
+  size: number;
+  error?: string;
+}
 
 const BLOCK = 512;
 
@@ -16,7 +24,8 @@ function cstr(b: Uint8Array, o: number, n: number): string {
 }
 
 function octal(b: Uint8Array, o: number, n: number): number | undefined {
-  if (b[o]! & 0x80) {   // GNU base-256 for sizes >= 8 GiB
+  if (b[o]! & 0x80) {
+    // GNU base-256 for sizes >= 8 GiB
     let v = b[o]! & 0x7f;
     for (let i = 1; i < n; i++) v = v * 256 + b[o + i]!;
     return v;
@@ -36,7 +45,8 @@ function checksumOk(h: Uint8Array): boolean {
 function paxPath(data: Uint8Array): string | undefined {
   // Records are "<len> key=value\n"; the length counts the whole record.
   const text = new TextDecoder().decode(data);
-  let o = 0, path: string | undefined;
+  let o = 0,
+    path: string | undefined;
   while (o < text.length) {
     const sp = text.indexOf(' ', o);
     const len = parseInt(text.slice(o, sp), 10);
@@ -54,11 +64,12 @@ export function indexTar(path: string): TarIndex {
     const size = fstatSync(fd).size;
     const members: TarMember[] = [];
     const h = new Uint8Array(BLOCK);
-    let pos = 0, longName: string | undefined;
+    let pos = 0,
+      longName: string | undefined;
     const fail = (why: string): TarIndex => ({ members, size, error: `${why} at byte ${pos}` });
     while (pos + BLOCK <= size) {
       readSync(fd, h, 0, BLOCK, pos);
-      if (h.every((x) => x === 0)) return { members, size };            // end-of-archive marker
+      if (h.every((x) => x === 0)) return { members, size }; // end-of-archive marker
       if (!checksumOk(h)) return fail('corrupt tar header (bad checksum)');
       const len = octal(h, 124, 12);
       if (len === undefined) return fail('corrupt tar header (bad size field)');
@@ -68,14 +79,14 @@ export function indexTar(path: string): TarIndex {
       if (type === 'L' || type === 'x') {
         const data = new Uint8Array(len);
         readSync(fd, data, 0, len, dataAt);
-        longName = type === 'L' ? cstr(data, 0, len) : paxPath(data) ?? longName;
+        longName = type === 'L' ? cstr(data, 0, len) : (paxPath(data) ?? longName);
       } else if (type === '0' || type === '\0' || type === '7') {
         const prefix = cstr(h, 345, 155);
         const name = longName ?? (prefix ? `${prefix}/${cstr(h, 0, 100)}` : cstr(h, 0, 100));
         members.push({ name, offset: dataAt, size: len });
         longName = undefined;
       } else {
-        longName = undefined;    // directories, links, global pax headers: nothing to read
+        longName = undefined; // directories, links, global pax headers: nothing to read
       }
       pos = dataAt + Math.ceil(len / BLOCK) * BLOCK;
     }

@@ -9,8 +9,12 @@ const pieces = (s: string): string[] => tok.tokenize(s).map((i) => tok.tokens[i]
 describe('bert-base-uncased WordPiece', () => {
   it('has the reference vocabulary and special ids', () => {
     expect(tok.size).toBe(30522);
-    expect([tok.vocab.get('[PAD]'), tok.vocab.get('[UNK]'), tok.vocab.get('[CLS]'), tok.vocab.get('[SEP]'), tok.vocab.get('[MASK]')]).toEqual([0, 100, 101, 102, 103]);
-    expect([tok.vocab.get('dog'), tok.vocab.get('the'), tok.vocab.get('.'), tok.vocab.get('##ing'), tok.vocab.get('##s')]).toEqual([3899, 1996, 1012, 2075, 2015]);
+    expect([tok.vocab.get('[PAD]'), tok.vocab.get('[UNK]'), tok.vocab.get('[CLS]'), tok.vocab.get('[SEP]'), tok.vocab.get('[MASK]')]).toEqual([
+      0, 100, 101, 102, 103,
+    ]);
+    expect([tok.vocab.get('dog'), tok.vocab.get('the'), tok.vocab.get('.'), tok.vocab.get('##ing'), tok.vocab.get('##s')]).toEqual([
+      3899, 1996, 1012, 2075, 2015,
+    ]);
   });
 
   it('encodes reference sentences to the reference ids', () => {

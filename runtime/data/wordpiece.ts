@@ -1,8 +1,11 @@
 // BERT's uncased WordPiece tokenizer (basic tokenisation + greedy longest-match-first word pieces)
 // over a vocab.txt-style token list. No Node imports: the web page bundles it; tokenizer.ts loads
 // the bert-base-uncased vocabulary in Node.
-export const PAD_ID = 0, UNK_ID = 100, CLS_ID = 101, SEP_ID = 102;
-const MAX_WORD_CHARS = 100;   // BERT's max_input_chars_per_word: longer words become [UNK]
+export const PAD_ID = 0,
+  UNK_ID = 100,
+  CLS_ID = 101,
+  SEP_ID = 102;
+const MAX_WORD_CHARS = 100; // BERT's max_input_chars_per_word: longer words become [UNK]
 
 export class WordPieceTokenizer {
   readonly vocab: Map<string, number>;
@@ -16,7 +19,9 @@ export class WordPieceTokenizer {
     }
   }
 
-  get size(): number { return this.tokens.length; }
+  get size(): number {
+    return this.tokens.length;
+  }
 
   /** Basic tokenisation: clean, split CJK, lower-case, strip accents, split punctuation. */
   basic(text: string): string[] {
@@ -29,10 +34,17 @@ export class WordPieceTokenizer {
     const out: string[] = [];
     for (const word of clean.split(' ')) {
       if (!word) continue;
-      const w = word.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+      const w = word
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/\p{Mn}/gu, '');
       let cur = '';
       for (const ch of w) {
-        if (isPunctuation(ch)) { if (cur) out.push(cur); out.push(ch); cur = ''; } else cur += ch;
+        if (isPunctuation(ch)) {
+          if (cur) out.push(cur);
+          out.push(ch);
+          cur = '';
+        } else cur += ch;
       }
       if (cur) out.push(cur);
     }
@@ -44,8 +56,9 @@ export class WordPieceTokenizer {
     const chars = [...word];
     if (chars.length > MAX_WORD_CHARS) return [UNK_ID];
     const ids: number[] = [];
-    for (let start = 0; start < chars.length;) {
-      let end = chars.length, id: number | undefined;
+    for (let start = 0; start < chars.length; ) {
+      let end = chars.length,
+        id: number | undefined;
       for (; end > start; end--) {
         const piece = (start > 0 ? '##' : '') + chars.slice(start, end).join('');
         id = this.vocab.get(piece);
@@ -98,9 +111,16 @@ function isPunctuation(ch: string): boolean {
   return /\p{P}/u.test(ch);
 }
 function isCjk(cp: number): boolean {
-  return (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df) ||
-    (cp >= 0x2a700 && cp <= 0x2b73f) || (cp >= 0x2b740 && cp <= 0x2b81f) || (cp >= 0x2b820 && cp <= 0x2ceaf) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b820 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
 }
 
 /** SentencePiece-style list -> BERT vocab.txt tokens (same order, so the same ids). */
@@ -111,4 +131,3 @@ export function bertVocabFromPieces(pieces: string[]): string[] {
     return `##${p}`;
   });
 }
-

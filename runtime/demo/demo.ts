@@ -6,12 +6,16 @@ import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
 import { lcg } from '../../compiler/ir/lcg.ts';
 
-const B = 32, T = 16, D = 32, H = 4, C = 4;
-
+const B = 32,
+  T = 16,
+  D = 32,
+  H = 4,
+  C = 4;
 
 /** Task: which of C prototype patterns is hidden (at a random position) in a noisy sequence. */
 function makeBatch(r: () => number, protos: Float32Array[]): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(B * T * D), y = new Int32Array(B);
+  const x = new Float32Array(B * T * D),
+    y = new Int32Array(B);
   for (let i = 0; i < B; i++) {
     const c = Math.floor(r() * C);
     y[i] = c;
@@ -43,7 +47,10 @@ export async function runDemo(gpu: Gpu, steps: number, json: boolean): Promise<v
     if (i.role === 'state') exe.write(i.name, new Float32Array(n));
     if (i.role !== 'param') continue;
     const fan = i.shape.length >= 2 ? i.shape[0]! : 0;
-    exe.write(i.name, Float32Array.from({ length: n }, () => (fan ? (r() * 2 - 1) * Math.sqrt(3 / fan) : i.name.endsWith('.g') ? 1 : 0)));
+    exe.write(
+      i.name,
+      Float32Array.from({ length: n }, () => (fan ? (r() * 2 - 1) * Math.sqrt(3 / fan) : i.name.endsWith('.g') ? 1 : 0)),
+    );
   }
   const protos = Array.from({ length: C }, () => Float32Array.from({ length: D }, () => (r() < 0.5 ? -1.5 : 1.5)));
   const trainRng = lcg(11);
@@ -52,7 +59,8 @@ export async function runDemo(gpu: Gpu, steps: number, json: boolean): Promise<v
   for (let step = 1; step <= steps; step++) {
     const lr = 3e-3 * Math.min(1, step / 20) * (0.5 + 0.5 * Math.cos((Math.PI * step) / steps));
     const batch = makeBatch(trainRng, protos);
-    exe.write('x', batch.x); exe.write('labels', batch.y);
+    exe.write('x', batch.x);
+    exe.write('labels', batch.y);
     exe.write(HYPER_NAME, adamwHyper(DEFAULT_ADAMW, lr, step));
     exe.run();
     if (step % 20 === 0 || step === 1 || step === steps) {
@@ -66,28 +74,41 @@ export async function runDemo(gpu: Gpu, steps: number, json: boolean): Promise<v
   if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(exe);
   // Held-out accuracy: new batches from a different stream, with learning rate 0 (no update).
   const evalRng = lcg(99);
-  let correct = 0, total = 0;
+  let correct = 0,
+    total = 0;
   for (let k = 0; k < 8; k++) {
     const batch = makeBatch(evalRng, protos);
-    exe.write('x', batch.x); exe.write('labels', batch.y);
+    exe.write('x', batch.x);
+    exe.write('labels', batch.y);
     exe.write(HYPER_NAME, adamwHyper({ ...DEFAULT_ADAMW, weightDecay: 0 }, 0, steps));
     exe.run();
     const lg = await exe.read('logits');
     for (let i = 0; i < B; i++) {
       let best = 0;
       for (let c = 1; c < C; c++) if (lg[i * C + c]! > lg[i * C + best]!) best = c;
-      correct += best === batch.y[i] ? 1 : 0; total++;
+      correct += best === batch.y[i] ? 1 : 0;
+      total++;
     }
   }
   exe.destroy();
   const summary = {
-    adapter: gpu.report.description, kernels: plan.stats.kernels, pipelines: plan.stats.pipelines, params: plan.stats.paramCount,
-    compileAndLoadMs: Math.round(compileMs), msPerStep: trainMs / steps, firstLoss: log[0]!.loss, lastLoss: log[log.length - 1]!.loss,
-    heldOutAccuracy: correct / total, chance: 1 / C, loss: log,
+    adapter: gpu.report.description,
+    kernels: plan.stats.kernels,
+    pipelines: plan.stats.pipelines,
+    params: plan.stats.paramCount,
+    compileAndLoadMs: Math.round(compileMs),
+    msPerStep: trainMs / steps,
+    firstLoss: log[0]!.loss,
+    lastLoss: log[log.length - 1]!.loss,
+    heldOutAccuracy: correct / total,
+    chance: 1 / C,
+    loss: log,
   };
   if (json) console.log(JSON.stringify(summary, null, 2));
   else {
-    console.log(`adapter ${summary.adapter}: ${summary.kernels} kernels (${summary.pipelines} pipelines), ${summary.params} parameters, compile+load ${summary.compileAndLoadMs} ms`);
+    console.log(
+      `adapter ${summary.adapter}: ${summary.kernels} kernels (${summary.pipelines} pipelines), ${summary.params} parameters, compile+load ${summary.compileAndLoadMs} ms`,
+    );
     console.log(`trained ${steps} steps at ${summary.msPerStep.toFixed(1)} ms/step: loss ${summary.firstLoss.toFixed(4)} -> ${summary.lastLoss.toFixed(4)}`);
     console.log(`held-out accuracy ${(100 * summary.heldOutAccuracy).toFixed(1)}% (chance ${(100 / C).toFixed(0)}%)`);
   }

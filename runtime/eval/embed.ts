@@ -12,11 +12,19 @@ import { l2normalize } from './retrieval.ts';
 import { AUDIO_EMB, MEL, TEXT_EMB, TOKENS } from '../../compiler/names.ts';
 
 export class Embedder {
-  private constructor(private exe: Executable, readonly batch: number, readonly frames: number, readonly melBins: number, readonly maxTokens: number, readonly dim: number) {}
+  private constructor(
+    private exe: Executable,
+    readonly batch: number,
+    readonly frames: number,
+    readonly melBins: number,
+    readonly maxTokens: number,
+    readonly dim: number,
+  ) {}
 
   /** Parameters from `values` (trained or a checkpoint); fixed tables and anything missing from their initialiser. */
   static async create(gpu: Gpu, plan: Plan, params: ParamSpec[], values: Map<string, Float32Array>, seed: number): Promise<Embedder> {
-    for (const o of [AUDIO_EMB, TEXT_EMB]) if (!plan.outputs.some((x) => x.name === o)) throw new Error(`the evaluation step has no '${o}' output (the model must output audio_emb and text_emb)`);
+    for (const o of [AUDIO_EMB, TEXT_EMB])
+      if (!plan.outputs.some((x) => x.name === o)) throw new Error(`the evaluation step has no '${o}' output (the model must output audio_emb and text_emb)`);
     const exe = await Executable.create(gpu, plan);
     const byName = new Map(params.map((p) => [p.name, p]));
     for (const i of plan.inputs) {
@@ -28,7 +36,8 @@ export class Embedder {
         exe.write(i.name, initParam(p, seed));
       }
     }
-    const mel = plan.inputs.find((i) => i.name === MEL)!, tokens = plan.inputs.find((i) => i.name === TOKENS)!;
+    const mel = plan.inputs.find((i) => i.name === MEL)!,
+      tokens = plan.inputs.find((i) => i.name === TOKENS)!;
     const emb = plan.outputs.find((o) => o.name === AUDIO_EMB)!;
     return new Embedder(exe, mel.shape[0]!, mel.shape[1]!, mel.shape[2]!, tokens.shape[1]!, emb.shape[1]!);
   }
@@ -42,7 +51,10 @@ export class Embedder {
 
   private neutralTokens(): Int32Array {
     const t = new Int32Array(this.batch * this.maxTokens);
-    for (let b = 0; b < this.batch; b++) { t[b * this.maxTokens] = 101; t[b * this.maxTokens + 1] = 102; }
+    for (let b = 0; b < this.batch; b++) {
+      t[b * this.maxTokens] = 101;
+      t[b * this.maxTokens + 1] = 102;
+    }
     return t;
   }
 
@@ -67,7 +79,10 @@ export class Embedder {
     }
     const clips = [...sums.keys()].sort((a, b) => a - b);
     const emb = new Float32Array(clips.length * this.dim);
-    clips.forEach((c, i) => { const s = sums.get(c)!; for (let k = 0; k < this.dim; k++) emb[i * this.dim + k] = s.v[k]! / s.n; });
+    clips.forEach((c, i) => {
+      const s = sums.get(c)!;
+      for (let k = 0; k < this.dim; k++) emb[i * this.dim + k] = s.v[k]! / s.n;
+    });
     return { emb: l2normalize(emb, clips.length, this.dim), clips };
   }
 
@@ -84,5 +99,7 @@ export class Embedder {
     return l2normalize(out, texts.length, this.dim);
   }
 
-  destroy(): void { this.exe.destroy(); }
+  destroy(): void {
+    this.exe.destroy();
+  }
 }

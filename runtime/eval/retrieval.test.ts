@@ -4,30 +4,55 @@ import { lcg } from '../../compiler/ir/lcg.ts';
 
 /** Independent reference: full sort per query (stable by index), then the protocol's formulas. */
 function reference(a: number[][], t: number[][], capClip: number[]) {
-  const norm = (v: number[]): number[] => { const s = Math.hypot(...v) || 1; return v.map((x) => x / s); };
-  const A = a.map(norm), T = t.map(norm);
+  const norm = (v: number[]): number[] => {
+    const s = Math.hypot(...v) || 1;
+    return v.map((x) => x / s);
+  };
+  const A = a.map(norm),
+    T = t.map(norm);
   const dot = (x: number[], y: number[]): number => x.reduce((s, v, i) => s + v * y[i]!, 0);
-  const order = (scores: number[]): number[] => scores.map((s, i) => [s, i] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]).map((p) => p[1]);
+  const order = (scores: number[]): number[] =>
+    scores
+      .map((s, i) => [s, i] as const)
+      .sort((p, q) => q[0] - p[0] || p[1] - q[1])
+      .map((p) => p[1]);
   const t2a = T.map((q, i) => order(A.map((x) => dot(q, x))).indexOf(capClip[i]!) + 1);
-  const a2tBest: number[] = [], a2tMap: number[] = [];
+  const a2tBest: number[] = [],
+    a2tMap: number[] = [];
   A.forEach((q, i) => {
     const ord = order(T.map((x) => dot(q, x)));
-    const ranks = capClip.map((c, j) => (c === i ? ord.indexOf(j) + 1 : Infinity)).filter(Number.isFinite).sort((x, y) => x - y);
+    const ranks = capClip
+      .map((c, j) => (c === i ? ord.indexOf(j) + 1 : Infinity))
+      .filter(Number.isFinite)
+      .sort((x, y) => x - y);
     a2tBest.push(ranks[0]!);
     let ap = 0;
-    ranks.forEach((r, k) => { if (r <= 10) ap += (k + 1) / r; });
+    ranks.forEach((r, k) => {
+      if (r <= 10) ap += (k + 1) / r;
+    });
     a2tMap.push(ap / ranks.length);
   });
   const rk = (rs: number[], k: number): number => rs.filter((r) => r <= k).length / rs.length;
-  return { t2a: { r1: rk(t2a, 1), r5: rk(t2a, 5), r10: rk(t2a, 10), map10: t2a.reduce((s, r) => s + (r <= 10 ? 1 / r : 0), 0) / t2a.length },
-    a2t: { r1: rk(a2tBest, 1), r5: rk(a2tBest, 5), r10: rk(a2tBest, 10), map10: a2tMap.reduce((s, x) => s + x, 0) / a2tMap.length } };
+  return {
+    t2a: { r1: rk(t2a, 1), r5: rk(t2a, 5), r10: rk(t2a, 10), map10: t2a.reduce((s, r) => s + (r <= 10 ? 1 / r : 0), 0) / t2a.length },
+    a2t: { r1: rk(a2tBest, 1), r5: rk(a2tBest, 5), r10: rk(a2tBest, 10), map10: a2tMap.reduce((s, x) => s + x, 0) / a2tMap.length },
+  };
 }
 
 describe('retrieval metrics (docs/design.md section 6)', () => {
   it('perfect embeddings score 1 everywhere', () => {
-    const dim = 4, n = 4;
-    const audio = new Float32Array(n * dim), text = new Float32Array(5 * n * dim), capClip: number[] = [];
-    for (let i = 0; i < n; i++) { audio[i * dim + i] = 1; for (let k = 0; k < 5; k++) { text[(5 * i + k) * dim + i] = 1 + k; capClip.push(i); } }
+    const dim = 4,
+      n = 4;
+    const audio = new Float32Array(n * dim),
+      text = new Float32Array(5 * n * dim),
+      capClip: number[] = [];
+    for (let i = 0; i < n; i++) {
+      audio[i * dim + i] = 1;
+      for (let k = 0; k < 5; k++) {
+        text[(5 * i + k) * dim + i] = 1 + k;
+        capClip.push(i);
+      }
+    }
     const m = retrievalMetrics(audio, text, capClip, dim);
     for (const d of [m.a2t, m.t2a]) expect([d.r1, d.r5, d.r10, d.map10, d.meanRank, d.medianRank]).toEqual([1, 1, 1, 1, 1, 1]);
   });
@@ -51,14 +76,20 @@ describe('retrieval metrics (docs/design.md section 6)', () => {
 
   it('matches an independent sort-based implementation on random embeddings, with ties', () => {
     const r = lcg(1, true);
-    for (const [n, per, dim] of [[7, 5, 3], [20, 5, 8], [13, 1, 4], [9, 3, 2]] as const) {
+    for (const [n, per, dim] of [
+      [7, 5, 3],
+      [20, 5, 8],
+      [13, 1, 4],
+      [9, 3, 2],
+    ] as const) {
       const a = Array.from({ length: n }, () => Array.from({ length: dim }, r));
       const capClip = Array.from({ length: n * per }, (_, i) => Math.floor(i / per));
       const t = capClip.map((c, i) => (i % 4 === 0 ? [...a[c]!] : Array.from({ length: dim }, r)));
-      t[1] = [...t[0]!];   // an exact tie
+      t[1] = [...t[0]!]; // an exact tie
       const m = retrievalMetrics(new Float32Array(a.flat()), new Float32Array(t.flat()), capClip, dim);
       const ref = reference(a, t, capClip);
-      for (const dir of ['a2t', 't2a'] as const) for (const k of ['r1', 'r5', 'r10', 'map10'] as const) expect(m[dir][k], `${n} ${dir} ${k}`).toBeCloseTo(ref[dir][k], 6);
+      for (const dir of ['a2t', 't2a'] as const)
+        for (const k of ['r1', 'r5', 'r10', 'map10'] as const) expect(m[dir][k], `${n} ${dir} ${k}`).toBeCloseTo(ref[dir][k], 6);
     }
   });
 });

@@ -8,7 +8,9 @@ import { Executable, reportProfile } from './executor.ts';
 
 describe('executor profiling', async () => {
   const gpu = await testGpu();
-  afterAll(() => { gpu.destroy(); });
+  afterAll(() => {
+    gpu.destroy();
+  });
 
   it('times every dispatch of one run and reports them by kernel', async () => {
     const b = new GraphBuilder();
@@ -19,7 +21,10 @@ describe('executor profiling', async () => {
     const lines: string[] = [];
     await reportProfile(exe, (l) => lines.push(l));
     exe.destroy();
-    if (!gpu.device.features.has('timestamp-query')) { expect(times).toBeNull(); return; }
+    if (!gpu.device.features.has('timestamp-query')) {
+      expect(times).toBeNull();
+      return;
+    }
     expect(times!.map((t) => t.label)).toEqual(plan.dispatches.map((d) => d.label));
     for (const t of times!) expect(t.ms).toBeGreaterThanOrEqual(0);
     expect(lines[0]).toMatch(new RegExp(`^== per-kernel GPU time, one run: ${plan.dispatches.length} dispatches`));

@@ -35,40 +35,59 @@ export class Executable {
     const { device } = gpu;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const buffers = await withErrorScopes(gpu, 'allocating buffers', () =>
-      plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 16) * 16, usage, label: b.name ?? `tmp${i}` })));
-    const pipelines = await Promise.all(plan.pipelines.map((p) => {
-      let pending = gpu.pipelineCache.get(p.hash);
-      if (!pending) {
-        pending = withErrorScopes(gpu, `creating pipeline ${p.label}`, () => {
-          const module = device.createShaderModule({ code: p.wgsl, label: p.label });
-          return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: p.label });
-        }).catch(async (e: Error) => {
-          gpu.pipelineCache.delete(p.hash);
-          device.pushErrorScope('validation');
-          const module = device.createShaderModule({ code: p.wgsl });
-          const info = await module.getCompilationInfo();
-          await device.popErrorScope();
-          const msgs = info.messages.map((m) => `  ${m.type} ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
-          throw new GpuError(`${e.message}${msgs ? `\n${msgs}` : ''}`);
-        });
-        gpu.pipelineCache.set(p.hash, pending);
-      }
-      return pending;
-    }));
+      plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 16) * 16, usage, label: b.name ?? `tmp${i}` })),
+    );
+    const pipelines = await Promise.all(
+      plan.pipelines.map((p) => {
+        let pending = gpu.pipelineCache.get(p.hash);
+        if (!pending) {
+          pending = withErrorScopes(gpu, `creating pipeline ${p.label}`, () => {
+            const module = device.createShaderModule({ code: p.wgsl, label: p.label });
+            return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: p.label });
+          }).catch(async (e: Error) => {
+            gpu.pipelineCache.delete(p.hash);
+            device.pushErrorScope('validation');
+            const module = device.createShaderModule({ code: p.wgsl });
+            const info = await module.getCompilationInfo();
+            await device.popErrorScope();
+            const msgs = info.messages.map((m) => `  ${m.type} ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
+            throw new GpuError(`${e.message}${msgs ? `\n${msgs}` : ''}`);
+          });
+          gpu.pipelineCache.set(p.hash, pending);
+        }
+        return pending;
+      }),
+    );
     // Dispatches run in order and each copies right before it runs, so one texture per size serves all.
     const bySize = new Map<string, GPUTexture>();
-    const textures = await withErrorScopes(gpu, 'allocating textures', () => plan.dispatches.map((d) => {
-      if (!d.texture) return undefined;
-      const key = `${d.texture.width}x${d.texture.height}`;
-      let t = bySize.get(key);
-      if (!t) bySize.set(key, (t = device.createTexture({ size: [d.texture.width, d.texture.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST, label: key })));
-      return t;
-    }));
-    const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () => plan.dispatches.map((d, n) => {
-      const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => ({ binding: i, resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 } }));
-      if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
-      return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
-    }));
+    const textures = await withErrorScopes(gpu, 'allocating textures', () =>
+      plan.dispatches.map((d) => {
+        if (!d.texture) return undefined;
+        const key = `${d.texture.width}x${d.texture.height}`;
+        let t = bySize.get(key);
+        if (!t)
+          bySize.set(
+            key,
+            (t = device.createTexture({
+              size: [d.texture.width, d.texture.height],
+              format: 'rgba32float',
+              usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+              label: key,
+            })),
+          );
+        return t;
+      }),
+    );
+    const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () =>
+      plan.dispatches.map((d, n) => {
+        const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => ({
+          binding: i,
+          resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 },
+        }));
+        if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
+        return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
+      }),
+    );
     return new Executable(gpu, plan, buffers, pipelines, bindGroups, textures);
   }
 
@@ -94,7 +113,11 @@ export class Executable {
     if (this.shadows) for (const [b, sh] of this.shadows) enc.copyBufferToBuffer(this.buffers[b]!, 0, sh, 0, sh.size);
     let pass = enc.beginComputePass();
     this.plan.dispatches.forEach((d, i) => {
-      if (d.texture) { pass.end(); this.copyToTexture(enc, i); pass = enc.beginComputePass(); }
+      if (d.texture) {
+        pass.end();
+        this.copyToTexture(enc, i);
+        pass = enc.beginComputePass();
+      }
       pass.setPipeline(this.pipelines[d.pipeline]!);
       pass.setBindGroup(0, this.bindGroups[i]!);
       pass.dispatchWorkgroups(...d.workgroups);
@@ -111,8 +134,11 @@ export class Executable {
    */
   enableSnapshots(): void {
     const usage = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.shadows = new Map(this.plan.inputs.filter((i) => i.role === 'param' || i.role === 'state')
-      .map((i) => [i.buffer, this.gpu.device.createBuffer({ size: this.buffers[i.buffer]!.size, usage, label: `shadow.${i.name}` })]));
+    this.shadows = new Map(
+      this.plan.inputs
+        .filter((i) => i.role === 'param' || i.role === 'state')
+        .map((i) => [i.buffer, this.gpu.device.createBuffer({ size: this.buffers[i.buffer]!.size, usage, label: `shadow.${i.name}` })]),
+    );
   }
 
   /** Put back the state saved at the start of the last run. */
@@ -167,7 +193,10 @@ export class Executable {
 
   private copyToTexture(enc: GPUCommandEncoder, i: number): void {
     const t = this.plan.dispatches[i]!.texture!;
-    enc.copyBufferToTexture({ buffer: this.buffers[t.buffer]!, bytesPerRow: t.width * 16, rowsPerImage: t.height }, { texture: this.textures[i]! }, [t.width, t.height]);
+    enc.copyBufferToTexture({ buffer: this.buffers[t.buffer]!, bytesPerRow: t.width * 16, rowsPerImage: t.height }, { texture: this.textures[i]! }, [
+      t.width,
+      t.height,
+    ]);
   }
 
   /** Read a named output (or input, e.g. an updated parameter) back to the host. */
@@ -216,7 +245,9 @@ export class Executable {
     await read.mapAsync(GPUMapMode.READ);
     const t = new BigInt64Array(read.getMappedRange().slice(0));
     read.unmap();
-    qs.destroy(); resolve.destroy(); read.destroy();
+    qs.destroy();
+    resolve.destroy();
+    read.destroy();
     return this.plan.dispatches.map((d, i) => ({ label: d.label, ms: Number(t[2 * i + 1]! - t[2 * i]!) / 1e6 }));
   }
 
@@ -230,10 +261,18 @@ export class Executable {
 /** FLAPC_DEBUG=4: per-kernel GPU times of one run, slowest first, as a table on stderr. */
 export async function reportProfile(exe: Executable, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
   const times = await exe.profile();
-  if (!times) { log('per-kernel timings: this adapter has no timestamp-query'); return; }
+  if (!times) {
+    log('per-kernel timings: this adapter has no timestamp-query');
+    return;
+  }
   const total = times.reduce((s, t) => s + t.ms, 0);
   const byLabel = new Map<string, { ms: number; n: number }>();
-  for (const t of times) { const e = byLabel.get(t.label) ?? { ms: 0, n: 0 }; e.ms += t.ms; e.n++; byLabel.set(t.label, e); }
+  for (const t of times) {
+    const e = byLabel.get(t.label) ?? { ms: 0, n: 0 };
+    e.ms += t.ms;
+    e.n++;
+    byLabel.set(t.label, e);
+  }
   log(`== per-kernel GPU time, one run: ${times.length} dispatches, ${total.toFixed(3)} ms ==`);
   for (const [label, e] of [...byLabel].sort((a, b) => b[1].ms - a[1].ms)) {
     log(`${e.ms.toFixed(3).padStart(10)} ms  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%  ${label}${e.n > 1 ? ` (x${e.n})` : ''}`);

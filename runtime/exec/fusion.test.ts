@@ -15,39 +15,78 @@ import { F32_TOL, errorRatio, lcg, randomInputs, runOnGpu, testGpu } from '../te
 const CAPS16 = { ...BASELINE_CAPS, maxStorageBuffersPerShaderStage: 16 };
 const kernelsOf = (g: Graph): number => compileGraph(g, { caps: CAPS16, debug: 0 }).plan.stats.kernels;
 
-interface FusedCase { name: string; kernels: number; build: (b: GraphBuilder) => void; fixed?: (g: Graph) => Record<string, Tensor>; atol?: number }
+interface FusedCase {
+  name: string;
+  kernels: number;
+  build: (b: GraphBuilder) => void;
+  fixed?: (g: Graph) => Record<string, Tensor>;
+  atol?: number;
+}
 
-const labels = (n: number, c: number) => (): Record<string, Tensor> =>
-  ({ l: tensor([n], Array.from({ length: n }, (_, i) => (i * 7 + 3) % c), 'i32') });
+const labels = (n: number, c: number) => (): Record<string, Tensor> => ({
+  l: tensor(
+    [n],
+    Array.from({ length: n }, (_, i) => (i * 7 + 3) % c),
+    'i32',
+  ),
+});
 
 const FUSED: FusedCase[] = [
   { name: 'softmax (max, sum, normalise in one row kernel)', kernels: 1, build: (b) => b.output('y', nn.softmax(b, b.input('x', [37, 75]))) },
   { name: 'softmax over long rows (workgroup reduction path)', kernels: 1, build: (b) => b.output('y', nn.softmax(b, b.input('x', [3, 2100]))) },
   { name: 'log-softmax', kernels: 1, build: (b) => b.output('y', nn.logSoftmax(b, b.input('x', [9, 130]))) },
-  { name: 'cross-entropy', kernels: 1, fixed: labels(13, 29),
-    build: (b) => b.output('y', nn.crossEntropy(b, b.input('x', [13, 29]), b.input('l', [13], 'i32'))) },
+  {
+    name: 'cross-entropy',
+    kernels: 1,
+    fixed: labels(13, 29),
+    build: (b) => b.output('y', nn.crossEntropy(b, b.input('x', [13, 29]), b.input('l', [13], 'i32'))),
+  },
   { name: 'layer norm', kernels: 1, build: (b) => b.output('y', nn.layerNorm(b, b.input('x', [5, 7, 48]), b.param('g', [48]), b.param('bb', [48]))) },
-  { name: 'matmul + bias + gelu epilogue', kernels: 1, build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 33]), b.param('bb', [33])))) },
-  { name: 'matmul + residual epilogue', kernels: 1, build: (b) => {
-    const x = b.input('x', [10, 24]);
-    b.output('y', b.add(x, b.matmul(x, b.param('w', [24, 24]))));
-  } },
-  { name: 'reduction with elementwise prologue and epilogue', kernels: 1, build: (b) => {
-    const x = b.input('x', [6, 50]);
-    b.output('y', b.sqrt(b.add(b.sum(b.mul(b.exp(x), x), 1), 200)));
-  } },
+  {
+    name: 'matmul + bias + gelu epilogue',
+    kernels: 1,
+    build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 33]), b.param('bb', [33])))),
+  },
+  {
+    name: 'matmul + residual epilogue',
+    kernels: 1,
+    build: (b) => {
+      const x = b.input('x', [10, 24]);
+      b.output('y', b.add(x, b.matmul(x, b.param('w', [24, 24]))));
+    },
+  },
+  {
+    name: 'reduction with elementwise prologue and epilogue',
+    kernels: 1,
+    build: (b) => {
+      const x = b.input('x', [6, 50]);
+      b.output('y', b.sqrt(b.add(b.sum(b.mul(b.exp(x), x), 1), 200)));
+    },
+  },
   // sin is only specified to 2^-11 absolute in WGSL, so this case allows that much.
-  { name: 'elementwise chain', kernels: 1, atol: 2 ** -11, build: (b) => {
-    const x = b.input('x', [300]); const y = b.input('y', [300]);
-    b.output('z', b.tanh(b.add(b.mul(x, y), b.sin(x))));
-  } },
-  { name: 'transformer block forward', kernels: 12, build: (b) => {
-    const x = b.input('x', [2, 9, 16]);
-    b.output('y', nn.transformerBlock(b, x, nn.blockParams(b, 'blk', 16, 40), 2));
-  } },
+  {
+    name: 'elementwise chain',
+    kernels: 1,
+    atol: 2 ** -11,
+    build: (b) => {
+      const x = b.input('x', [300]);
+      const y = b.input('y', [300]);
+      b.output('z', b.tanh(b.add(b.mul(x, y), b.sin(x))));
+    },
+  },
+  {
+    name: 'transformer block forward',
+    kernels: 12,
+    build: (b) => {
+      const x = b.input('x', [2, 9, 16]);
+      b.output('y', nn.transformerBlock(b, x, nn.blockParams(b, 'blk', 16, 40), 2));
+    },
+  },
 ];
 
-afterAll(async () => { (await testGpu()).destroy(); });
+afterAll(async () => {
+  (await testGpu()).destroy();
+});
 
 describe('fused kernels vs unfused float64 reference', () => {
   FUSED.forEach((c, n) => {
@@ -85,7 +124,8 @@ function blockLoss(b: GraphBuilder): void {
 
 describe('kernel counts (fusion regressions fail here)', () => {
   it('2-layer MLP training step (fwd + bwd + clip + AdamW) compiles to 21 kernels', () => {
-    const b = new GraphBuilder(); mlpLoss(b);
+    const b = new GraphBuilder();
+    mlpLoss(b);
     expect(kernelsOf(b.build())).toBe(21);
   });
   it('pre-norm transformer block forward + backward compiles to 42 kernels', () => {
@@ -100,7 +140,8 @@ describe('kernel counts (fusion regressions fail here)', () => {
     expect(kernelsOf(b.build())).toBe(42);
   });
   it('AdamW updates each parameter in place in one kernel', () => {
-    const b = new GraphBuilder(); mlpLoss(b);
+    const b = new GraphBuilder();
+    mlpLoss(b);
     const { plan } = compileGraph(b.build(), { caps: CAPS16, debug: 0 });
     expect(plan.copies).toEqual([]);
     const params = plan.inputs.filter((i) => i.role === 'param');
@@ -110,7 +151,8 @@ describe('kernel counts (fusion regressions fail here)', () => {
 
 /** Train `steps` steps on the reference and on Dawn from the same initial state. */
 async function trajectories(build: (b: GraphBuilder) => void, steps: number, seed: number): Promise<{ ref: number[]; gpu: number[] }> {
-  const b = new GraphBuilder(); build(b);
+  const b = new GraphBuilder();
+  build(b);
   const g = b.build();
   const r = lcg(seed);
   const state: Record<string, Tensor> = {};
@@ -118,16 +160,29 @@ async function trajectories(build: (b: GraphBuilder) => void, steps: number, see
     const n = numel(i.v.shape);
     if (i.role === 'param') {
       const scale = i.v.shape.length >= 2 ? 1 / Math.sqrt(i.v.shape[0]!) : 0.1;
-      state[i.name] = tensor(i.v.shape, Array.from({ length: n }, () => Math.fround((r() * 2 - 1) * scale + (i.name.endsWith('.g') ? 1 : 0))));
+      state[i.name] = tensor(
+        i.v.shape,
+        Array.from({ length: n }, () => Math.fround((r() * 2 - 1) * scale + (i.name.endsWith('.g') ? 1 : 0))),
+      );
     } else if (i.role === 'state') state[i.name] = tensor(i.v.shape, new Array(n).fill(0));
-    else if (i.v.dtype === 'i32') state[i.name] = tensor(i.v.shape, Array.from({ length: n }, () => Math.floor(r() * 5)), 'i32');
-    else if (i.name !== HYPER_NAME) state[i.name] = tensor(i.v.shape, Array.from({ length: n }, () => Math.fround(r() * 2 - 1)));
+    else if (i.v.dtype === 'i32')
+      state[i.name] = tensor(
+        i.v.shape,
+        Array.from({ length: n }, () => Math.floor(r() * 5)),
+        'i32',
+      );
+    else if (i.name !== HYPER_NAME)
+      state[i.name] = tensor(
+        i.v.shape,
+        Array.from({ length: n }, () => Math.fround(r() * 2 - 1)),
+      );
   }
   const gpu = await testGpu();
   const { plan } = compileGraph(g, { caps: gpu.caps, debug: 0 });
   const exe = await Executable.create(gpu, plan);
   for (const i of plan.inputs) if (i.name !== HYPER_NAME) exe.write(i.name, state[i.name]!.data);
-  const refLoss: number[] = [], gpuLoss: number[] = [];
+  const refLoss: number[] = [],
+    gpuLoss: number[] = [];
   let env = { ...state };
   for (let t = 1; t <= steps; t++) {
     const hyper = adamwHyper(DEFAULT_ADAMW, 3e-3, t);
@@ -148,7 +203,7 @@ async function trajectories(build: (b: GraphBuilder) => void, steps: number, see
 describe('training on Dawn follows the float64 reference (AdamW, 20 steps)', () => {
   it('2-layer MLP with cross-entropy', async () => {
     const { ref, gpu } = await trajectories(mlpLoss, 20, 11);
-    expect(ref[19]!).toBeLessThan(ref[0]! * 0.9);   // it learns
+    expect(ref[19]!).toBeLessThan(ref[0]! * 0.9); // it learns
     const { ratio, at } = errorRatio(gpu, ref, 1e-3, 1e-5);
     expect(ratio, `step ${at}: gpu ${gpu[at]} ref ${ref[at]}`).toBeLessThanOrEqual(1);
   });

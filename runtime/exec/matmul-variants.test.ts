@@ -15,18 +15,45 @@ const CASES: { name: string; k: number; kernels?: number; build: Build }[] = [
   { name: '256x128 @ 128x256 (whole tiles, no guards)', k: 128, build: (b) => b.output('y', b.matmul(b.input('a', [256, 128]), b.input('b', [128, 256]))) },
   { name: 'batched 3x(21x34 @ 34x12)', k: 34, build: (b) => b.output('y', b.matmul(b.input('a', [3, 21, 34]), b.input('b', [3, 34, 12]))) },
   { name: 'transposed views', k: 19, build: (b) => b.output('y', b.matmul(b.mT(b.input('a', [2, 19, 30])), b.mT(b.input('b', [2, 23, 19])))) },
-  { name: 'bias + gelu epilogue', k: 40, kernels: 1, build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 36]), b.param('bb', [36])))) },
-  { name: 'epilogue re-reads the vec4 operand', k: 24, kernels: 1, build: (b) => { const w = b.input('w', [24, 24]); b.output('y', b.add(b.matmul(b.input('x', [20, 24]), w), b.slice(w, [0, 0], [20, 24]))); } },
-  { name: 'A and B are one buffer', k: 24, build: (b) => { const x = b.input('x', [24, 24]); b.output('y', b.matmul(x, x)); } },
+  {
+    name: 'bias + gelu epilogue',
+    k: 40,
+    kernels: 1,
+    build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 36]), b.param('bb', [36])))),
+  },
+  {
+    name: 'epilogue re-reads the vec4 operand',
+    k: 24,
+    kernels: 1,
+    build: (b) => {
+      const w = b.input('w', [24, 24]);
+      b.output('y', b.add(b.matmul(b.input('x', [20, 24]), w), b.slice(w, [0, 0], [20, 24])));
+    },
+  },
+  {
+    name: 'A and B are one buffer',
+    k: 24,
+    build: (b) => {
+      const x = b.input('x', [24, 24]);
+      b.output('y', b.matmul(x, x));
+    },
+  },
   // Rows of B a multiple of 64 floats: texB variants read B through a texture copy here.
   { name: '96x40 @ 40x128 (B as a texture, m tail)', k: 40, build: (b) => b.output('y', b.matmul(b.input('a', [96, 40]), b.input('b', [40, 128]))) },
   { name: '33x45 @ 45x64 (B as a texture, k tail)', k: 45, build: (b) => b.output('y', b.matmul(b.input('a', [33, 45]), b.input('b', [45, 64]))) },
-  { name: 'B as a texture + bias + gelu epilogue', k: 40, kernels: 1, build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 64]), b.param('bb', [64])))) },
+  {
+    name: 'B as a texture + bias + gelu epilogue',
+    k: 40,
+    kernels: 1,
+    build: (b) => b.output('y', nn.gelu(b, nn.linear(b, b.input('x', [19, 40]), b.param('w', [40, 64]), b.param('bb', [64])))),
+  },
 ];
 
 describe('matmul variants on Dawn vs float64 reference', async () => {
   const gpu = await testGpu();
-  afterAll(() => { gpu.destroy(); });
+  afterAll(() => {
+    gpu.destroy();
+  });
   const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
 
   it('the subgroup variant is offered wherever the adapter fixes its subgroup size', () => {

@@ -32,16 +32,26 @@ async function trajectories(spec: string, steps: number): Promise<{ gpu: number[
     else if (i.role === 'state') state[i.name] = tensor(i.v.shape, new Array(numel(i.v.shape)).fill(0));
   }
   const r = lcg(5);
-  const mel = tensor(g.inputs.find((i) => i.name === 'mel')!.v.shape, Array.from({ length: numel(g.inputs.find((i) => i.name === 'mel')!.v.shape) }, () => Math.fround(r() * 4 - 2)));
+  const mel = tensor(
+    g.inputs.find((i) => i.name === 'mel')!.v.shape,
+    Array.from({ length: numel(g.inputs.find((i) => i.name === 'mel')!.v.shape) }, () => Math.fround(r() * 4 - 2)),
+  );
   const tokShape = g.inputs.find((i) => i.name === 'tokens')!.v.shape;
   // captions of different lengths, padded with 0 ([PAD])
-  const tokens = tensor(tokShape, Array.from({ length: numel(tokShape) }, (_, k) => (k % tokShape[1]! < 3 + (Math.floor(k / tokShape[1]!) % 4) ? 1 + Math.floor(r() * 299) : 0)), 'i32');
+  const tokens = tensor(
+    tokShape,
+    Array.from({ length: numel(tokShape) }, (_, k) => (k % tokShape[1]! < 3 + (Math.floor(k / tokShape[1]!) % 4) ? 1 + Math.floor(r() * 299) : 0)),
+    'i32',
+  );
   const out = { gpu: [] as number[][], ref: [] as number[][] };
   for (const [name, t] of Object.entries(state)) exe.write(name, t.data);
   const cfg = { beta1: c.beta1 as number, beta2: c.beta2 as number, eps: c.eps as number, weightDecay: c.weight_decay as number, clipNorm: c.clip as number };
   for (let step = 1; step <= steps; step++) {
     const feed: Record<string, Tensor> = {
-      mel, tokens, 'rng.key': tensor([], [1000], 'u32'), [HYPER_NAME]: tensor([3], Array.from(adamwHyper(cfg, 1e-3, step))),
+      mel,
+      tokens,
+      'rng.key': tensor([], [1000], 'u32'),
+      [HYPER_NAME]: tensor([3], Array.from(adamwHyper(cfg, 1e-3, step))),
     };
     for (const [k, v] of Object.entries(feed)) exe.write(k, v.data);
     exe.run();
@@ -56,18 +66,21 @@ async function trajectories(spec: string, steps: number): Promise<{ gpu: number[
 }
 
 describe('FLAP training step from a spec on Dawn vs float64 reference', () => {
-  afterAll(async () => { (await testGpu()).destroy(); });
+  afterAll(async () => {
+    (await testGpu()).destroy();
+  });
 
   for (const spec of ['micro-flap.yaml', 'micro-flap-2d.yaml']) {
     it(`${spec}: loss, grad norm and per-loss values follow the reference for 3 steps`, async () => {
       const { gpu, ref } = await trajectories(spec, 3);
       for (let s = 0; s < ref.length; s++) {
         for (let k = 0; k < ref[s]!.length; k++) {
-          const a = gpu[s]![k]!, b = ref[s]![k]!;
+          const a = gpu[s]![k]!,
+            b = ref[s]![k]!;
           expect(Math.abs(a - b), `step ${s + 1} value ${k}: gpu ${a} ref ${b}`).toBeLessThanOrEqual(2e-3 * Math.abs(b) + 1e-5);
         }
       }
-      expect(ref[2]![0]).toBeLessThan(ref[0]![0]!);   // it trains: same batch and masks, the loss falls
+      expect(ref[2]![0]).toBeLessThan(ref[0]![0]!); // it trains: same batch and masks, the loss falls
     }, 300_000);
   }
 });

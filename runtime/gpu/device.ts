@@ -10,10 +10,12 @@ export { type AdapterReport, type Gpu, GpuError, describeAdapter, gpuFromAdapter
 /** No adapter: exit code 3 with install instructions. */
 export class NoAdapterError extends GpuError {
   constructor(detail: string) {
-    super(`no WebGPU adapter found${detail ? ` (${detail})` : ''}.\n` +
-      'Install a Vulkan driver. On Debian bookworm without a GPU, lavapipe from bookworm-backports works:\n' +
-      '  bash scripts/setup-gpu.sh      (adds bookworm-backports and installs mesa-vulkan-drivers >= 25)\n' +
-      'Mesa 22.3 from bookworm main is too old for Dawn. Also make sure XDG_RUNTIME_DIR is set.');
+    super(
+      `no WebGPU adapter found${detail ? ` (${detail})` : ''}.\n` +
+        'Install a Vulkan driver. On Debian bookworm without a GPU, lavapipe from bookworm-backports works:\n' +
+        '  bash scripts/setup-gpu.sh      (adds bookworm-backports and installs mesa-vulkan-drivers >= 25)\n' +
+        'Mesa 22.3 from bookworm main is too old for Dawn. Also make sure XDG_RUNTIME_DIR is set.',
+    );
     this.name = 'NoAdapterError';
   }
 }
@@ -51,13 +53,21 @@ export function vectorWidthHint(device: string, cpuFlags: string = cpuFlagsLine(
 }
 
 function cpuFlagsLine(): string {
-  try { return /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? ''; } catch { return ''; }
+  try {
+    return /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+  } catch {
+    return '';
+  }
 }
 
 export async function requestAdapter(): Promise<GPUAdapter> {
   const gpu = await loadInstance();
   let adapter: GPUAdapter | null = null;
-  try { adapter = await gpu.requestAdapter(); } catch (e) { throw new NoAdapterError((e as Error).message); }
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    throw new NoAdapterError((e as Error).message);
+  }
   if (!adapter) throw new NoAdapterError(process.env.FLAPC_ADAPTER ? `none matches FLAPC_ADAPTER=${process.env.FLAPC_ADAPTER}` : '');
   return adapter;
 }
@@ -68,7 +78,11 @@ export async function acquireGpu(): Promise<Gpu> {
 }
 
 /** Drop the process-wide Dawn instance once every device is destroyed, so Node can exit. */
-export function releaseInstance(): void { instance = null; }
+export function releaseInstance(): void {
+  instance = null;
+}
 
 /** The Dawn GPU object (navigator.gpu's equivalent), for peers such as tfjs-webgpu in benchmarks. */
-export function dawnInstance(): GPU | null { return instance; }
+export function dawnInstance(): GPU | null {
+  return instance;
+}

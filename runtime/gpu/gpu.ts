@@ -4,7 +4,10 @@
 import type { DeviceCaps } from '../../compiler/caps.ts';
 
 export class GpuError extends Error {
-  constructor(message: string) { super(message); this.name = 'GpuError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuError';
+  }
 }
 
 export interface AdapterReport {
@@ -31,9 +34,19 @@ export interface Gpu {
 }
 
 const LIMIT_NAMES = [
-  'maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ',
-  'maxComputeWorkgroupsPerDimension', 'maxBindGroups', 'maxTextureDimension2D', 'minSubgroupSize', 'maxSubgroupSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
+  'maxBindGroups',
+  'maxTextureDimension2D',
+  'minSubgroupSize',
+  'maxSubgroupSize',
 ] as const;
 const WANTED_FEATURES = ['subgroups', 'shader-f16', 'timestamp-query'] as const;
 
@@ -56,7 +69,10 @@ function capsOf(a: GPUAdapter): DeviceCaps {
     subgroups: a.features.has('subgroups'),
     subgroupSize: subgroupSizeOf(a),
     shaderF16: a.features.has('shader-f16'),
-    cpu: (a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true || a.info.architecture === 'software' || a.info.vendor === 'google' && a.info.architecture === 'swiftshader',
+    cpu:
+      (a.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+      a.info.architecture === 'software' ||
+      (a.info.vendor === 'google' && a.info.architecture === 'swiftshader'),
   };
 }
 
@@ -68,8 +84,14 @@ export function describeAdapter(a: GPUAdapter, icd?: string): AdapterReport {
     if (typeof v === 'number') limits[k] = v;
   }
   return {
-    vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description,
-    features: [...a.features].map(String).sort(), limits, caps: capsOf(a), icd,
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    features: [...a.features].map(String).sort(),
+    limits,
+    caps: capsOf(a),
+    icd,
   };
 }
 
@@ -84,11 +106,22 @@ export async function gpuFromAdapter(adapter: GPUAdapter, icd?: string): Promise
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   const report = describeAdapter(adapter, icd);
   const gpu: Gpu = {
-    device, adapter, report, caps: report.caps, pipelineCache: new Map(), lost: null,
-    destroy() { device.destroy(); },
+    device,
+    adapter,
+    report,
+    caps: report.caps,
+    pipelineCache: new Map(),
+    lost: null,
+    destroy() {
+      device.destroy();
+    },
   };
-  void device.lost.then((info) => { if (info.reason !== 'destroyed') gpu.lost = `GPU device lost: ${info.message || info.reason}`; });
-  device.onuncapturederror = (ev: GPUUncapturedErrorEvent): void => { gpu.lost ??= `GPU error: ${ev.error.message}`; };
+  void device.lost.then((info) => {
+    if (info.reason !== 'destroyed') gpu.lost = `GPU device lost: ${info.message || info.reason}`;
+  });
+  device.onuncapturederror = (ev: GPUUncapturedErrorEvent): void => {
+    gpu.lost ??= `GPU error: ${ev.error.message}`;
+  };
   return gpu;
 }
 
@@ -98,7 +131,11 @@ export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Pr
   gpu.device.pushErrorScope('out-of-memory');
   gpu.device.pushErrorScope('validation');
   let result: T | undefined, failure: unknown;
-  try { result = await f(); } catch (e) { failure = e; }
+  try {
+    result = await f();
+  } catch (e) {
+    failure = e;
+  }
   const validation = await gpu.device.popErrorScope();
   const oom = await gpu.device.popErrorScope();
   const err = validation ?? oom;
@@ -107,4 +144,3 @@ export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Pr
   if (failure !== undefined) throw failure;
   return result as T;
 }
-

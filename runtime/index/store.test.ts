@@ -13,14 +13,32 @@ const dir = mkdtempSync(join(tmpdir(), 'flapc-index-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const DIM = 32;
-const meta: IndexMeta = { model: 'm', spec: '/x/m.yaml', specHash: 'aaaa', checkpoint: '/x/m.safetensors', checkpointHash: 'c0ffee', dim: DIM, normMean: -5, normStd: 3 };
+const meta: IndexMeta = {
+  model: 'm',
+  spec: '/x/m.yaml',
+  specHash: 'aaaa',
+  checkpoint: '/x/m.safetensors',
+  checkpointHash: 'c0ffee',
+  dim: DIM,
+  normMean: -5,
+  normStd: 3,
+};
 const rng = (seed: number): (() => number) => lcg(seed, true);
 function unit(r: () => number): Float32Array {
   const v = Float32Array.from({ length: DIM }, r);
   const n = Math.hypot(...v);
   return v.map((x) => x / n);
 }
-const row = (i: number, v: Float32Array): ClipRow => ({ id: `id${String(i).padStart(5, '0')}`, path: `/audio/${i}.wav`, duration: i % 10, captions: i % 3 ? [`clip ${i}`] : [], tags: [], model: 'm', checkpoint_hash: 'c0ffee', vector: v });
+const row = (i: number, v: Float32Array): ClipRow => ({
+  id: `id${String(i).padStart(5, '0')}`,
+  path: `/audio/${i}.wav`,
+  duration: i % 10,
+  captions: i % 3 ? [`clip ${i}`] : [],
+  tags: [],
+  model: 'm',
+  checkpoint_hash: 'c0ffee',
+  vector: v,
+});
 
 describe('vector index (LanceDB)', () => {
   it('upserts by id, filters with --where and refuses another model', async () => {
@@ -39,7 +57,9 @@ describe('vector index (LanceDB)', () => {
     expect(filtered.every((h) => h.duration > 6)).toBe(true);
     expect(filtered.length).toBe(6);
     ix.close();
-    await expect(VectorIndex.openForWrite(uri, { ...meta, checkpointHash: 'beef' })).rejects.toThrow(/was built by m .*vectors of different models cannot share an index/);
+    await expect(VectorIndex.openForWrite(uri, { ...meta, checkpointHash: 'beef' })).rejects.toThrow(
+      /was built by m .*vectors of different models cannot share an index/,
+    );
     const again = await VectorIndex.open(uri);
     expect(again.meta).toEqual(meta);
     again.close();
@@ -59,7 +79,10 @@ describe('vector index (LanceDB)', () => {
       const c = centres[i % 20]!;
       const v = c.map((x) => x + 0.25 * r());
       const n = Math.hypot(...v);
-      return row(i, v.map((x) => x / n));
+      return row(
+        i,
+        v.map((x) => x / n),
+      );
     });
     await ix.upsert(rows);
     expect(await ix.buildAnnIndex(1000)).toBe(true);

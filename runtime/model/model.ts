@@ -4,7 +4,21 @@
 // the tokenizer fits the vocabulary, a checkpoint belongs to this model.
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { type AudioConfig, BASELINE_CAPS, type DeviceCaps, type SpecConfig, type TextConfig, type TrainConfig, type MatmulTuning, type Plan, Diagnostics, compileSpec, modelHash, parsePlan, renderDiagnostics } from '../../compiler/index.ts';
+import {
+  type AudioConfig,
+  BASELINE_CAPS,
+  type DeviceCaps,
+  type SpecConfig,
+  type TextConfig,
+  type TrainConfig,
+  type MatmulTuning,
+  type Plan,
+  Diagnostics,
+  compileSpec,
+  modelHash,
+  parsePlan,
+  renderDiagnostics,
+} from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import type { ParamSpec } from '../train/init.ts';
@@ -34,18 +48,41 @@ export interface Model {
 
 function fromCompiledDir(dir: string): Model {
   const read = (f: string): string => {
-    try { return readFileSync(join(dir, f), 'utf8'); } catch { throw new UserError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`); }
+    try {
+      return readFileSync(join(dir, f), 'utf8');
+    } catch {
+      throw new UserError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`);
+    }
   };
   let m: { format?: string; name: string; spec: string; specHash?: string; params: ParamSpec[]; config: SpecConfig; plans: { train: string; eval: string } };
-  try { m = JSON.parse(read('manifest.json')); } catch (e) { throw new UserError(`${dir}/manifest.json: ${(e as Error).message}`); }
+  try {
+    m = JSON.parse(read('manifest.json'));
+  } catch (e) {
+    throw new UserError(`${dir}/manifest.json: ${(e as Error).message}`);
+  }
   if (m.format !== MANIFEST_FORMAT) throw new UserError(`${dir}/manifest.json is not a flapc manifest`);
   if (!m.specHash) throw new UserError(`${dir} was compiled by an older flapc (no spec hash): compile it again with flapc compile ${m.spec} -o ${dir}`);
   let plan: Plan, evalPlan: Plan;
   try {
     plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`);
     evalPlan = parsePlan(read(m.plans.eval), `${dir}/${m.plans.eval}`);
-  } catch (e) { throw new UserError((e as Error).message); }
-  return { name: m.name, spec: m.spec, specHash: m.specHash, plan, evalPlan, params: m.params, train: m.config.train, audio: m.config.audio, text: m.config.text, data: m.config.data ?? {}, base: dirname(m.spec), variants: 'the matmul variants it was compiled with' };
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  return {
+    name: m.name,
+    spec: m.spec,
+    specHash: m.specHash,
+    plan,
+    evalPlan,
+    params: m.params,
+    train: m.config.train,
+    audio: m.config.audio,
+    text: m.config.text,
+    data: m.config.data ?? {},
+    base: dirname(m.spec),
+    variants: 'the matmul variants it was compiled with',
+  };
 }
 
 /** Compile `target` (a spec) for `gpu`, or load it (a compiled directory). Diagnostics become a UserError. */
@@ -71,9 +108,20 @@ function compileFor(target: string, caps: DeviceCaps, tuned: MatmulTuning | unde
   if (!c) throw new UserError(`${renderDiagnostics(d.list, d.sources)}\n${d.list.length} error${d.list.length === 1 ? '' : 's'} in ${target}`);
   const cfg = c.model.spec.config;
   return {
-    name: cfg.name, spec: target, specHash: modelHash(c.model.spec), plan: c.trainPlan, evalPlan: c.evalPlan, params: c.model.params,
-    train: cfg.train, audio: cfg.audio, text: cfg.text, data: cfg.data, base: dirname(target),
-    variants: tuned ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})` : 'default matmul variants (`flapc tune` picks them for this adapter)',
+    name: cfg.name,
+    spec: target,
+    specHash: modelHash(c.model.spec),
+    plan: c.trainPlan,
+    evalPlan: c.evalPlan,
+    params: c.model.params,
+    train: cfg.train,
+    audio: cfg.audio,
+    text: cfg.text,
+    data: cfg.data,
+    base: dirname(target),
+    variants: tuned
+      ? `matmul variants tuned for this adapter (small ${tuned.small}, large ${tuned.large})`
+      : 'default matmul variants (`flapc tune` picks them for this adapter)',
   };
 }
 
@@ -81,7 +129,10 @@ function compileFor(target: string, caps: DeviceCaps, tuned: MatmulTuning | unde
 export function modelTokenizer(m: Model): WordPieceTokenizer {
   const { vocab } = m.text;
   const tokenizer = tokenizerFor(m.text.tokenizer);
-  if (tokenizer.size > vocab) throw new UserError(`the spec's text.vocab (${vocab}) is smaller than the ${m.text.tokenizer} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`);
+  if (tokenizer.size > vocab)
+    throw new UserError(
+      `the spec's text.vocab (${vocab}) is smaller than the ${m.text.tokenizer} vocabulary (${tokenizer.size}): token ids would fall outside the embedding table`,
+    );
   return tokenizer;
 }
 

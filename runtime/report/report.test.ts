@@ -17,17 +17,64 @@ function fakeRun(out: string): void {
   mkdirSync(out, { recursive: true });
   const rows: object[] = [];
   for (let s = 1; s <= 40; s++) {
-    rows.push({ step: s, loss: 3 - s / 20, 'loss.contrastive': 2 - s / 30, 'loss.reconstruction': 1 - s / 60, grad_norm: 1, lr: 1e-3 * Math.min(1, s / 10), ms: 800, clips_per_s: 20, data_wait_ms: 3, epoch: 0, logit_scale: 14 + s / 10 });
-    if (s % 10 === 0) rows.push({ step: s, val: { a2t: { r1: s / 200, r5: s / 100, r10: s / 80, map10: s / 150, meanRank: 20, medianRank: 10 }, t2a: { r1: s / 180, r5: s / 90, r10: s / 70, map10: s / 140, meanRank: 19, medianRank: 9 }, map10: s / 145, clips: 16, captions: 80 } });
+    rows.push({
+      step: s,
+      loss: 3 - s / 20,
+      'loss.contrastive': 2 - s / 30,
+      'loss.reconstruction': 1 - s / 60,
+      grad_norm: 1,
+      lr: 1e-3 * Math.min(1, s / 10),
+      ms: 800,
+      clips_per_s: 20,
+      data_wait_ms: 3,
+      epoch: 0,
+      logit_scale: 14 + s / 10,
+    });
+    if (s % 10 === 0)
+      rows.push({
+        step: s,
+        val: {
+          a2t: { r1: s / 200, r5: s / 100, r10: s / 80, map10: s / 150, meanRank: 20, medianRank: 10 },
+          t2a: { r1: s / 180, r5: s / 90, r10: s / 70, map10: s / 140, meanRank: 19, medianRank: 9 },
+          map10: s / 145,
+          clips: 16,
+          captions: 80,
+        },
+      });
   }
   writeFileSync(join(out, 'metrics.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
-  writeFileSync(join(out, 'run.json'), JSON.stringify({ model: 'flap-tiny', spec: 'models/flap-tiny.yaml', steps: 40, adapter: 'llvmpipe', command: ['flapc', 'run', 'train', 'models/flap-tiny.yaml'] }));
+  writeFileSync(
+    join(out, 'run.json'),
+    JSON.stringify({
+      model: 'flap-tiny',
+      spec: 'models/flap-tiny.yaml',
+      steps: 40,
+      adapter: 'llvmpipe',
+      command: ['flapc', 'run', 'train', 'models/flap-tiny.yaml'],
+    }),
+  );
   const sim = Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i === j ? 0.6 : 0.1 * ((i + j) % 3))));
-  writeFileSync(join(out, 'validation.json'), JSON.stringify({
-    step: 40, metrics: { a2t: { r1: 0.2, r5: 0.4, r10: 0.5, map10: 0.27, meanRank: 20, medianRank: 10 }, t2a: { r1: 0.22, r5: 0.44, r10: 0.57, map10: 0.29, meanRank: 19, medianRank: 9 }, clips: 16, captions: 80 },
-    similarity: { clips: ['a.flac', 'b.flac', 'c.flac', 'd.flac', 'e.flac', 'f.flac'], captions: ['a dog barks', 'rain <falls>', 'a bell rings', 'a car passes', 'wind blows', 'a man speaks'], sim },
-    byTag: [{ tag: 'dog', clips: 3, queries: 15, r1: 0.4, r10: 0.9 }, { tag: 'rain', clips: 2, queries: 10, r1: 0.1, r10: 0.6 }],
-  }));
+  writeFileSync(
+    join(out, 'validation.json'),
+    JSON.stringify({
+      step: 40,
+      metrics: {
+        a2t: { r1: 0.2, r5: 0.4, r10: 0.5, map10: 0.27, meanRank: 20, medianRank: 10 },
+        t2a: { r1: 0.22, r5: 0.44, r10: 0.57, map10: 0.29, meanRank: 19, medianRank: 9 },
+        clips: 16,
+        captions: 80,
+      },
+      similarity: {
+        clips: ['a.flac', 'b.flac', 'c.flac', 'd.flac', 'e.flac', 'f.flac'],
+        captions: ['a dog barks', 'rain <falls>', 'a bell rings', 'a car passes', 'wind blows', 'a man speaks'],
+        sim,
+      },
+      byTag: [
+        { tag: 'dog', clips: 3, queries: 15, r1: 0.4, r10: 0.9 },
+        { tag: 'rain', clips: 2, queries: 10, r1: 0.1, r10: 0.6 },
+      ],
+    }),
+  );
 }
 
 describe('flapc run report', () => {
@@ -50,11 +97,19 @@ describe('flapc run report', () => {
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
       await page.setRequestInterception(true);
-      page.on('request', (r) => { if (r.url().startsWith('file:')) void r.continue(); else { errors.push(`network request: ${r.url()}`); void r.abort(); } });
+      page.on('request', (r) => {
+        if (r.url().startsWith('file:')) void r.continue();
+        else {
+          errors.push(`network request: ${r.url()}`);
+          void r.abort();
+        }
+      });
       await page.setViewport({ width: 1200, height: 1400 });
       await page.goto(`file://${html}`, { waitUntil: 'load' });
       await page.waitForSelector('body[data-charts-drawn]');

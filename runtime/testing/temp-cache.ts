@@ -7,6 +7,9 @@ import { afterAll } from 'vitest';
 export function useTempCacheDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   process.env.FLAPC_CACHE_DIR = dir;
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); delete process.env.FLAPC_CACHE_DIR; });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    delete process.env.FLAPC_CACHE_DIR;
+  });
   return dir;
 }

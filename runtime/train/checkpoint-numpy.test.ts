@@ -37,14 +37,35 @@ describe('checkpoint format', () => {
       { name: 'opt.m.text_proj.w', shape: [3, 4], data: w.map((x) => x / 10) },
       { name: 'opt.v.text_proj.w', shape: [3, 4], data: w.map((x) => x * x) },
     ];
-    saveCheckpoint(p, tensors, { kind: 'train-state', model: 'flap-tiny', specHash: '0123456789abcdef', step: 120, totalSteps: 400, seed: 3, dataEpoch: 2, dataPos: 17, normMean: -6.25, normStd: 4.5 });
+    saveCheckpoint(p, tensors, {
+      kind: 'train-state',
+      model: 'flap-tiny',
+      specHash: '0123456789abcdef',
+      step: 120,
+      totalSteps: 400,
+      seed: 3,
+      dataEpoch: 2,
+      dataPos: 17,
+      normMean: -6.25,
+      normStd: 4.5,
+    });
     const r = spawnSync('python3', ['-c', READER, p], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const got = JSON.parse(r.stdout) as { meta: Record<string, string>; aligned: boolean; tensors: Record<string, { shape: number[]; values: number[] }> };
     expect(got.aligned).toBe(true);
     expect(got.meta).toEqual({
-      format: 'flapc', format_version: String(CHECKPOINT_VERSION), kind: 'train-state', model: 'flap-tiny', spec_hash: '0123456789abcdef',
-      step: '120', total_steps: '400', seed: '3', data_epoch: '2', data_pos: '17', norm_mean: '-6.25', norm_std: '4.5',
+      format: 'flapc',
+      format_version: String(CHECKPOINT_VERSION),
+      kind: 'train-state',
+      model: 'flap-tiny',
+      spec_hash: '0123456789abcdef',
+      step: '120',
+      total_steps: '400',
+      seed: '3',
+      data_epoch: '2',
+      data_pos: '17',
+      norm_mean: '-6.25',
+      norm_std: '4.5',
     });
     for (const t of tensors) {
       expect(got.tensors[t.name]!.shape).toEqual(t.shape);
@@ -57,14 +78,30 @@ describe('checkpoint format', () => {
 
   it('refuses a newer format version with a clear message and reads version 1 files as weights', () => {
     const p = join(dir, 'future.safetensors');
-    saveCheckpoint(p, [{ name: 'w', shape: [1], data: new Float32Array([1]) }], { kind: 'weights', model: 'm', specHash: 'x', step: 1, totalSteps: 1, seed: 0, dataEpoch: 0, dataPos: 0 });
+    saveCheckpoint(p, [{ name: 'w', shape: [1], data: new Float32Array([1]) }], {
+      kind: 'weights',
+      model: 'm',
+      specHash: 'x',
+      step: 1,
+      totalSteps: 1,
+      seed: 0,
+      dataEpoch: 0,
+      dataPos: 0,
+    });
     // Rewrite the version field in place (same length keeps the layout valid).
     const buf = fs.readFileSync(p);
     fs.writeFileSync(p, Buffer.from(buf.toString('latin1').replace(`"format_version":"${CHECKPOINT_VERSION}"`, '"format_version":"9"'), 'latin1'));
     expect(() => loadCheckpoint(p)).toThrow(/is checkpoint format 9; this flapc reads formats 1-2: upgrade flapc/);
     // Version 1, as `flapc run --save` wrote it before run folders.
     const old = join(dir, 'v1.safetensors');
-    writeSafetensors(old, [{ name: 'w', shape: [1], data: new Float32Array([1]) }], { format: 'flapc', model: 'm', steps: '7', seed: '0', norm_mean: '-5', norm_std: '2' });
+    writeSafetensors(old, [{ name: 'w', shape: [1], data: new Float32Array([1]) }], {
+      format: 'flapc',
+      model: 'm',
+      steps: '7',
+      seed: '0',
+      norm_mean: '-5',
+      norm_std: '2',
+    });
     const v1 = loadCheckpoint(old);
     expect(v1.version).toBe(1);
     expect(v1.meta).toMatchObject({ kind: 'weights', step: 7, specHash: '', normMean: -5, normStd: 2 });

@@ -10,8 +10,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('safetensors checkpoints', () => {
   it('round-trips tensors and metadata, with the standard layout', () => {
     const p = join(dir, 'a.safetensors');
-    const w = Float32Array.from({ length: 6 }, (_, i) => i * 0.5 - 1), s = new Float32Array([3.25]);
-    writeSafetensors(p, [{ name: 'enc.w', shape: [2, 3], data: w }, { name: 'scale', shape: [], data: s }], { spec: 'flap-tiny', step: '10' });
+    const w = Float32Array.from({ length: 6 }, (_, i) => i * 0.5 - 1),
+      s = new Float32Array([3.25]);
+    writeSafetensors(
+      p,
+      [
+        { name: 'enc.w', shape: [2, 3], data: w },
+        { name: 'scale', shape: [], data: s },
+      ],
+      { spec: 'flap-tiny', step: '10' },
+    );
     const r = readSafetensors(p);
     expect(Array.from(r.tensors.get('enc.w')!.data)).toEqual(Array.from(w));
     expect(r.tensors.get('scale')!.shape).toEqual([]);
@@ -45,9 +53,14 @@ describe('atomic checkpoint writes', () => {
     writeSafetensors(p, [{ name: 'w', shape: [3], data: new Float32Array([1, 2, 3]) }], { step: '10' });
     const before = readFileSync(p);
     let calls = 0;
-    const fullDisk = { write: (_fd: number, _d: Uint8Array): void => { if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }); } };
-    expect(() => writeSafetensors(p, [{ name: 'w', shape: [3], data: new Float32Array([4, 5, 6]) }], { step: '20' }, fullDisk))
-      .toThrow(/could not write .*last\.safetensors: ENOSPC.*\(the previous file is unchanged\)/);
+    const fullDisk = {
+      write: (_fd: number, _d: Uint8Array): void => {
+        if (++calls > 1) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    expect(() => writeSafetensors(p, [{ name: 'w', shape: [3], data: new Float32Array([4, 5, 6]) }], { step: '20' }, fullDisk)).toThrow(
+      /could not write .*last\.safetensors: ENOSPC.*\(the previous file is unchanged\)/,
+    );
     expect(readFileSync(p).equals(before)).toBe(true);
     expect(readdirSync(sub)).toEqual(['last.safetensors']);
     expect(readSafetensors(p).metadata.step).toBe('10');

@@ -5,12 +5,23 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, r
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 
-export interface Tensor { name: string; shape: number[]; data: Float32Array }
+export interface Tensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 export class CheckpointError extends UserError {}
 
 /** How bytes reach the disk; tests swap it to make a write fail part-way (a full disk). */
-export interface FileWriter { write(fd: number, data: Uint8Array): void }
-const FS_WRITER: FileWriter = { write: (fd, data) => { let o = 0; while (o < data.length) o += writeSync(fd, data, o); } };
+export interface FileWriter {
+  write(fd: number, data: Uint8Array): void;
+}
+const FS_WRITER: FileWriter = {
+  write: (fd, data) => {
+    let o = 0;
+    while (o < data.length) o += writeSync(fd, data, o);
+  },
+};
 
 /**
  * Write atomically: a temporary file in the same folder, fsync, rename over `path`, fsync the
@@ -27,7 +38,7 @@ export function writeSafetensors(path: string, tensors: Tensor[], metadata: Reco
     off += 4 * n;
   }
   let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);   // keep the data 8-byte aligned
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // keep the data 8-byte aligned
   const head = Buffer.from(json, 'utf8');
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(head.length), 0);
@@ -47,17 +58,31 @@ export function writeSafetensors(path: string, tensors: Tensor[], metadata: Reco
     rmSync(tmp, { force: true });
     throw new CheckpointError(`could not write ${path}: ${(e as Error).message}${existsSync(path) ? ' (the previous file is unchanged)' : ''}`);
   }
-  try { const d = openSync(dirname(path), 'r'); fsyncSync(d); closeSync(d); } catch { /* not every file system syncs folders */ }
+  try {
+    const d = openSync(dirname(path), 'r');
+    fsyncSync(d);
+    closeSync(d);
+  } catch {
+    /* not every file system syncs folders */
+  }
 }
 
 export function readSafetensors(path: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   let buf: Buffer;
-  try { buf = readFileSync(path); } catch (e) { throw new CheckpointError(`cannot read checkpoint ${path}: ${(e as Error).message}`); }
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${(e as Error).message}`);
+  }
   if (buf.length < 8) throw new CheckpointError(`${path}: not a safetensors file (too short)`);
   const len = Number(buf.readBigUInt64LE(0));
   if (len > buf.length - 8 || len > 100 << 20) throw new CheckpointError(`${path}: not a safetensors file (header length ${len})`);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
-  try { header = JSON.parse(buf.subarray(8, 8 + len).toString('utf8')); } catch { throw new CheckpointError(`${path}: malformed safetensors header`); }
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + len).toString('utf8'));
+  } catch {
+    throw new CheckpointError(`${path}: malformed safetensors header`);
+  }
   const base = 8 + len;
   const tensors = new Map<string, Tensor>();
   for (const [name, v] of Object.entries(header)) {
@@ -66,7 +91,8 @@ export function readSafetensors(path: string): { tensors: Map<string, Tensor>; m
     if (t.dtype !== 'F32') throw new CheckpointError(`${path}: tensor ${name} is ${t.dtype}; flapc checkpoints hold F32`);
     const [s, e] = t.data_offsets ?? [];
     const n = (t.shape ?? []).reduce((a, b) => a * b, 1);
-    if (!(Number.isInteger(s) && Number.isInteger(e) && e! - s! === 4 * n && base + e! <= buf.length)) throw new CheckpointError(`${path}: tensor ${name} has bad offsets`);
+    if (!(Number.isInteger(s) && Number.isInteger(e) && e! - s! === 4 * n && base + e! <= buf.length))
+      throw new CheckpointError(`${path}: tensor ${name} has bad offsets`);
     const data = new Float32Array(n);
     new Uint8Array(data.buffer).set(buf.subarray(base + s!, base + e!));
     tensors.set(name, { name, shape: t.shape, data });

@@ -17,8 +17,13 @@ import type { WordPieceTokenizer } from '../data/tokenizer.ts';
 export function openUsable(inputs: string[], what: string): Dataset {
   const ds = openDataset(inputs);
   if (ds.clips.length === 0) {
-    const why = ds.bad.slice(0, 3).map((b) => `${b.item}: ${b.reason}`).join('; ');
-    throw new UserError(`no usable clips for ${what} in ${inputs.join(', ')}${ds.bad.length ? ` (${ds.bad.length} bad items, e.g. ${why})` : ' (no audio found)'}; flapc data check lists every item`);
+    const why = ds.bad
+      .slice(0, 3)
+      .map((b) => `${b.item}: ${b.reason}`)
+      .join('; ');
+    throw new UserError(
+      `no usable clips for ${what} in ${inputs.join(', ')}${ds.bad.length ? ` (${ds.bad.length} bad items, e.g. ${why})` : ' (no audio found)'}; flapc data check lists every item`,
+    );
   }
   return ds;
 }
@@ -40,7 +45,12 @@ export interface TrainData {
 export interface TrainDataOptions {
   audio: AudioConfig;
   augmentedProb: number;
-  seed: number; batch: number; maxTokens: number; frames: number; workers: number; cache: boolean;
+  seed: number;
+  batch: number;
+  maxTokens: number;
+  frames: number;
+  workers: number;
+  cache: boolean;
   tokenizer: WordPieceTokenizer;
   /** Known statistics (a resumed run keeps its own); estimated from the data otherwise. */
   norm?: Norm;
@@ -64,12 +74,39 @@ export async function openTrainData(ds: Dataset, inputs: string[], o: TrainDataO
   }
   const withAug = ds.clips.filter((c) => c.augmented).length;
   if (o.augmentedProb > 0) o.log(`data: ${withAug} of ${ds.clips.length} clips have augmented captions, used with probability ${o.augmentedProb}`);
-  const loader = new Loader(ds.clips, { fe, tokenizer: o.tokenizer, maxTokens: o.maxTokens, batch: o.batch, seed: o.seed, pool, cacheDir, norm, augmentedProb: o.augmentedProb });
+  const loader = new Loader(ds.clips, {
+    fe,
+    tokenizer: o.tokenizer,
+    maxTokens: o.maxTokens,
+    batch: o.batch,
+    seed: o.seed,
+    pool,
+    cacheDir,
+    norm,
+    augmentedProb: o.augmentedProb,
+  });
   const bad = (): number => ds.bad.length + loader.bad.length;
-  const save = (): void => { mkdirSync(reportDir, { recursive: true }); writeReport(report, [...ds.bad, ...loader.bad]); };
-  if (ds.bad.length) { save(); o.log(`data: ${ds.bad.length} bad items skipped, listed in ${report}`); }
+  const save = (): void => {
+    mkdirSync(reportDir, { recursive: true });
+    writeReport(report, [...ds.bad, ...loader.bad]);
+  };
+  if (ds.bad.length) {
+    save();
+    o.log(`data: ${ds.bad.length} bad items skipped, listed in ${report}`);
+  }
   return {
-    loader, batches: loader.train(Infinity, o.start), norm, fe, tokenizer: o.tokenizer, pool, cacheDir, report, bad,
-    close: async () => { if (bad()) save(); await pool.close(); },
+    loader,
+    batches: loader.train(Infinity, o.start),
+    norm,
+    fe,
+    tokenizer: o.tokenizer,
+    pool,
+    cacheDir,
+    report,
+    bad,
+    close: async () => {
+      if (bad()) save();
+      await pool.close();
+    },
   };
 }

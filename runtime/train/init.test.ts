@@ -4,8 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { initParam, sincos1d, sincos2d } from './init.ts';
 
 const stats = (x: Float32Array): { mean: number; std: number; max: number } => {
-  let s = 0, s2 = 0, m = 0;
-  for (const v of x) { s += v; s2 += v * v; m = Math.max(m, Math.abs(v)); }
+  let s = 0,
+    s2 = 0,
+    m = 0;
+  for (const v of x) {
+    s += v;
+    s2 += v * v;
+    m = Math.max(m, Math.abs(v));
+  }
   const mean = s / x.length;
   return { mean, std: Math.sqrt(s2 / x.length - mean * mean), max: m };
 };
@@ -40,7 +46,7 @@ describe('parameter initialisers', () => {
     expect(t[3 * 8 + 1]).toBeCloseTo(Math.sin(3 / 10000 ** 0.25), 6);
     expect(t[3 * 8 + 4 + 1]).toBeCloseTo(Math.cos(3 / 10000 ** 0.25), 6);
     const g = sincos2d(4, 3, 8);
-    const tok = 2 * 3 + 1;   // row 2, column 1
+    const tok = 2 * 3 + 1; // row 2, column 1
     expect([...g.subarray(tok * 8, tok * 8 + 4)]).toEqual([...sincos1d(4, 4).subarray(2 * 4, 3 * 4)]);
     expect([...g.subarray(tok * 8 + 4, tok * 8 + 8)]).toEqual([...sincos1d(3, 4).subarray(4, 8)]);
   });

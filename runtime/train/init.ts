@@ -4,7 +4,12 @@
 // Runs in the web page too: the node-free plan module, not compiler/index.
 import { fnv1a } from '../../compiler/plan/plan.ts';
 
-export interface ParamSpec { name: string; shape: readonly number[]; init: { kind: string; args: readonly number[] }; trainable?: boolean }
+export interface ParamSpec {
+  name: string;
+  shape: readonly number[];
+  init: { kind: string; args: readonly number[] };
+  trainable?: boolean;
+}
 
 /** splitmix32: small, fast, good enough for initial weights. */
 function stream(seed: number, name: string): () => number {
@@ -34,7 +39,8 @@ export function sincos1d(n: number, d: number, out = new Float32Array(n * d), st
 /** Fixed 2-D table [rows·cols, d] (token r·cols + c): first half encodes r, second half c (as in MAE). */
 export function sincos2d(rows: number, cols: number, d: number): Float32Array {
   const out = new Float32Array(rows * cols * d);
-  const rowT = sincos1d(rows, d / 2), colT = sincos1d(cols, d / 2);
+  const rowT = sincos1d(rows, d / 2),
+    colT = sincos1d(cols, d / 2);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const t = r * cols + c;
@@ -52,20 +58,31 @@ export function initParam(p: ParamSpec, seed: number): Float32Array {
   const [a0 = 0, a1 = 0] = p.init.args;
   const normal = (std: number): number => std * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   switch (p.init.kind) {
-    case 'zeros': return out;
-    case 'ones': return out.fill(1);
-    case 'constant': return out.fill(a0);
-    case 'normal': for (let i = 0; i < n; i++) out[i] = normal(a0); return out;
-    case 'uniform': for (let i = 0; i < n; i++) out[i] = (2 * r() - 1) * a0; return out;
+    case 'zeros':
+      return out;
+    case 'ones':
+      return out.fill(1);
+    case 'constant':
+      return out.fill(a0);
+    case 'normal':
+      for (let i = 0; i < n; i++) out[i] = normal(a0);
+      return out;
+    case 'uniform':
+      for (let i = 0; i < n; i++) out[i] = (2 * r() - 1) * a0;
+      return out;
     case 'xavier': {
       // Glorot uniform over the last two axes (leading axes are independent matrices).
-      const fanIn = p.shape[p.shape.length - 2]!, fanOut = p.shape[p.shape.length - 1]!;
+      const fanIn = p.shape[p.shape.length - 2]!,
+        fanOut = p.shape[p.shape.length - 1]!;
       const lim = Math.sqrt(6 / (fanIn + fanOut));
       for (let i = 0; i < n; i++) out[i] = (2 * r() - 1) * lim;
       return out;
     }
-    case 'sincos_1d': return sincos1d(p.shape[0]!, p.shape[1]!);
-    case 'sincos_2d': return sincos2d(a0, a1, p.shape[1]!);
-    default: throw new Error(`unknown initialiser '${p.init.kind}' for ${p.name}`);
+    case 'sincos_1d':
+      return sincos1d(p.shape[0]!, p.shape[1]!);
+    case 'sincos_2d':
+      return sincos2d(a0, a1, p.shape[1]!);
+    default:
+      throw new Error(`unknown initialiser '${p.init.kind}' for ${p.name}`);
   }
 }

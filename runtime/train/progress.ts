@@ -22,7 +22,9 @@ export function createProgress(opts: { quiet?: boolean; pipeEvery?: number; stre
   if (opts.quiet) return { update: () => {}, log: () => {}, done: () => {} };
   const terminal = opts.terminal ?? stderrIsTerminal();
   const every = Math.max(1, opts.pipeEvery ?? 10);
-  let live = '', n = 0, last = 0;
+  let live = '',
+    n = 0,
+    last = 0;
   const columns = (): number => (out as { columns?: number }).columns ?? (Number(process.env.COLUMNS) || 120);
   const draw = (): void => {
     cursorTo(out, 0);
@@ -32,18 +34,29 @@ export function createProgress(opts: { quiet?: boolean; pipeEvery?: number; stre
   return {
     update(line) {
       live = line;
-      if (!terminal) { if (n++ % every === 0) out.write(`${line}\n`); return; }
+      if (!terminal) {
+        if (n++ % every === 0) out.write(`${line}\n`);
+        return;
+      }
       const now = Date.now();
-      if (now - last >= 100) { last = now; draw(); }
+      if (now - last >= 100) {
+        last = now;
+        draw();
+      }
     },
     log(line) {
-      if (terminal && live) { cursorTo(out, 0); clearLine(out, 0); }
+      if (terminal && live) {
+        cursorTo(out, 0);
+        clearLine(out, 0);
+      }
       out.write(`${line}\n`);
       if (terminal && live) draw();
     },
     done() {
-      if (terminal && live) { draw(); out.write('\n'); }
-      else if (!terminal && live && (n - 1) % every !== 0) out.write(`${live}\n`);
+      if (terminal && live) {
+        draw();
+        out.write('\n');
+      } else if (!terminal && live && (n - 1) % every !== 0) out.write(`${live}\n`);
       live = '';
     },
   };

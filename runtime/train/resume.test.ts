@@ -22,10 +22,29 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const STEPS = 40, EVERY = 10;
-const args = (out: string, extra: string[] = []): string[] => [BIN, 'run', 'train', spec, '--data', join(dir, 'corpus', 'clotho'), '--steps', String(STEPS), '--save-every', String(EVERY), '--out', out, '--json', ...extra];
+const STEPS = 40,
+  EVERY = 10;
+const args = (out: string, extra: string[] = []): string[] => [
+  BIN,
+  'run',
+  'train',
+  spec,
+  '--data',
+  join(dir, 'corpus', 'clotho'),
+  '--steps',
+  String(STEPS),
+  '--save-every',
+  String(EVERY),
+  '--out',
+  out,
+  '--json',
+  ...extra,
+];
 const rows = (out: string): { step: number; loss: number; [k: string]: number }[] =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
+  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; loss: number });
 
 /** Start a training process in its own process group; resolve once metrics.jsonl reaches `step`. */
 function startUntil(out: string, step: number): Promise<ChildProcess> {
@@ -33,16 +52,27 @@ function startUntil(out: string, step: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const t = setInterval(() => {
       const p = join(out, 'metrics.jsonl');
-      if (existsSync(p) && readFileSync(p, 'utf8').split('\n').filter(Boolean).length >= step) { clearInterval(t); resolve(child); }
+      if (existsSync(p) && readFileSync(p, 'utf8').split('\n').filter(Boolean).length >= step) {
+        clearInterval(t);
+        resolve(child);
+      }
     }, 5);
-    child.on('exit', (code) => { clearInterval(t); reject(new Error(`training exited (${code}) before step ${step}`)); });
+    child.on('exit', (code) => {
+      clearInterval(t);
+      reject(new Error(`training exited (${code}) before step ${step}`));
+    });
   });
 }
-const exited = (c: ChildProcess): Promise<number | null> => new Promise((r) => { if (c.exitCode !== null || c.signalCode) r(c.exitCode); else c.on('exit', (code) => r(code)); });
+const exited = (c: ChildProcess): Promise<number | null> =>
+  new Promise((r) => {
+    if (c.exitCode !== null || c.signalCode) r(c.exitCode);
+    else c.on('exit', (code) => r(code));
+  });
 
 describe('flapc run train: exact resume', () => {
   it('after SIGKILL between checkpoints, --resume reproduces the uninterrupted losses bit for bit', async () => {
-    const whole = join(dir, 'whole'), killed = join(dir, 'killed');
+    const whole = join(dir, 'whole'),
+      killed = join(dir, 'killed');
     const r = spawnSync(process.execPath, args(whole), { env, encoding: 'utf8', timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     const reference = rows(whole);
@@ -66,7 +96,8 @@ describe('flapc run train: exact resume', () => {
       expect(resumed.map((x) => x[key])).toEqual(reference.map((x) => x[key]));
     }
     // The final weights agree too.
-    const a = loadCheckpoint(join(whole, 'last.safetensors')), b = loadCheckpoint(join(killed, 'last.safetensors'));
+    const a = loadCheckpoint(join(whole, 'last.safetensors')),
+      b = loadCheckpoint(join(killed, 'last.safetensors'));
     for (const [name, t] of a.tensors) expect(Buffer.from(b.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
   });
 
@@ -89,7 +120,10 @@ describe('flapc run train: exact resume', () => {
   it('refuses to resume with another spec, to resume nothing, and to overwrite a run by accident', () => {
     const other = join(dir, 'other.yaml');
     writeFileSync(other, `extends: ${MICRO}\nname: other\ntext:\n  vocab: 30522\nhyper:\n  width: 24\n`);
-    const run = (a: string[]): { code: number | null; err: string } => { const r = spawnSync(process.execPath, a, { env, encoding: 'utf8', timeout: 300_000 }); return { code: r.status, err: r.stderr }; };
+    const run = (a: string[]): { code: number | null; err: string } => {
+      const r = spawnSync(process.execPath, a, { env, encoding: 'utf8', timeout: 300_000 });
+      return { code: r.status, err: r.stderr };
+    };
     const wrong = run([BIN, 'run', 'train', other, '--data', join(dir, 'corpus', 'clotho'), '--out', join(dir, 'whole'), '--resume']);
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/flapc: error: .*last\.safetensors was trained from another spec/);
@@ -99,6 +133,6 @@ describe('flapc run train: exact resume', () => {
     const again = run(args(join(dir, 'whole')));
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/already holds a run .*--resume.*--overwrite/);
-    expect(again.err).not.toMatch(/\n\s+at /);   // no stack trace
+    expect(again.err).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

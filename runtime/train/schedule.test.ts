@@ -6,7 +6,7 @@ describe('learning-rate schedule', () => {
     expect(learningRate(1, 1000, 1e-3, 100)).toBeCloseTo(1e-5, 12);
     expect(learningRate(50, 1000, 1e-3, 100)).toBeCloseTo(5e-4, 12);
     expect(learningRate(100, 1000, 1e-3, 100)).toBeCloseTo(1e-3, 12);
-    expect(learningRate(550, 1000, 1e-3, 100)).toBeCloseTo(5e-4, 12);   // half-way through the decay
+    expect(learningRate(550, 1000, 1e-3, 100)).toBeCloseTo(5e-4, 12); // half-way through the decay
     expect(learningRate(1000, 1000, 1e-3, 100)).toBeCloseTo(0, 12);
     for (let s = 101; s < 1000; s++) expect(learningRate(s + 1, 1000, 1e-3, 100)).toBeLessThanOrEqual(learningRate(s, 1000, 1e-3, 100));
   });

@@ -38,36 +38,59 @@ export interface Checkpoint {
 
 export function saveCheckpoint(path: string, tensors: Tensor[], meta: CheckpointMeta, io?: FileWriter): void {
   const m: Record<string, string> = {
-    format: CHECKPOINT_FORMAT, format_version: String(CHECKPOINT_VERSION), kind: meta.kind, model: meta.model, spec_hash: meta.specHash,
-    step: String(meta.step), total_steps: String(meta.totalSteps), seed: String(meta.seed), data_epoch: String(meta.dataEpoch), data_pos: String(meta.dataPos),
+    format: CHECKPOINT_FORMAT,
+    format_version: String(CHECKPOINT_VERSION),
+    kind: meta.kind,
+    model: meta.model,
+    spec_hash: meta.specHash,
+    step: String(meta.step),
+    total_steps: String(meta.totalSteps),
+    seed: String(meta.seed),
+    data_epoch: String(meta.dataEpoch),
+    data_pos: String(meta.dataPos),
   };
-  if (meta.normMean !== undefined && meta.normStd !== undefined) { m.norm_mean = String(meta.normMean); m.norm_std = String(meta.normStd); }
+  if (meta.normMean !== undefined && meta.normStd !== undefined) {
+    m.norm_mean = String(meta.normMean);
+    m.norm_std = String(meta.normStd);
+  }
   writeSafetensors(path, tensors, m, io);
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
   const { tensors, metadata: md } = readSafetensors(path);
-  if (md.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${path} is a safetensors file but not a flapc checkpoint (metadata format '${md.format ?? ''}')`);
+  if (md.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`${path} is a safetensors file but not a flapc checkpoint (metadata format '${md.format ?? ''}')`);
   const version = md.format_version === undefined ? 1 : Number(md.format_version);
   if (!Number.isInteger(version) || version < 1) throw new CheckpointError(`${path}: bad format_version '${md.format_version}'`);
-  if (version > CHECKPOINT_VERSION) throw new CheckpointError(`${path} is checkpoint format ${version}; this flapc reads formats 1-${CHECKPOINT_VERSION}: upgrade flapc`);
+  if (version > CHECKPOINT_VERSION)
+    throw new CheckpointError(`${path} is checkpoint format ${version}; this flapc reads formats 1-${CHECKPOINT_VERSION}: upgrade flapc`);
   const num = (k: string, dflt: number): number => (md[k] === undefined ? dflt : Number(md[k]));
   const meta: CheckpointMeta = {
-    kind: (md.kind as CheckpointKind | undefined) ?? 'weights', model: md.model ?? '', specHash: md.spec_hash ?? '',
-    step: num('step', num('steps', 0)), totalSteps: num('total_steps', num('steps', 0)), seed: num('seed', 0),
-    dataEpoch: num('data_epoch', 0), dataPos: num('data_pos', 0),
+    kind: (md.kind as CheckpointKind | undefined) ?? 'weights',
+    model: md.model ?? '',
+    specHash: md.spec_hash ?? '',
+    step: num('step', num('steps', 0)),
+    totalSteps: num('total_steps', num('steps', 0)),
+    seed: num('seed', 0),
+    dataEpoch: num('data_epoch', 0),
+    dataPos: num('data_pos', 0),
     ...(md.norm_mean !== undefined && { normMean: Number(md.norm_mean), normStd: Number(md.norm_std) }),
   };
   return { path, version, meta, tensors };
 }
 
-export interface Mismatch { missing: string[]; reshaped: string[]; unused: string[] }
+export interface Mismatch {
+  missing: string[];
+  reshaped: string[];
+  unused: string[];
+}
 
 /** How a checkpoint's tensors differ from the model's trainable parameters. */
 export function compareWithModel(ck: Checkpoint, params: ParamSpec[]): Mismatch {
   const trainable = params.filter((p) => p.trainable);
   const names = new Set(trainable.map((p) => p.name));
-  const missing: string[] = [], reshaped: string[] = [];
+  const missing: string[] = [],
+    reshaped: string[] = [];
   for (const p of trainable) {
     const t = ck.tensors.get(p.name);
     if (!t) missing.push(p.name);
@@ -84,7 +107,9 @@ export function weightsFor(ck: Checkpoint, params: ParamSpec[], model: { name: s
     throw new CheckpointError(`${ck.path} does not fit ${model.name}: ${describeMismatch(d)}`);
   }
   if (ck.meta.specHash && ck.meta.specHash !== model.specHash) {
-    throw new CheckpointError(`${ck.path} was trained from another spec (spec hash ${ck.meta.specHash}, ${model.name} has ${model.specHash}): its tensors fit but the model differs (hyper, audio, text or model source changed)`);
+    throw new CheckpointError(
+      `${ck.path} was trained from another spec (spec hash ${ck.meta.specHash}, ${model.name} has ${model.specHash}): its tensors fit but the model differs (hyper, audio, text or model source changed)`,
+    );
   }
   return new Map([...ck.tensors].filter(([n]) => !n.startsWith(OPT_PREFIX)).map(([n, t]) => [n, t.data]));
 }

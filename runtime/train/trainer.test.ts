@@ -33,7 +33,9 @@ describe('non-finite loss', () => {
   it('stops at the step, naming the first non-finite kernel and the spec line that made it', () => {
     const nan = join(dir, 'nan.yaml');
     // Line 14, column 21: mean(log(a - 1000)) is the log of a negative number.
-    writeFileSync(nan, `extends: micro.yaml
+    writeFileSync(
+      nan,
+      `extends: micro.yaml
 name: micro-nan
 model:
   entry: nanny
@@ -50,11 +52,14 @@ model:
       output audio_emb = audio_emb
       output text_emb = text_emb
     }
-`);
+`,
+    );
     const out = join(dir, 'run-nan');
     const r = flapc(['run', 'train', nan, ...data(), '--steps', '4', '--save-every', '1', '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/flapc: error: step 1: the loss is NaN; the first non-finite value comes from kernel #\d+ \(\w+\), made by .*nan\.yaml:14:21\. Training stopped; no checkpoint was written yet\./);
+    expect(r.err).toMatch(
+      /flapc: error: step 1: the loss is NaN; the first non-finite value comes from kernel #\d+ \(\w+\), made by .*nan\.yaml:14:21\. Training stopped; no checkpoint was written yet\./,
+    );
     expect(existsSync(join(out, 'last.safetensors'))).toBe(false);
   });
 });
@@ -74,7 +79,19 @@ describe('--init (fine-tuning)', () => {
     const refused = flapc(['run', 'train', wider, ...data(), '--steps', '1', '--out', join(dir, 'w1'), '--init', join(base, 'last.safetensors')]);
     expect(refused.code).toBe(2);
     expect(refused.err).toMatch(/--init .* does not fit wider: changed shape: .*audio_proj.* Pass --init-partial/);
-    const partial = flapc(['run', 'train', wider, ...data(), '--steps', '1', '--out', join(dir, 'w2'), '--init', join(base, 'last.safetensors'), '--init-partial']);
+    const partial = flapc([
+      'run',
+      'train',
+      wider,
+      ...data(),
+      '--steps',
+      '1',
+      '--out',
+      join(dir, 'w2'),
+      '--init',
+      join(base, 'last.safetensors'),
+      '--init-partial',
+    ]);
     expect(partial.code, partial.err).toBe(0);
     expect(partial.err).toMatch(/init: changed shape: .*; these start from the spec's initialisers/);
   });
@@ -83,7 +100,15 @@ describe('--init (fine-tuning)', () => {
 describe('progress', () => {
   const sink = (): { s: Writable; text: () => string } => {
     let t = '';
-    return { s: new Writable({ write(c, _e, cb) { t += String(c); cb(); } }), text: () => t };
+    return {
+      s: new Writable({
+        write(c, _e, cb) {
+          t += String(c);
+          cb();
+        },
+      }),
+      text: () => t,
+    };
   };
   it('a pipe gets plain lines (every Nth update and the last), never escape codes', () => {
     const { s, text } = sink();

@@ -41,21 +41,46 @@ export interface TrainPlan {
   save?: string;
 }
 
-export interface StepRow { step: number; loss: number; grad_norm: number; lr: number; ms: number; clips_per_s: number; data_wait_ms: number; epoch: number; elapsed_s: number; logit_scale?: number; [term: string]: number | undefined }
-export interface ValRow { step: number; seconds: number; val: { a2t: Record<string, number>; t2a: Record<string, number>; map10: number; clips: number; captions: number } }
+export interface StepRow {
+  step: number;
+  loss: number;
+  grad_norm: number;
+  lr: number;
+  ms: number;
+  clips_per_s: number;
+  data_wait_ms: number;
+  epoch: number;
+  elapsed_s: number;
+  logit_scale?: number;
+  [term: string]: number | undefined;
+}
+export interface ValRow {
+  step: number;
+  seconds: number;
+  val: { a2t: Record<string, number>; t2a: Record<string, number>; map10: number; clips: number; captions: number };
+}
 
 export interface TrainResult {
-  steps: number; startStep: number; interrupted: boolean; msPerStep: number; firstStepMs: number;
-  first?: StepRow; last?: StepRow; best?: { step: number; map10: number };
-  trained: Map<string, Float32Array>; lastCheckpoint: string;
+  steps: number;
+  startStep: number;
+  interrupted: boolean;
+  msPerStep: number;
+  firstStepMs: number;
+  first?: StepRow;
+  last?: StepRow;
+  best?: { step: number; map10: number };
+  trained: Map<string, Float32Array>;
+  lastCheckpoint: string;
 }
 
 export class NonFiniteError extends UserError {}
 
 /** Interrupt requests (SIGINT): the loop stops after the current step and checkpoints. */
-export interface StopSignal { stopped: boolean }
+export interface StopSignal {
+  stopped: boolean;
+}
 
-const LOGIT_SCALE_MAX = Math.log(100);   // the clamp of info_nce in stdlib.flap
+const LOGIT_SCALE_MAX = Math.log(100); // the clamp of info_nce in stdlib.flap
 
 /**
  * The RNG key of a step: distinct for every (seed, step) pair up to 100003 steps, and a pure
@@ -68,7 +93,15 @@ export class Trainer {
   private best: { step: number; map10: number } | undefined;
   private lastEval: Evaluation | undefined;
 
-  private constructor(private gpu: Gpu, private model: Model, private exe: Executable, private data: TrainData | undefined, private p: TrainPlan, private ui: Progress, private emit: (row: object) => void) {
+  private constructor(
+    private gpu: Gpu,
+    private model: Model,
+    private exe: Executable,
+    private data: TrainData | undefined,
+    private p: TrainPlan,
+    private ui: Progress,
+    private emit: (row: object) => void,
+  ) {
     this.metricsPath = join(p.out, 'metrics.jsonl');
   }
 
@@ -84,7 +117,7 @@ export class Trainer {
   private initialise(): void {
     const { plan, params } = this.model;
     const byName = new Map(params.map((q) => [q.name, q]));
-    const from = this.p.resume ? new Map([...this.p.resume.tensors].map(([n, t]) => [n, t.data])) : this.p.init ?? new Map();
+    const from = this.p.resume ? new Map([...this.p.resume.tensors].map(([n, t]) => [n, t.data])) : (this.p.init ?? new Map());
     for (const i of plan.inputs) {
       const q = byName.get(i.name);
       const v = from.get(i.name);
@@ -97,17 +130,24 @@ export class Trainer {
 
   /** No data: a fixed synthetic batch the model must memorise (the loss falls from ln B). */
   private writeSyntheticBatch(): void {
-    const mel = planInput(this.model.plan, MEL), tokens = planInput(this.model.plan, TOKENS);
+    const mel = planInput(this.model.plan, MEL),
+      tokens = planInput(this.model.plan, TOKENS);
     const [B, L] = tokens.shape as [number, number];
     const { vocab } = this.model.text;
     // Seed offsets keep the caption and spectrogram draws independent of each other.
     const r = gaussian(B * L * 2, this.p.seed + 7);
     const tok = new Int32Array(B * L);
     for (let b = 0; b < B; b++) {
-      const len = 4 + Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3);
-      for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000) : 0;
+      const len = 4 + (Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3));
+      for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + (Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000)) : 0;
     }
-    this.exe.write(MEL, gaussian(mel.shape.reduce((a, b) => a * b, 1), this.p.seed + 3));
+    this.exe.write(
+      MEL,
+      gaussian(
+        mel.shape.reduce((a, b) => a * b, 1),
+        this.p.seed + 3,
+      ),
+    );
     this.exe.write(TOKENS, tok);
   }
 
@@ -119,7 +159,10 @@ export class Trainer {
     const lossNames = this.model.plan.outputs.map((o) => o.name).filter((n) => n.startsWith(LOSS_PREFIX));
     const hasScale = this.model.plan.inputs.some((i) => i.name === 'logit_scale');
     const t0 = performance.now();
-    let first: StepRow | undefined, last: StepRow | undefined, firstStepMs = 0, stream = this.p.resume ? { epoch: this.p.resume.meta.dataEpoch, pos: this.p.resume.meta.dataPos } : { epoch: 0, pos: 0 };
+    let first: StepRow | undefined,
+      last: StepRow | undefined,
+      firstStepMs = 0,
+      stream = this.p.resume ? { epoch: this.p.resume.meta.dataEpoch, pos: this.p.resume.meta.dataPos } : { epoch: 0, pos: 0 };
     let step = start;
     while (step < steps && !stop.stopped) {
       step++;
@@ -138,7 +181,17 @@ export class Trainer {
       if (this.model.plan.inputs.some((i) => i.name === RNG_KEY)) this.exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
       this.exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
       this.exe.run();
-      const row: StepRow = { step, loss: (await this.exe.read(LOSS))[0]!, grad_norm: (await this.exe.read(GRAD_NORM))[0]!, lr, ms: 0, clips_per_s: 0, data_wait_ms: ts - tw, epoch, elapsed_s: 0 };
+      const row: StepRow = {
+        step,
+        loss: (await this.exe.read(LOSS))[0]!,
+        grad_norm: (await this.exe.read(GRAD_NORM))[0]!,
+        lr,
+        ms: 0,
+        clips_per_s: 0,
+        data_wait_ms: ts - tw,
+        epoch,
+        elapsed_s: 0,
+      };
       for (const n of lossNames) row[n] = (await this.exe.read(n))[0]!;
       if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
       if (hasScale) row.logit_scale = Math.exp(Math.min((await this.exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
@@ -174,17 +227,28 @@ export class Trainer {
     const per = done > 1 ? (performance.now() - this.firstDone) / (done - 1) : performance.now() - t0;
     const eta = per * (steps - row.step);
     const terms = lossNames.map((n) => `${n.slice(5)} ${(row[n] as number).toFixed(4)}`).join(' ');
-    this.ui.update(`step ${row.step}/${steps}  loss ${row.loss.toFixed(4)} (${terms})  ${row.clips_per_s.toFixed(1)} clips/s  ${row.ms.toFixed(0)} ms/step  ETA ${formatDuration(eta)}`);
+    this.ui.update(
+      `step ${row.step}/${steps}  loss ${row.loss.toFixed(4)} (${terms})  ${row.clips_per_s.toFixed(1)} clips/s  ${row.ms.toFixed(0)} ms/step  ETA ${formatDuration(eta)}`,
+    );
   }
 
   /** metrics.jsonl keeps the rows up to `step` (a resumed run rewrites the ones after its checkpoint). */
   private trimMetrics(step: number): void {
     if (!existsSync(this.metricsPath)) return;
-    if (step === 0) { writeFileSync(this.metricsPath, ''); return; }
-    const keep = readFileSync(this.metricsPath, 'utf8').split('\n').filter((l) => {
-      if (!l.trim()) return false;
-      try { return (JSON.parse(l) as { step: number }).step <= step; } catch { return false; }   // a row cut by a kill
-    });
+    if (step === 0) {
+      writeFileSync(this.metricsPath, '');
+      return;
+    }
+    const keep = readFileSync(this.metricsPath, 'utf8')
+      .split('\n')
+      .filter((l) => {
+        if (!l.trim()) return false;
+        try {
+          return (JSON.parse(l) as { step: number }).step <= step;
+        } catch {
+          return false;
+        } // a row cut by a kill
+      });
     writeFileSync(this.metricsPath, keep.map((l) => `${l}\n`).join(''));
   }
 
@@ -199,10 +263,14 @@ export class Trainer {
     this.exe.restoreSnapshot();
     const where = await this.exe.locateNonFinite();
     const what = !Number.isFinite(row.loss) ? `the loss is ${row.loss}` : `the gradient norm is ${row.grad_norm}`;
-    const at = !where ? 'replaying the step found no non-finite value (a non-deterministic fault?)'
-      : 'input' in where ? `the input '${where.input}' holds non-finite values`
+    const at = !where
+      ? 'replaying the step found no non-finite value (a non-deterministic fault?)'
+      : 'input' in where
+        ? `the input '${where.input}' holds non-finite values`
         : `the first non-finite value comes from kernel #${where.dispatch} (${where.label})${where.source ? `, made by ${where.source}` : ''}`;
-    const ck = existsSync(join(this.p.out, 'last.safetensors')) ? `the last good checkpoint is ${join(this.p.out, 'last.safetensors')}` : 'no checkpoint was written yet';
+    const ck = existsSync(join(this.p.out, 'last.safetensors'))
+      ? `the last good checkpoint is ${join(this.p.out, 'last.safetensors')}`
+      : 'no checkpoint was written yet';
     throw new NonFiniteError(`step ${step}: ${what}; ${at}. Training stopped; ${ck}.`);
   }
 
@@ -219,7 +287,13 @@ export class Trainer {
 
   private meta(step: number, stream: { epoch: number; pos: number }) {
     return {
-      model: this.model.name, specHash: this.model.specHash, step, totalSteps: this.p.steps, seed: this.p.seed, dataEpoch: stream.epoch, dataPos: stream.pos,
+      model: this.model.name,
+      specHash: this.model.specHash,
+      step,
+      totalSteps: this.p.steps,
+      seed: this.p.seed,
+      dataEpoch: stream.epoch,
+      dataPos: stream.pos,
       ...(this.data && { normMean: this.data.norm.mean, normStd: this.data.norm.std }),
     };
   }
@@ -237,11 +311,30 @@ export class Trainer {
     const d = this.data!;
     const t = performance.now();
     const weights = await this.readWeights();
-    const ev = await evaluateRetrieval(this.gpu, this.model.evalPlan, this.model.params, weights, this.p.val!, { fe: d.fe, norm: d.norm, tokenizer: d.tokenizer, pool: d.pool, cacheDir: d.cacheDir, seed: this.p.seed, log: () => {} });
+    const ev = await evaluateRetrieval(this.gpu, this.model.evalPlan, this.model.params, weights, this.p.val!, {
+      fe: d.fe,
+      norm: d.norm,
+      tokenizer: d.tokenizer,
+      pool: d.pool,
+      cacheDir: d.cacheDir,
+      seed: this.p.seed,
+      log: () => {},
+    });
     const m = ev.metrics;
     const map10 = (m.a2t.map10 + m.t2a.map10) / 2;
-    const pick = (x: typeof m.a2t): Record<string, number> => ({ r1: x.r1, r5: x.r5, r10: x.r10, map10: x.map10, meanRank: x.meanRank, medianRank: x.medianRank });
-    const row: ValRow = { step, seconds: (performance.now() - t) / 1000, val: { a2t: pick(m.a2t), t2a: pick(m.t2a), map10, clips: m.clips, captions: m.captions } };
+    const pick = (x: typeof m.a2t): Record<string, number> => ({
+      r1: x.r1,
+      r5: x.r5,
+      r10: x.r10,
+      map10: x.map10,
+      meanRank: x.meanRank,
+      medianRank: x.medianRank,
+    });
+    const row: ValRow = {
+      step,
+      seconds: (performance.now() - t) / 1000,
+      val: { a2t: pick(m.a2t), t2a: pick(m.t2a), map10, clips: m.clips, captions: m.captions },
+    };
     this.record(row);
     this.lastEval = ev;
     const better = !this.best || map10 > this.best.map10;
@@ -249,7 +342,9 @@ export class Trainer {
       this.best = { step, map10 };
       saveCheckpoint(join(this.p.out, 'best.safetensors'), this.tensors(weights), { ...this.meta(step, { epoch: 0, pos: 0 }), kind: 'weights' });
     }
-    this.ui.log(`validation at step ${step}: mAP@10 ${(100 * map10).toFixed(1)}  A->T R@1 ${(100 * m.a2t.r1).toFixed(1)} R@10 ${(100 * m.a2t.r10).toFixed(1)}  T->A R@1 ${(100 * m.t2a.r1).toFixed(1)} R@10 ${(100 * m.t2a.r10).toFixed(1)}${better ? '  (best so far: best.safetensors)' : ''}`);
+    this.ui.log(
+      `validation at step ${step}: mAP@10 ${(100 * map10).toFixed(1)}  A->T R@1 ${(100 * m.a2t.r1).toFixed(1)} R@10 ${(100 * m.a2t.r10).toFixed(1)}  T->A R@1 ${(100 * m.t2a.r1).toFixed(1)} R@10 ${(100 * m.t2a.r10).toFixed(1)}${better ? '  (best so far: best.safetensors)' : ''}`,
+    );
   }
 
   private writeValidation(ev: Evaluation, step: number): void {
@@ -259,5 +354,7 @@ export class Trainer {
     renameSync(`${path}.tmp`, path);
   }
 
-  destroy(): void { this.exe.destroy(); }
+  destroy(): void {
+    this.exe.destroy();
+  }
 }

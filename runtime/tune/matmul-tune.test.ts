@@ -13,7 +13,9 @@ import { loadTuning, smallCandidate, tuneMatmul } from './matmul-tune.ts';
 describe('matmul autotuner', async () => {
   const gpu = await testGpu();
   const dir = useTempCacheDir('flapc-tune-');
-  afterAll(() => { gpu.destroy(); });
+  afterAll(() => {
+    gpu.destroy();
+  });
 
   it('times every usable variant, checks it, and caches the fastest per size class', async () => {
     const lines: string[] = [];
@@ -22,7 +24,10 @@ describe('matmul autotuner', async () => {
     for (const cls of ['small', 'large'] as const) {
       const competing = names.filter((n) => cls === 'large' || smallCandidate(n));
       expect(rec.timings[cls].map((t) => t.variant).sort()).toEqual([...competing].sort());
-      for (const t of rec.timings[cls]) { expect(t.maxRelErr).toBeLessThan(1e-5); expect(t.ms).toBeGreaterThan(0); }
+      for (const t of rec.timings[cls]) {
+        expect(t.maxRelErr).toBeLessThan(1e-5);
+        expect(t.ms).toBeGreaterThan(0);
+      }
       const fastest = [...rec.timings[cls]].sort((a, b) => a.ms - b.ms)[0]!.variant;
       expect(rec.tuning[cls]).toBe(fastest);
     }

@@ -21,20 +21,39 @@ const PAGE = fileURLToPath(new URL('./index.html', import.meta.url));
 
 /** The page script: app.ts and its imports as one browser ES module. */
 export async function bundleApp(): Promise<string> {
-  const r = await build({ entryPoints: [APP], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, minify: true, legalComments: 'none', logLevel: 'silent' });
+  const r = await build({
+    entryPoints: [APP],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
   return r.outputFiles[0]!.text;
 }
 
-export interface SiteSummary { out: string; files: { name: string; bytes: number }[]; weights: 'f32' | 'f16' }
+export interface SiteSummary {
+  out: string;
+  files: { name: string; bytes: number }[];
+  weights: 'f32' | 'f16';
+}
 
 export async function buildSite(model: Model, ck: Checkpoint, out: string, o: { weights: 'f32' | 'f16' }): Promise<SiteSummary> {
-  const weights = weightsFor(ck, model.params, model);   // refuses a checkpoint of another model
+  const weights = weightsFor(ck, model.params, model); // refuses a checkpoint of another model
   const norm = normOf(ck);
-  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'meta.json'))) throw new UserError(`${out} exists and is not a flapc site: choose another --out`);
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'meta.json')))
+    throw new UserError(`${out} exists and is not a flapc site: choose another --out`);
   const shapes = new Map(model.params.map((p) => [p.name, [...p.shape]]));
   const meta: SiteMeta = {
-    model: model.name, specHash: model.specHash, checkpointHash: fileHash(ck.path), weights: o.weights,
-    fe: { ...frontEndFromSpec(model.audio), longAudio: 'chunks' }, norm,
+    model: model.name,
+    specHash: model.specHash,
+    checkpointHash: fileHash(ck.path),
+    weights: o.weights,
+    fe: { ...frontEndFromSpec(model.audio), longAudio: 'chunks' },
+    norm,
     params: model.params.map((p) => ({ name: p.name, shape: [...p.shape], init: p.init, ...(p.trainable !== undefined && { trainable: p.trainable }) })),
   };
   const files: [string, string | Uint8Array][] = [
@@ -43,7 +62,14 @@ export async function buildSite(model: Model, ck: Checkpoint, out: string, o: { 
     ['meta.json', JSON.stringify(meta)],
     ['eval.plan.json', serializePlan(model.evalPlan)],
     ['vocab.txt', modelTokenizer(model).tokens.join('\n')],
-    ['weights.safetensors', encodeSafetensors([...weights].map(([name, data]) => ({ name, shape: shapes.get(name)!, data })), { model: model.name, spec_hash: model.specHash }, o.weights === 'f16')],
+    [
+      'weights.safetensors',
+      encodeSafetensors(
+        [...weights].map(([name, data]) => ({ name, shape: shapes.get(name)!, data })),
+        { model: model.name, spec_hash: model.specHash },
+        o.weights === 'f16',
+      ),
+    ],
   ];
   // Written beside the target and renamed: no half-written site.
   const tmp = `${resolve(out)}.tmp-${process.pid}`;

@@ -24,8 +24,15 @@ const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 // WebGPU on Chromium's bundled SwiftShader Vulkan driver: no GPU needed.
-const WEBGPU_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface'];
-const TOL = 1e-4;   // unit vectors from two drivers (lavapipe, SwiftShader) and two kernel sets (tuned, baseline)
+const WEBGPU_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-vulkan-surface',
+];
+const TOL = 1e-4; // unit vectors from two drivers (lavapipe, SwiftShader) and two kernel sets (tuned, baseline)
 
 let dir: string, spec: string, ckpt: string, site: string, env: NodeJS.ProcessEnv;
 const flapc = (args: string[]): { code: number | null; out: string; err: string } => {
@@ -48,7 +55,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function openPage(browser: Browser, url: string, errors: string[]): Promise<Page> {
   const page = await browser.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.setViewport({ width: 900, height: 800 });
   await page.goto(url);
@@ -111,21 +120,31 @@ describe('flapc run web', () => {
       await (await page.$('input#files'))!.uploadFile(...files);
       await page.waitForFunction(() => /^embedded/.test(document.getElementById('status')!.textContent ?? ''), { timeout: 120_000 });
       expect(await page.$eval('#skipped', (e) => e.textContent)).toMatch(/skipped garbage\.wav: the browser cannot decode it/);
-      const clips = await page.evaluate(() => (window as unknown as { flapc: { state: { clips: { name: string; vector: Float32Array }[] } } }).flapc.state.clips.map((c) => ({ name: c.name, vector: Array.from(c.vector) })));
+      const clips = await page.evaluate(() =>
+        (window as unknown as { flapc: { state: { clips: { name: string; vector: Float32Array }[] } } }).flapc.state.clips.map((c) => ({
+          name: c.name,
+          vector: Array.from(c.vector),
+        })),
+      );
       expect(clips.map((c) => c.name).sort()).toEqual(['bell.wav', 'rain.wav']);
       for (const c of clips) {
         const ref = nodeVec.get(c.name)!;
         expect(Math.max(...c.vector.map((x, i) => Math.abs(x - ref[i]!))), c.name).toBeLessThan(TOL);
       }
-      const pageText = await page.evaluate((q) => (window as unknown as { flapc: { textEmbedding(q: string): Promise<number[]> } }).flapc.textEmbedding(q), query);
+      const pageText = await page.evaluate(
+        (q) => (window as unknown as { flapc: { textEmbedding(q: string): Promise<number[]> } }).flapc.textEmbedding(q),
+        query,
+      );
       expect(Math.max(...pageText.map((x, i) => Math.abs(x - nodeText[i]!)))).toBeLessThan(TOL);
       // The query through the page's own form: ranked results with scores and players.
       await page.type('#query', query);
       await page.click('#search button');
       await page.waitForSelector('#results li audio');
-      const shown = await page.$$eval('#results li', (lis) => lis.map((li) => ({ name: li.querySelector('.name')!.textContent, score: Number(li.querySelector('.score')!.textContent) })));
+      const shown = await page.$$eval('#results li', (lis) =>
+        lis.map((li) => ({ name: li.querySelector('.name')!.textContent, score: Number(li.querySelector('.score')!.textContent) })),
+      );
       expect(shown[0]!.name).toBe(basename(nodeHits[0]!.path));
-      for (const h of shown) expect(Math.abs(h.score - nodeHits.find((n) => basename(n.path) === h.name)!.score)).toBeLessThan(2e-3);   // shown to 3 decimals
+      for (const h of shown) expect(Math.abs(h.score - nodeHits.find((n) => basename(n.path) === h.name)!.score)).toBeLessThan(2e-3); // shown to 3 decimals
       expect(errors).toEqual([]);
       const shot = join(site, 'screenshot.png');
       await page.screenshot({ path: shot as `${string}.png`, fullPage: true });
@@ -144,7 +163,9 @@ describe('flapc run web', () => {
       const errors: string[] = [];
       const page = await browser.newPage();
       page.on('pageerror', (e) => errors.push(String(e)));
-      await page.evaluateOnNewDocument(() => { Object.defineProperty(navigator, 'gpu', { value: undefined }); });
+      await page.evaluateOnNewDocument(() => {
+        Object.defineProperty(navigator, 'gpu', { value: undefined });
+      });
       await page.goto(url);
       expect(await page.evaluate(() => (window as unknown as { flapcReady: Promise<boolean> }).flapcReady)).toBe(false);
       expect(await page.$eval('#nogpu', (e) => (e as HTMLElement).hidden)).toBe(false);

@@ -5,8 +5,23 @@ import { encodeSafetensors, fromHalf, parseSafetensors, toHalf } from './weights
 
 describe('half precision', () => {
   it('encodes known values, rounding to nearest even', () => {
-    const cases: [number, number][] = [[0, 0x0000], [-0, 0x8000], [1, 0x3c00], [-2, 0xc000], [0.5, 0x3800], [65504, 0x7bff], [65520, 0x7c00], [1e9, 0x7c00],
-      [2 ** -14, 0x0400], [2 ** -24, 0x0001], [2 ** -26, 0x0000], [0.1, 0x2e66], [1 + 2 ** -11, 0x3c00], [1 + 3 * 2 ** -11, 0x3c02], [Infinity, 0x7c00]];
+    const cases: [number, number][] = [
+      [0, 0x0000],
+      [-0, 0x8000],
+      [1, 0x3c00],
+      [-2, 0xc000],
+      [0.5, 0x3800],
+      [65504, 0x7bff],
+      [65520, 0x7c00],
+      [1e9, 0x7c00],
+      [2 ** -14, 0x0400],
+      [2 ** -24, 0x0001],
+      [2 ** -26, 0x0000],
+      [0.1, 0x2e66],
+      [1 + 2 ** -11, 0x3c00],
+      [1 + 3 * 2 ** -11, 0x3c02],
+      [Infinity, 0x7c00],
+    ];
     for (const [x, h] of cases) expect(toHalf(x).toString(16), String(x)).toBe(h.toString(16));
     expect(Number.isNaN(fromHalf(toHalf(NaN)))).toBe(true);
   });
