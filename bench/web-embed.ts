@@ -9,6 +9,7 @@ import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
 import { serveSite } from '../runtime/web/serve.ts';
+import { CHROMIUM, WEBGPU_ARGS } from '../runtime/web/chromium.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string' } } });
 const [spec, ckpt, folder] = positionals;
@@ -35,16 +36,9 @@ try {
   if (web.status !== 0) throw new Error(web.stderr);
   const { server, url } = await serveSite(join(dir, 'site'));
   const browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--use-vulkan=swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-vulkan-surface',
-    ],
+    args: WEBGPU_ARGS,
   });
   try {
     const page = await browser.newPage();

@@ -1,15 +1,13 @@
-// Screenshot of a local HTML file in Debian's headless Chromium (for docs/images/):
-//   node --import tsx tools/screenshot.ts runs/flap-tiny/report.html docs/images/report.png [width]
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM } from '../runtime/web/chromium.ts';
 
 const [html, png, width = '1200'] = process.argv.slice(2);
 if (!html || !png?.endsWith('.png')) {
   console.error('usage: tools/screenshot.ts page.html out.png [width]');
   process.exit(2);
 }
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const chromium = CHROMIUM;
 if (!chromium) {
   console.error('no chromium: bash scripts/setup.sh --swiftshader installs it');
   process.exit(3);

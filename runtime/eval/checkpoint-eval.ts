@@ -8,13 +8,14 @@ import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { defaultCacheDir } from '../data/feature-cache.ts';
 import { frontEndFromSpec } from '../data/frontend.ts';
-import { Loader, type Norm } from '../data/loader.ts';
+import type { Norm } from '../data/loader.ts';
 import type { BadItem, Clip, Dataset } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
 import { type Model, modelTokenizer } from '../model/model.ts';
 import { type Checkpoint, weightsFor } from '../train/state.ts';
 import { Embedder } from './embed.ts';
 import { type Evaluation, evaluateRetrieval, silenceLevel } from './evaluate.ts';
+import { clipLoader } from './clip-loader.ts';
 
 export interface ZeroShotResult {
   labels: string[];
@@ -106,16 +107,7 @@ async function zeroShotClassify(
   const labels = [...new Set(zs.clips.map((c) => c.captions[0]!))].sort();
   const emb = await Embedder.create(gpu, model.evalPlan, model.params, weights, 0);
   try {
-    const loader = new Loader(zs.clips, {
-      fe: { ...ctx.fe, frames: emb.frames },
-      tokenizer: ctx.tokenizer,
-      maxTokens: emb.maxTokens,
-      batch: emb.batch,
-      seed: 0,
-      pool: ctx.pool,
-      cacheDir: ctx.cacheDir,
-      norm: ctx.norm,
-    });
+    const loader = clipLoader(emb, zs.clips, ctx);
     ctx.log(`zero-shot: ${zs.clips.length} clips, ${labels.length} labels`);
     const audio = await emb.embedAudio(loader);
     const text = await emb.embedText(

@@ -5,13 +5,14 @@ import type { Plan } from '../../compiler/index.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { silenceLevel } from '../data/features.ts';
 import type { FrontEnd } from '../data/frontend.ts';
-import { Loader, type Norm } from '../data/loader.ts';
+import type { Norm } from '../data/loader.ts';
 import { type BadItem, type Clip, type Dataset, sourceName } from '../data/manifest.ts';
 import type { FeaturizePool } from '../data/pool.ts';
 import type { WordPieceTokenizer } from '../data/tokenizer.ts';
 import type { ParamSpec } from '../train/init.ts';
 import { Embedder } from './embed.ts';
 import { type RetrievalMetrics, retrievalMetrics } from './retrieval.ts';
+import { clipLoader } from './clip-loader.ts';
 
 export interface EvalContext {
   fe: FrontEnd;
@@ -47,17 +48,7 @@ export async function evaluateRetrieval(
 ): Promise<Evaluation> {
   const emb = await Embedder.create(gpu, plan, params, values, ctx.seed);
   try {
-    const fe = { ...ctx.fe, frames: emb.frames };
-    const loader = new Loader(ds.clips, {
-      fe,
-      tokenizer: ctx.tokenizer,
-      maxTokens: emb.maxTokens,
-      batch: emb.batch,
-      seed: ctx.seed,
-      pool: ctx.pool,
-      cacheDir: ctx.cacheDir,
-      norm: ctx.norm,
-    });
+    const loader = clipLoader(emb, ds.clips, ctx);
     ctx.log(`eval: embedding ${ds.clips.length} clips`);
     const audio = await emb.embedAudio(loader);
     const captions: string[] = [],

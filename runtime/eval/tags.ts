@@ -3,9 +3,7 @@
 // nearest (cosine) to its audio embedding. runtime/cli/tag-cmd.ts parses the flags and writes.
 import { basename } from 'node:path';
 import { tagWords } from '../corpus/augment.ts';
-import { defaultCacheDir } from '../data/feature-cache.ts';
 import { frontEndFromSpec } from '../data/frontend.ts';
-import { Loader } from '../data/loader.ts';
 import { type BadItem, type Dataset, sourceName } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
 import type { Gpu } from '../gpu/gpu.ts';
@@ -14,6 +12,7 @@ import { type Checkpoint, weightsFor } from '../train/state.ts';
 import { normOf } from './checkpoint-eval.ts';
 import { Embedder } from './embed.ts';
 import { silenceLevel } from './evaluate.ts';
+import { clipLoader } from './clip-loader.ts';
 
 /** Indices of the k largest scores, best first (ties: lower index first). */
 export function topK(scores: Float64Array | number[], k: number): number[] {
@@ -44,8 +43,8 @@ export async function zeroShotTags(
   const pool = new FeaturizePool(o.workers);
   const emb = await Embedder.create(gpu, model.evalPlan, model.params, weights, 0);
   try {
-    const fe = { ...frontEndFromSpec(model.audio), frames: emb.frames };
-    const loader = new Loader(ds.clips, { fe, tokenizer: tok, maxTokens: emb.maxTokens, batch: emb.batch, seed: 0, pool, cacheDir: defaultCacheDir(), norm });
+    const fe = frontEndFromSpec(model.audio);
+    const loader = clipLoader(emb, ds.clips, { fe, tokenizer: tok, pool, norm });
     o.log(`tag: embedding ${ds.clips.length} clips and ${labels.length} labels`);
     const audio = await emb.embedAudio(loader);
     const text = await emb.embedText(

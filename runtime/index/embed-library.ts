@@ -8,9 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { defaultCacheDir } from '../data/feature-cache.ts';
 import { frontEndFromSpec } from '../data/frontend.ts';
-import { Loader } from '../data/loader.ts';
 import { AUDIO_EXTS, type BadItem, type Clip, openDataset, sourceName } from '../data/manifest.ts';
 import { FeaturizePool } from '../data/pool.ts';
 import { Embedder } from '../eval/embed.ts';
@@ -20,6 +18,7 @@ import { type Checkpoint, weightsFor } from '../train/state.ts';
 import type { Progress } from '../train/progress.ts';
 import { type ClipRow, VectorIndex } from './store.ts';
 import { AUDIO_EMB } from '../../compiler/names.ts';
+import { clipLoader } from '../eval/clip-loader.ts';
 
 export interface Shard {
   index: number;
@@ -131,16 +130,7 @@ export async function embedLibrary(
   const t0 = performance.now();
   try {
     const fe = { ...frontEndFromSpec(model.audio), frames: emb.frames, longAudio: 'chunks' as const };
-    const loader = new Loader(clips.length ? clips : all.clips.slice(0, 1), {
-      fe,
-      tokenizer: modelTokenizer(model),
-      maxTokens: emb.maxTokens,
-      batch: emb.batch,
-      seed: 0,
-      pool,
-      cacheDir: defaultCacheDir(),
-      norm,
-    });
+    const loader = clipLoader(emb, clips.length ? clips : all.clips.slice(0, 1), { fe, tokenizer: modelTokenizer(model), pool, norm });
     const out = clips.length
       ? await emb.embedAudio(loader, (done) => {
           const s = (performance.now() - t0) / 1000;

@@ -4,9 +4,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
-import { defaultCacheDir } from '../data/feature-cache.ts';
 import { frontEndFromSpec } from '../data/frontend.ts';
-import { Loader } from '../data/loader.ts';
 import { FeaturizePool } from '../data/pool.ts';
 import { Embedder } from '../eval/embed.ts';
 import { silenceLevel } from '../eval/evaluate.ts';
@@ -14,6 +12,7 @@ import { loadModel, modelTokenizer } from '../model/model.ts';
 import { loadCheckpoint, weightsFor } from '../train/state.ts';
 import { collectClips, fileHash } from './embed-library.ts';
 import type { SearchHit, VectorIndex } from './store.ts';
+import { clipLoader } from '../eval/clip-loader.ts';
 
 export interface SearchRequest {
   index: string;
@@ -51,16 +50,7 @@ export async function embedQuery(gpu: Gpu, index: VectorIndex, where: { spec: st
     try {
       const { clips } = collectClips([r.audio!]);
       const fe = { ...frontEndFromSpec(model.audio), frames: emb.frames, longAudio: 'chunks' as const };
-      const loader = new Loader(clips, {
-        fe,
-        tokenizer: modelTokenizer(model),
-        maxTokens: emb.maxTokens,
-        batch: emb.batch,
-        seed: 0,
-        pool,
-        cacheDir: defaultCacheDir(),
-        norm,
-      });
+      const loader = clipLoader(emb, clips, { fe, tokenizer: modelTokenizer(model), pool, norm });
       const out = await emb.embedAudio(loader);
       if (out.clips.length === 0) throw new UserError(`cannot use ${r.audio} as a query: ${loader.bad[0]?.reason ?? 'it did not decode'}`);
       return out.emb;

@@ -1,14 +1,14 @@
 // The run report in a real browser: Debian's headless Chromium (driven by puppeteer-core) opens
 // report.html from disk with the network off; there must be no console errors, every chart must
 // have drawn a canvas, the metrics table and heatmap must be there; a screenshot is saved.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chartData, readRun, writeReport } from './report.ts';
+import { CHROMIUM } from '../web/chromium.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const dir = mkdtempSync(join(tmpdir(), 'flapc-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

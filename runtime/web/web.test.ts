@@ -19,19 +19,10 @@ import { testGpu } from '../testing/harness.ts';
 import { loadCheckpoint, weightsFor } from '../train/state.ts';
 import { serveSite } from './serve.ts';
 import { bundleApp } from './site.ts';
+import { CHROMIUM, WEBGPU_ARGS } from './chromium.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
-// WebGPU on Chromium's bundled SwiftShader Vulkan driver: no GPU needed.
-const WEBGPU_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-];
 const TOL = 1e-4; // unit vectors from two drivers (lavapipe, SwiftShader) and two kernel sets (tuned, baseline)
 
 let dir: string, spec: string, ckpt: string, site: string, env: NodeJS.ProcessEnv;
