@@ -17,6 +17,15 @@ export const TEXT_EMB = 'text_emb';
 export const LOSS_PREFIX = 'loss.';
 export const lossTerm = (name: string): string => `${LOSS_PREFIX}${name}`;
 
+/**
+ * Pretrained word-vector tables a spec can start an embedding from (init.word_vectors), by name:
+ * their width and the tokenizer whose ids index their rows. The runtime reads the table itself
+ * (models/vectors/<name>.safetensors, derived by tools/derive-word-vectors.ts).
+ */
+export const WORD_VECTOR_TABLES: Record<string, { dim: number; tokenizer: string }> = {
+  'glove-100d': { dim: 100, tokenizer: 'bert-base-uncased' },
+};
+
 /** AdamW moments of a parameter (graph state inputs; checkpoint tensors of a training state). */
 export const OPT_PREFIX = 'opt.';
 export const moment1 = (param: string): string => `${OPT_PREFIX}m.${param}`;

@@ -5,6 +5,7 @@ import { type DType, type Shape, type Var, numel } from '../ir/types.ts';
 import { erf64 } from '../ir/interp.ts';
 import type { Span } from '../frontend/diagnostics.ts';
 import { type InitKind, NONE, POISON, type Value, describe, fmtShape } from './values.ts';
+import { WORD_VECTOR_TABLES } from '../names.ts';
 
 export interface BuiltinCtx {
   b: GraphBuilder;
@@ -140,6 +141,16 @@ export const INITS: Record<string, Builtin> = {
   constant: init('constant', [{ name: 'value' }]),
   sincos_1d: init('sincos_1d', []),
   sincos_2d: init('sincos_2d', [{ name: 'rows' }, { name: 'cols' }]),
+  // A pretrained table by name (compiler/names.ts WORD_VECTOR_TABLES), e.g. "glove-100d".
+  word_vectors: {
+    params: [{ name: 'table' }],
+    run(c, [a]) {
+      const known = Object.keys(WORD_VECTOR_TABLES);
+      if (a?.t !== 'str') return c.error(`init.word_vectors: table must be a string (one of ${known.map((k) => `"${k}"`).join(', ')}), got ${describe(a!)}`);
+      if (!WORD_VECTOR_TABLES[a.v]) return c.error(`init.word_vectors: no table "${a.v}" (known: ${known.map((k) => `"${k}"`).join(', ')})`);
+      return { t: 'init', kind: 'word_vectors', args: [], table: a.v };
+    },
+  },
 };
 
 const DTYPE_NAMES: Record<string, DType> = { f32: 'f32', i32: 'i32', u32: 'u32', bool: 'bool' };

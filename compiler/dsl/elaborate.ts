@@ -11,12 +11,12 @@ import { BUILTINS, type Builtin, type BuiltinCtx, INITS } from './builtins.ts';
 import { NONE, POISON, type Value, describe, fmtShape, fromConfig } from './values.ts';
 import { binaryOp, bindArgs } from './operators.ts';
 import { suggest } from './suggest.ts';
-import { RNG_KEY } from '../names.ts';
+import { RNG_KEY, WORD_VECTOR_TABLES } from '../names.ts';
 
 export interface ParamInfo {
   name: string;
   shape: number[];
-  init: { kind: string; args: number[] };
+  init: { kind: string; args: number[]; table?: string };
   trainable: boolean;
   span: Span;
 }
@@ -315,7 +315,7 @@ class Elaborator {
       return;
     }
     const shape = dims.map((d) => (d as { v: number }).v);
-    let init: { kind: string; args: number[] } = { kind: shape.length >= 2 ? 'xavier' : 'zeros', args: [] };
+    let init: ParamInfo['init'] = { kind: shape.length >= 2 ? 'xavier' : 'zeros', args: [] };
     if (s.init) {
       const iv = this.expr(s.init, env, f);
       if (iv.t === 'poison') {
@@ -327,8 +327,8 @@ class Elaborator {
         env.vars.set(s.name, POISON);
         return;
       }
-      init = { kind: iv.kind, args: iv.args };
-      const msg = checkInit(iv.kind, iv.args, shape);
+      init = { kind: iv.kind, args: iv.args, ...(iv.table && { table: iv.table }) };
+      const msg = checkInit(init, shape, this.opts.namespaces.text as { tokenizer?: string; vocab?: number } | undefined);
       if (msg) {
         this.error(`parameter '${s.name}': ${msg}`, s.init.span);
         env.vars.set(s.name, POISON);
@@ -566,7 +566,13 @@ function annText(t: TypeAnn): string {
   return `[${t.dims.map((d) => (d.kind === 'rest' ? `...${d.name ?? ''}` : d.kind === 'sym' ? d.name : 'expr')).join(', ')}]${t.dtype ? ` ${t.dtype}` : ''}`;
 }
 
-function checkInit(kind: string, args: number[], shape: number[]): string | null {
+function checkInit({ kind, args, table }: ParamInfo['init'], shape: number[], text: { tokenizer?: string; vocab?: number } | undefined): string | null {
+  if (kind === 'word_vectors') {
+    const t = WORD_VECTOR_TABLES[table!]!;
+    if (shape.length !== 2 || shape[1] !== t.dim) return `init.word_vectors("${table}") needs shape [vocab, ${t.dim}], got ${fmtShape(shape)}`;
+    if (text?.tokenizer !== t.tokenizer)
+      return `init.word_vectors("${table}") rows are ${t.tokenizer} token ids; the spec's text.tokenizer is ${text?.tokenizer}`;
+  }
   if (kind === 'sincos_2d') {
     const [r, c] = args;
     if (shape.length !== 2 || r! * c! !== shape[0] || shape[1]! % 4 !== 0)

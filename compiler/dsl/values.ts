@@ -13,11 +13,11 @@ export type Value =
   | { t: 'tuple'; items: Value[] }
   | { t: 'ns'; name: string; fields: Record<string, unknown> }
   | { t: 'fn'; name: string }
-  | { t: 'init'; kind: InitKind; args: number[] }
+  | { t: 'init'; kind: InitKind; args: number[]; table?: string }
   | { t: 'none' }
   | { t: 'poison' };
 
-export type InitKind = 'normal' | 'uniform' | 'xavier' | 'zeros' | 'ones' | 'constant' | 'sincos_1d' | 'sincos_2d';
+export type InitKind = 'normal' | 'uniform' | 'xavier' | 'zeros' | 'ones' | 'constant' | 'sincos_1d' | 'sincos_2d' | 'word_vectors';
 
 export const POISON: Value = { t: 'poison' };
 export const NONE: Value = { t: 'none' };

@@ -14,8 +14,8 @@ import { parseDsl } from '../dsl/parser.ts';
 import { type Graph, IRError, formatSource, numel } from '../ir/types.ts';
 import type { Plan } from '../plan/plan.ts';
 import type { KernelGraph } from '../fuse/kernel-ir.ts';
-import { Diagnostics } from './diagnostics.ts';
-import { type LoadedSpec, loadSpec } from './load.ts';
+import { Diagnostics, type Span } from './diagnostics.ts';
+import { type LoadedSpec, type Located, type TrainConfig, loadSpec } from './load.ts';
 import { lossTerm } from '../names.ts';
 
 export const STDLIB_FILE = 'stdlib.flap';
@@ -37,6 +37,8 @@ export interface ModelGraphs {
   spec: LoadedSpec;
   train: Elaboration & { graph: Graph };
   eval: Elaboration & { graph: Graph };
+  /** train.unmasked_steps > 0: the training step with hyper.mask = "none". */
+  unmasked?: Elaboration & { graph: Graph };
   params: ParamInfo[];
 }
 
@@ -58,33 +60,83 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   if (entryFn) spec.model.entrySpan = entryFn.span;
   const namespaces = { hp: c.hyper, audio: c.audio, text: c.text, train: c.train, data: c.data };
   const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]) };
-  const train = elaborate(prog, { ...common, training: true }, diags);
-  if (diags.hasErrors) return undefined;
-  if (train.losses.length === 0) {
-    diags.error(`the model defines no loss in training (add: loss name = ... inside fn ${spec.model.entry})`, spec.model.entrySpan);
-    return undefined;
-  }
+  const masked = elaborateTraining(prog, common, c.hyper, diags);
+  if (!masked) return undefined;
   const ev = elaborate(prog, { ...common, training: false }, diags);
   if (diags.hasErrors) return undefined;
   if (ev.outputs.length === 0) {
     diags.error(`the model has no outputs in evaluation (add e.g. output audio_emb = ... inside fn ${spec.model.entry})`, spec.model.entrySpan);
     return undefined;
   }
+  const train = appendStep(masked, c.train, common, diags);
+  if (!train) return undefined;
+  const unmasked = c.train.unmasked_steps > 0 ? unmaskedGraph(spec, prog, common, train.params, diags) : undefined;
+  if (diags.hasErrors) return undefined;
+  for (const o of ev.outputs) ev.b.output(o.name, o.v);
+  for (const l of ev.losses) ev.b.output(lossTerm(l.name), l.v);
+  return { spec, train, eval: { ...ev, graph: ev.b.build() }, params: train.params, ...(unmasked && { unmasked }) };
+}
 
+type Common = Omit<Parameters<typeof elaborate>[1], 'training'>;
+type TrainGraph = Elaboration & { graph: Graph };
+
+/** The model elaborated with `training` under these hyperparameters; it must define a loss. */
+function elaborateTraining(prog: Program, common: Common, hyper: Record<string, unknown>, diags: Diagnostics): Elaboration | undefined {
+  const train = elaborate(prog, { ...common, namespaces: { ...common.namespaces, hp: hyper }, training: true }, diags);
+  if (diags.hasErrors) return undefined;
+  if (train.losses.length === 0) {
+    diags.error(`the model defines no loss in training (add: loss name = ... inside fn ${common.entry})`, common.entrySpan);
+    return undefined;
+  }
+  return train;
+}
+
+/** The training step: the weighted losses summed, each term an output, then backward + AdamW. */
+function appendStep(train: Elaboration, cfg: TrainConfig, common: Common, diags: Diagnostics): TrainGraph | undefined {
   const tb = train.b;
   let total = tb.mul(train.losses[0]!.v, train.losses[0]!.weight);
   for (const l of train.losses.slice(1)) total = tb.add(total, tb.mul(l.v, l.weight));
   for (const l of train.losses) tb.output(lossTerm(l.name), l.v);
   try {
-    appendTrainStep(tb, total, adamwConfig(c.train));
+    appendTrainStep(tb, total, adamwConfig(cfg));
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
-    diags.error(`training step: ${e.message}`, spec.model.entrySpan);
+    diags.error(e.message.startsWith('training step') ? e.message : `training step: ${e.message}`, common.entrySpan);
     return undefined;
   }
-  for (const o of ev.outputs) ev.b.output(o.name, o.v);
-  for (const l of ev.losses) ev.b.output(lossTerm(l.name), l.v);
-  return { spec, train: { ...train, graph: tb.build() }, eval: { ...ev, graph: ev.b.build() }, params: train.params };
+  return { ...train, graph: tb.build() };
+}
+
+/**
+ * train.unmasked_steps: the same training step with hyper.mask = "none" (FLIP's unmasked
+ * tuning). Its parameters must be a subset of the masked step's (the decoder drops out), with
+ * the same shapes, so the runtime can hand weights and moments from one plan to the other.
+ */
+function unmaskedGraph(spec: LoadedSpec, prog: Program, common: Common, params: ParamInfo[], diags: Diagnostics): TrainGraph | undefined {
+  const at = keySpan(spec.tree, 'train', 'unmasked_steps') ?? spec.model.entrySpan;
+  if (!('mask' in spec.config.hyper)) {
+    diags.error('train.unmasked_steps needs hyper.mask, the switch the model reads to drop tokens (the unmasked steps set it to "none")', at);
+    return undefined;
+  }
+  const e = elaborateTraining(prog, common, { ...spec.config.hyper, mask: 'none' }, diags);
+  const g = e && appendStep(e, spec.config.train, common, diags);
+  if (!g) return undefined;
+  const masked = new Map(params.map((p) => [p.name, p.shape.join()]));
+  for (const p of g.params)
+    if (masked.get(p.name) !== p.shape.join()) {
+      diags.error(
+        `train.unmasked_steps: with hyper.mask = "none" the model has parameter '${p.name}' [${p.shape.join(', ')}], which the masked model lacks or shapes differently`,
+        at,
+      );
+      return undefined;
+    }
+  return g;
+}
+
+function keySpan(tree: Located, section: string, key: string): Span | undefined {
+  if (tree.kind !== 'map') return undefined;
+  const s = tree.entries.get(section)?.value;
+  return s?.kind === 'map' ? s.entries.get(key)?.key : undefined;
 }
 
 export interface GraphSummary {
@@ -114,6 +166,8 @@ export interface CompiledSpec {
   model: ModelGraphs;
   trainPlan: Plan;
   evalPlan: Plan;
+  /** train.unmasked_steps > 0: the plan of the unmasked steps. */
+  unmaskedPlan?: Plan;
   trainKernels: KernelGraph;
   evalKernels: KernelGraph;
   summary: SpecSummary;
@@ -136,6 +190,7 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
   const t0 = performance.now();
   const model = buildModel(path, diags, cwd);
   if (!model) return undefined;
+  let unmaskedPlan: Plan | undefined;
   let trainPlan: Plan, evalPlan: Plan, trainKernels: KernelGraph, evalKernels: KernelGraph;
   try {
     // FLAPC_DEBUG=1..3 prints each graph's IR, kernels and WGSL (compileGraph reads it).
@@ -144,6 +199,10 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
     ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
     if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: evaluation step ==\n`);
     ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
+    if (model.unmasked) {
+      if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: unmasked training step ==\n`);
+      unmaskedPlan = compileGraph(model.unmasked.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }).plan;
+    }
   } catch (e) {
     if (!(e instanceof IRError)) throw e;
     // Point at the spec call that made the equation (its gradient's too); the caret shows it, so
@@ -168,7 +227,7 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
     limits: caps,
     compileMs: Math.round(performance.now() - t0),
   };
-  return { model, trainPlan, evalPlan, trainKernels, evalKernels, summary };
+  return { model, trainPlan, evalPlan, trainKernels, evalKernels, summary, ...(unmaskedPlan && { unmaskedPlan }) };
 }
 
 /** Adapter-independent golden text for spec-tests: what the model is, not how it compiled. */
@@ -180,7 +239,7 @@ export function irSummary(m: ModelGraphs): string {
   );
   for (const p of m.params)
     lines.push(
-      `  ${p.trainable ? 'param ' : 'buffer'} ${p.name} [${p.shape.join(', ')}] ${p.init.kind}${p.init.args.length ? `(${p.init.args.join(', ')})` : ''}`,
+      `  ${p.trainable ? 'param ' : 'buffer'} ${p.name} [${p.shape.join(', ')}] ${p.init.kind}${p.init.table ? `("${p.init.table}")` : p.init.args.length ? `(${p.init.args.join(', ')})` : ''}`,
     );
   for (const i of m.train.inputs) lines.push(`input ${i.name} ${i.v.dtype}[${i.v.shape.join(', ')}]`);
   for (const l of m.train.losses) lines.push(`loss ${l.name} weight ${l.weight}`);
@@ -195,5 +254,6 @@ export function irSummary(m: ModelGraphs): string {
   };
   lines.push(`train graph: ${m.train.graph.eqns.length} equations: ${hist(m.train.graph)}`);
   lines.push(`eval graph: ${m.eval.graph.eqns.length} equations: ${hist(m.eval.graph)}`);
+  if (m.unmasked) lines.push(`unmasked train graph: ${m.unmasked.graph.eqns.length} equations, parameters ${m.unmasked.params.map((p) => p.name).join(', ')}`);
   return lines.join('\n');
 }

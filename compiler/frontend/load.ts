@@ -62,6 +62,18 @@ const SCHEMA = {
     eps: { type: 'number', min: 0, minExclusive: true, max: 1, default: 1e-8 },
     seed: { type: 'int', min: 0, max: 2 ** 32 - 1, default: 0 },
     augmented_caption_prob: { type: 'number', min: 0, max: 1, default: 0 },
+    // FLIP's unmasked tuning: the last N steps train with hyper.mask = "none" (every token
+    // through the encoder), at their own learning rate (default lr / 4), warm-up and cosine decay.
+    unmasked_steps: { type: 'int', min: 0, max: 1e9, default: 0 },
+    unmasked_lr: { type: 'number', min: 0, max: 10, default: 0 },
+    // Audio augmentation of training crops (runtime/data/augment-audio.ts); all off by default.
+    aug_gain_db: { type: 'number', min: 0, max: 60, default: 0 },
+    aug_shift: { type: 'number', min: 0, max: 1, default: 0 },
+    aug_time_masks: { type: 'int', min: 0, max: 100, default: 0 },
+    aug_time_width: { type: 'int', min: 0, max: 100000, default: 0 },
+    aug_freq_masks: { type: 'int', min: 0, max: 100, default: 0 },
+    aug_freq_width: { type: 'int', min: 0, max: 512, default: 0 },
+    aug_mix_prob: { type: 'number', min: 0, max: 1, default: 0 },
   },
 } as const satisfies Record<string, Record<string, Check>>;
 

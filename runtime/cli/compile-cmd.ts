@@ -76,12 +76,14 @@ function writeOut(dir: string, c: CompiledSpec, adapter: string): void {
     params: m.params.map((p) => ({ name: p.name, shape: p.shape, init: p.init, trainable: p.trainable })),
     losses: c.summary.losses,
     summary: c.summary,
-    plans: { train: 'train.plan.json', eval: 'eval.plan.json' },
+    plans: { train: 'train.plan.json', eval: 'eval.plan.json', ...(c.unmaskedPlan && { unmasked: 'unmasked.plan.json' }) },
   };
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   writeFileSync(join(tmp, 'train.plan.json'), serializePlan(c.trainPlan));
   writeFileSync(join(tmp, 'eval.plan.json'), serializePlan(c.evalPlan));
-  for (const p of [...c.trainPlan.pipelines, ...c.evalPlan.pipelines]) writeFileSync(join(tmp, 'wgsl', `${p.label}-${p.hash}.wgsl`), p.wgsl);
+  if (c.unmaskedPlan) writeFileSync(join(tmp, 'unmasked.plan.json'), serializePlan(c.unmaskedPlan));
+  for (const p of [...c.trainPlan.pipelines, ...c.evalPlan.pipelines, ...(c.unmaskedPlan?.pipelines ?? [])])
+    writeFileSync(join(tmp, 'wgsl', `${p.label}-${p.hash}.wgsl`), p.wgsl);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
 }

@@ -152,3 +152,19 @@ describe('augmented captions', () => {
     expect(bertBaseUncased().decode(b!.tokens.subarray(0, 12)).startsWith('augmented')).toBe(true);
   });
 });
+
+describe('audio augmentation in the loader', () => {
+  it('mixes clips with their captions joined, deterministically for a seed', async () => {
+    const clips = ds.clips.filter((c) => c.source.kind === 'file' && c.id !== 'tiny.wav').slice(0, 4);
+    const augment = { gainDb: 3, shift: 0.2, timeMasks: 1, timeWidth: 4, freqMasks: 1, freqWidth: 4, mixProb: 1 };
+    const [a] = await take(new Loader(clips, options({ augment, maxTokens: 48 })).train(), 1);
+    const [b] = await take(new Loader(clips, options({ augment, maxTokens: 48 })).train(), 1);
+    const [plain] = await take(new Loader(clips, options({ maxTokens: 48 })).train(), 1);
+    expect(a!.mel).toEqual(b!.mel);
+    expect(a!.tokens).toEqual(b!.tokens);
+    expect(a!.clips).toEqual(plain!.clips); // augmentation does not change the order
+    expect(a!.mel).not.toEqual(plain!.mel);
+    const text = bertBaseUncased().decode(a!.tokens.subarray(0, 48));
+    expect(text).toContain(' while ');
+  });
+});

@@ -9,6 +9,10 @@ import type { BadItem, Clip } from './manifest.ts';
 import { sourceName } from './manifest.ts';
 import type { FeaturizePool } from './pool.ts';
 import type { WordPieceTokenizer } from './tokenizer.ts';
+import { mix } from './counter-rng.ts';
+import { type AudioAugment, augmentCrop, joinCaptions, mixLogMel, mixPartner } from './augment-audio.ts';
+
+export { mix } from './counter-rng.ts';
 
 export interface Norm {
   mean: number;
@@ -26,6 +30,8 @@ export interface LoaderOptions {
   norm: Norm;
   /** Probability of training on a clip's augmented caption instead of the original (spec: train.augmented_caption_prob). */
   augmentedProb?: number;
+  /** Audio augmentation of training crops (spec: train.aug_*); none by default. */
+  augment?: AudioAugment;
   /** Clips in flight ahead of the consumer (default 2 batches). */
   prefetch?: number;
   /** Called as clips load: (loaded, cached, failed). */
@@ -57,16 +63,10 @@ export interface StreamPosition {
 
 export type { EvalBatch } from './features.ts';
 
-/** 32-bit mix of integers (splitmix-style): a counter-based RNG, so results need no state. */
-export function mix(...xs: number[]): number {
-  let h = 0x9e3779b9;
-  for (const x of xs) {
-    h = Math.imul(h ^ (x >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return h >>> 0;
+/** The clip a training clip is mixed with (train.aug_mix_prob). */
+interface Partner {
+  f: Features;
+  clip: number;
 }
 
 /** Fisher-Yates permutation of 0..n-1 for (seed, epoch). */
@@ -154,13 +154,24 @@ export class Loader {
       if (rows.length < batch && window.length > 0) continue;
       if (rows.length === 0) break;
       if (rows.length < batch) break; // the stream ended (bounded epochs): no padding rows
-      yield this.assemble(rows);
+      yield this.assemble(rows, await this.partners(rows));
       rows = [];
     }
     if (this.clips.length - this.failed.size === 0) throw new Error('every clip failed to load (see the bad-item report)');
   }
 
-  private assemble(rows: { clip: number; epoch: number; pos: number; f: Features }[]): TrainBatch {
+  /** The features of each row's mixing partner (train.aug_mix_prob), or undefined. */
+  private partners(rows: { clip: number; epoch: number; pos: number }[]): Promise<(Partner | undefined)[]> {
+    const a = this.opts.augment;
+    return Promise.all(
+      rows.map((r) => {
+        const other = a && mixPartner(a, [this.opts.seed, r.epoch, r.pos], r.clip, this.clips.length);
+        return other === undefined ? undefined : this.load(other).then((f) => f && { f, clip: other });
+      }),
+    );
+  }
+
+  private assemble(rows: { clip: number; epoch: number; pos: number; f: Features }[], partners: (Partner | undefined)[] = []): TrainBatch {
     const last = rows[rows.length - 1]!;
     const next = last.pos + 1 < this.clips.length ? { epoch: last.epoch, pos: last.pos + 1 } : { epoch: last.epoch + 1, pos: 0 };
     const { fe, maxTokens, seed, norm, tokenizer } = this.opts;
@@ -174,9 +185,25 @@ export class Loader {
       const cap = mix(seed, r.epoch, r.pos, 1) % clip.captions.length;
       const slack = r.f.frames - fe.frames;
       const start = slack > 0 ? mix(seed, r.epoch, r.pos, 2) % (slack + 1) : 0;
-      cropNormalise(r.f, fe, start, norm, mel, b * per);
+      const key = [seed, r.epoch, r.pos];
+      const other = partners[b];
+      const take = Math.max(0, Math.min(fe.frames, r.f.frames - start));
+      if (other) {
+        // Mixed in power over the overlap of the two crops; the rest is this clip alone.
+        const oStart = other.f.frames > fe.frames ? mix(seed, r.epoch, r.pos, 6) % (other.f.frames - fe.frames + 1) : 0;
+        const overlap = Math.min(take, other.f.frames - oStart) * fe.melBins;
+        const raw = r.f.mel.slice(start * fe.melBins, (start + take) * fe.melBins);
+        raw.set(mixLogMel(raw, other.f.mel.subarray(oStart * fe.melBins), overlap, key));
+        cropNormalise({ ...r.f, mel: raw, frames: take }, fe, 0, norm, mel, b * per);
+      } else cropNormalise(r.f, fe, start, norm, mel, b * per);
+      if (this.opts.augment) augmentCrop(this.opts.augment, mel, b * per, fe.frames, fe.melBins, take, 1 / (2 * norm.std), key);
       const useAug = clip.augmented && mix(seed, r.epoch, r.pos, 3) / 2 ** 32 < (this.opts.augmentedProb ?? 0);
-      tokens.set(tokenizer.encode((useAug ? clip.augmented! : clip.captions)[cap]!, maxTokens), b * maxTokens);
+      let text = (useAug ? clip.augmented! : clip.captions)[cap]!;
+      if (other) {
+        const o = this.clips[other.clip]!;
+        text = joinCaptions(text, o.captions[mix(seed, r.epoch, r.pos, 7) % o.captions.length]!);
+      }
+      tokens.set(tokenizer.encode(text, maxTokens), b * maxTokens);
       augmented.push(!!useAug);
       captions.push(cap);
     });

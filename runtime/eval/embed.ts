@@ -7,7 +7,7 @@ import type { Gpu } from '../gpu/gpu.ts';
 import { Executable } from '../exec/executor.ts';
 import type { EvalBatch, Loader } from '../data/loader.ts';
 import type { WordPieceTokenizer } from '../data/wordpiece.ts';
-import { type ParamSpec, initParam } from '../train/init.ts';
+import { type ParamSpec, initParam, isStored } from '../train/init.ts';
 import { l2normalize } from './retrieval.ts';
 import { AUDIO_EMB, MEL, TEXT_EMB, TOKENS } from '../../compiler/names.ts';
 
@@ -32,7 +32,7 @@ export class Embedder {
       const p = byName.get(i.name);
       if (v) exe.write(i.name, v);
       else if (p) {
-        if (p.trainable) throw new Error(`no value for trained parameter '${i.name}'`);
+        if (isStored(p)) throw new Error(`no value for stored parameter '${i.name}'`);
         exe.write(i.name, initParam(p, seed));
       }
     }

@@ -35,6 +35,8 @@ export interface Model {
   specHash: string;
   plan: Plan;
   evalPlan: Plan;
+  /** train.unmasked_steps > 0: the plan of the last, unmasked training steps (FLIP). */
+  unmaskedPlan?: Plan;
   params: ParamSpec[];
   train: TrainConfig;
   audio: AudioConfig;
@@ -54,7 +56,15 @@ function fromCompiledDir(dir: string): Model {
       throw new UserError(`${dir} has no ${f} (write one with flapc compile <spec> -o ${dir})`);
     }
   };
-  let m: { format?: string; name: string; spec: string; specHash?: string; params: ParamSpec[]; config: SpecConfig; plans: { train: string; eval: string } };
+  let m: {
+    format?: string;
+    name: string;
+    spec: string;
+    specHash?: string;
+    params: ParamSpec[];
+    config: SpecConfig;
+    plans: { train: string; eval: string; unmasked?: string };
+  };
   try {
     m = JSON.parse(read('manifest.json'));
   } catch (e) {
@@ -62,10 +72,11 @@ function fromCompiledDir(dir: string): Model {
   }
   if (m.format !== MANIFEST_FORMAT) throw new UserError(`${dir}/manifest.json is not a flapc manifest`);
   if (!m.specHash) throw new UserError(`${dir} was compiled by an older flapc (no spec hash): compile it again with flapc compile ${m.spec} -o ${dir}`);
-  let plan: Plan, evalPlan: Plan;
+  let plan: Plan, evalPlan: Plan, unmaskedPlan: Plan | undefined;
   try {
     plan = parsePlan(read(m.plans.train), `${dir}/${m.plans.train}`);
     evalPlan = parsePlan(read(m.plans.eval), `${dir}/${m.plans.eval}`);
+    if (m.plans.unmasked) unmaskedPlan = parsePlan(read(m.plans.unmasked), `${dir}/${m.plans.unmasked}`);
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -75,6 +86,7 @@ function fromCompiledDir(dir: string): Model {
     specHash: m.specHash,
     plan,
     evalPlan,
+    ...(unmaskedPlan && { unmaskedPlan }),
     params: m.params,
     train: m.config.train,
     audio: m.config.audio,
@@ -113,6 +125,7 @@ function compileFor(target: string, caps: DeviceCaps, tuned: MatmulTuning | unde
     specHash: modelHash(c.model.spec),
     plan: c.trainPlan,
     evalPlan: c.evalPlan,
+    ...(c.unmaskedPlan && { unmaskedPlan: c.unmaskedPlan }),
     params: c.model.params,
     train: cfg.train,
     audio: cfg.audio,

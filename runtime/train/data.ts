@@ -1,6 +1,7 @@
 // The training stream for a model: datasets opened and checked before any GPU work, log-mel
 // statistics (estimated, or a checkpoint's when resuming), and the loader positioned where the
 // stream should go on.
+import { type AudioAugment, isActive } from '../data/augment-audio.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AudioConfig } from '../../compiler/index.ts';
@@ -45,6 +46,7 @@ export interface TrainData {
 export interface TrainDataOptions {
   audio: AudioConfig;
   augmentedProb: number;
+  augment: AudioAugment;
   seed: number;
   batch: number;
   maxTokens: number;
@@ -84,7 +86,9 @@ export async function openTrainData(ds: Dataset, inputs: string[], o: TrainDataO
     cacheDir,
     norm,
     augmentedProb: o.augmentedProb,
+    augment: o.augment,
   });
+  if (isActive(o.augment)) o.log(`data: audio augmentation ${JSON.stringify(o.augment)}`);
   const bad = (): number => ds.bad.length + loader.bad.length;
   const save = (): void => {
     mkdirSync(reportDir, { recursive: true });

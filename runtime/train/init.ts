@@ -7,9 +7,15 @@ import { fnv1a } from '../../compiler/plan/plan.ts';
 export interface ParamSpec {
   name: string;
   shape: readonly number[];
-  init: { kind: string; args: readonly number[] };
+  init: { kind: string; args: readonly number[]; table?: string };
   trainable?: boolean;
 }
+
+/** Tensors a checkpoint carries: trained parameters, and fixed tables read from files (word vectors). */
+export const isStored = (p: ParamSpec): boolean => !!p.trainable || p.init.kind === 'word_vectors';
+
+/** Reads a pretrained table by name as [rows, dim] (Node: runtime/model/word-vectors.ts). */
+export type TableSource = (name: string, rows: number) => Float32Array;
 
 /** splitmix32: small, fast, good enough for initial weights. */
 function stream(seed: number, name: string): () => number {
@@ -51,7 +57,7 @@ export function sincos2d(rows: number, cols: number, d: number): Float32Array {
   return out;
 }
 
-export function initParam(p: ParamSpec, seed: number): Float32Array {
+export function initParam(p: ParamSpec, seed: number, tables?: TableSource): Float32Array {
   const n = p.shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   const r = stream(seed, p.name);
@@ -82,6 +88,9 @@ export function initParam(p: ParamSpec, seed: number): Float32Array {
       return sincos1d(p.shape[0]!, p.shape[1]!);
     case 'sincos_2d':
       return sincos2d(a0, a1, p.shape[1]!);
+    case 'word_vectors':
+      if (!tables) throw new Error(`${p.name}: init.word_vectors("${p.init.table}") needs the table, and none can be read here`);
+      return tables(p.init.table!, p.shape[0]!);
     default:
       throw new Error(`unknown initialiser '${p.init.kind}' for ${p.name}`);
   }

@@ -1,6 +1,7 @@
 // `flapc run train`: everything that can be checked is checked before slow work starts (run
 // folder writable, nothing overwritten by accident, checkpoint to resume or start from fits the
 // model, data usable), then data, pipelines, the loop, and the final evaluation.
+import { augmentFromSpec } from '../data/augment-audio.ts';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +14,8 @@ import { type TrainData, openTrainData, openUsable } from './data.ts';
 import type { Progress } from './progress.ts';
 import { type Checkpoint, compareWithModel, describeMismatch, loadCheckpoint } from './state.ts';
 import { type StopSignal, type TrainResult, Trainer } from './trainer.ts';
-import { initParam } from './init.ts';
+import { initParam, isStored } from './init.ts';
+import { wordVectors } from '../model/word-vectors.ts';
 import { MEL, TOKENS } from '../../compiler/names.ts';
 
 export interface TrainOptions {
@@ -83,8 +85,8 @@ function initFrom(path: string, model: Model, partial: boolean, seed: number, lo
   const out = new Map<string, Float32Array>();
   for (const p of model.params) {
     const t = ck.tensors.get(p.name);
-    if (p.trainable && t && t.shape.join(',') === p.shape.join(',')) out.set(p.name, t.data);
-    else if (p.trainable) out.set(p.name, initParam(p, seed));
+    if (isStored(p) && t && t.shape.join(',') === p.shape.join(',')) out.set(p.name, t.data);
+    else if (isStored(p)) out.set(p.name, initParam(p, seed, wordVectors));
   }
   return out;
 }
@@ -143,6 +145,8 @@ export async function trainModel(gpu: Gpu, model: Model, o: TrainOptions, ui: Pr
   const steps = o.steps ?? (resume?.meta.totalSteps || model.train.steps);
   if (resume && resume.meta.step >= steps)
     throw new UserError(`${out}/last.safetensors already finished step ${resume.meta.step} of ${steps}: pass a larger --steps to train on`);
+  if (model.train.unmasked_steps >= steps)
+    throw new UserError(`train.unmasked_steps (${model.train.unmasked_steps}) must be fewer than the run's ${steps} steps: they are its last steps`);
   const seed = resume ? resume.meta.seed : o.seed;
   const init = o.init ? initFrom(o.init, model, o.initPartial, seed, ui.log) : undefined;
   // A resumed run goes on with the data it was started with, unless told otherwise.
@@ -166,6 +170,7 @@ export async function trainModel(gpu: Gpu, model: Model, o: TrainOptions, ui: Pr
     (await openTrainData(ds, trainInputs, {
       audio: model.audio,
       augmentedProb: model.train.augmented_caption_prob,
+      augment: augmentFromSpec(model.train),
       seed,
       batch: tokens.shape[0]!,
       maxTokens: tokens.shape[1]!,

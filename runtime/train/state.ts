@@ -3,7 +3,7 @@
 // (`opt.m.<name>`, `opt.v.<name>`), and string metadata: format, format version, kind, model,
 // spec hash, step, seed, data-stream position, log-mel statistics. Readers accept every
 // version up to CHECKPOINT_VERSION and refuse newer ones with a clear message.
-import type { ParamSpec } from './init.ts';
+import { type ParamSpec, isStored } from './init.ts';
 import { CheckpointError, type Tensor, readSafetensors, writeSafetensors, type FileWriter } from './checkpoint.ts';
 import { OPT_PREFIX } from '../../compiler/names.ts';
 
@@ -87,7 +87,7 @@ export interface Mismatch {
 
 /** How a checkpoint's tensors differ from the model's trainable parameters. */
 export function compareWithModel(ck: Checkpoint, params: ParamSpec[]): Mismatch {
-  const trainable = params.filter((p) => p.trainable);
+  const trainable = params.filter(isStored);
   const names = new Set(trainable.map((p) => p.name));
   const missing: string[] = [],
     reshaped: string[] = [];

@@ -19,9 +19,10 @@ import { Executable, reportProfile } from '../exec/executor.ts';
 import type { Dataset } from '../data/manifest.ts';
 import { type Model, planInput } from '../model/model.ts';
 import { type Evaluation, evaluateRetrieval, recallByTag, similaritySample } from '../eval/evaluate.ts';
-import { initParam } from './init.ts';
+import { initParam, isStored } from './init.ts';
+import { wordVectors } from '../model/word-vectors.ts';
 import { type Progress, formatDuration } from './progress.ts';
-import { learningRate } from './schedule.ts';
+import { scheduledRate } from './schedule.ts';
 import { type Checkpoint, saveCheckpoint } from './state.ts';
 import type { TrainData } from './data.ts';
 import type { Tensor } from './checkpoint.ts';
@@ -92,6 +93,8 @@ export class Trainer {
   private readonly metricsPath: string;
   private best: { step: number; map10: number } | undefined;
   private lastEval: Evaluation | undefined;
+  /** The executable that runs the steps: `exe`, or the unmasked plan's in the last train.unmasked_steps. */
+  private active: Executable;
 
   private constructor(
     private gpu: Gpu,
@@ -103,6 +106,29 @@ export class Trainer {
     private emit: (row: object) => void,
   ) {
     this.metricsPath = join(p.out, 'metrics.jsonl');
+    this.active = exe;
+  }
+
+  /**
+   * From here on train with the unmasked plan (FLIP's tuning). It hands weights, buffers and AdamW
+   * moments over by name; what it lacks (the decoder) stays in `exe`, unchanged, and is saved from there.
+   */
+  private async enterUnmasked(): Promise<void> {
+    const tune = await Executable.create(this.gpu, this.model.unmaskedPlan!);
+    tune.enableSnapshots();
+    for (const i of tune.plan.inputs) if (i.role !== 'data') tune.write(i.name, await this.exe.read(i.name));
+    if (!this.data) for (const n of [MEL, TOKENS]) tune.write(n, await this.exe.read(n));
+    this.active = tune;
+    this.ui.log(`step ${this.unmaskedFrom() + 1}: the last ${this.model.train.unmasked_steps} steps train on every token (train.unmasked_steps)`);
+  }
+
+  private unmaskedFrom(): number {
+    return this.model.unmaskedPlan ? this.p.steps - this.model.train.unmasked_steps : Number.POSITIVE_INFINITY;
+  }
+
+  /** The executable holding the current value of an input (the unmasked plan's when it has it). */
+  private holder(name: string): Executable {
+    return this.active.plan.inputs.some((i) => i.name === name) ? this.active : this.exe;
   }
 
   static async create(gpu: Gpu, model: Model, data: TrainData | undefined, p: TrainPlan, ui: Progress, emit: (row: object) => void): Promise<Trainer> {
@@ -122,7 +148,7 @@ export class Trainer {
       const q = byName.get(i.name);
       const v = from.get(i.name);
       if (v) this.exe.write(i.name, v);
-      else if (q) this.exe.write(i.name, initParam(q, this.p.seed));
+      else if (q) this.exe.write(i.name, initParam(q, this.p.seed, wordVectors));
       else if (i.role === 'state') this.exe.write(i.name, new Float32Array(i.shape.reduce((a, b) => a * b, 1)));
     }
     if (!this.data) this.writeSyntheticBatch();
@@ -156,7 +182,7 @@ export class Trainer {
     const start = this.p.resume?.meta.step ?? 0;
     this.trimMetrics(start);
     const batch = planInput(this.model.plan, TOKENS).shape[0]!;
-    const lossNames = this.model.plan.outputs.map((o) => o.name).filter((n) => n.startsWith(LOSS_PREFIX));
+    const lossTerms = (exe: Executable): string[] => exe.plan.outputs.map((o) => o.name).filter((n) => n.startsWith(LOSS_PREFIX));
     const hasScale = this.model.plan.inputs.some((i) => i.name === 'logit_scale');
     const t0 = performance.now();
     let first: StepRow | undefined,
@@ -166,25 +192,28 @@ export class Trainer {
     let step = start;
     while (step < steps && !stop.stopped) {
       step++;
+      if (step > this.unmaskedFrom() && this.active === this.exe) await this.enterUnmasked();
+      const exe = this.active;
+      const lossNames = lossTerms(exe);
       const tw = performance.now();
       let epoch = 0;
       if (this.data) {
         const nb = await this.data.batches.next();
         if (nb.done) throw new Error('the data stream ended');
-        this.exe.write(MEL, nb.value.mel);
-        this.exe.write(TOKENS, nb.value.tokens);
+        exe.write(MEL, nb.value.mel);
+        exe.write(TOKENS, nb.value.tokens);
         epoch = nb.value.epoch;
         stream = nb.value.next;
       }
       const ts = performance.now();
-      const lr = learningRate(step, steps, this.model.train.lr, this.model.train.warmup);
-      if (this.model.plan.inputs.some((i) => i.name === RNG_KEY)) this.exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
-      this.exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
-      this.exe.run();
+      const lr = scheduledRate(step, steps, this.model.train);
+      if (exe.plan.inputs.some((i) => i.name === RNG_KEY)) exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
+      exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
+      exe.run();
       const row: StepRow = {
         step,
-        loss: (await this.exe.read(LOSS))[0]!,
-        grad_norm: (await this.exe.read(GRAD_NORM))[0]!,
+        loss: (await exe.read(LOSS))[0]!,
+        grad_norm: (await exe.read(GRAD_NORM))[0]!,
         lr,
         ms: 0,
         clips_per_s: 0,
@@ -192,9 +221,9 @@ export class Trainer {
         epoch,
         elapsed_s: 0,
       };
-      for (const n of lossNames) row[n] = (await this.exe.read(n))[0]!;
+      for (const n of lossNames) row[n] = (await exe.read(n))[0]!;
       if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
-      if (hasScale) row.logit_scale = Math.exp(Math.min((await this.exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
+      if (hasScale) row.logit_scale = Math.exp(Math.min((await exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
       row.ms = performance.now() - ts;
       row.clips_per_s = batch / ((performance.now() - tw) / 1000);
       row.elapsed_s = (performance.now() - t0) / 1000;
@@ -207,7 +236,7 @@ export class Trainer {
       if (step % saveEvery === 0 && step < steps) await this.saveState(step, stream);
     }
     this.ui.done();
-    if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(this.exe, this.ui.log);
+    if (Number(process.env.FLAPC_DEBUG ?? 0) >= 4) await reportProfile(this.active, this.ui.log);
     const lastCheckpoint = await this.saveState(step, stream);
     const done = step - start;
     const msPerStep = done > 1 ? (performance.now() - t0 - firstStepMs) / (done - 1) : firstStepMs;
@@ -260,8 +289,8 @@ export class Trainer {
   /** Undo the step, replay it one kernel at a time and name the first non-finite value. */
   private async nonFinite(step: number, row: StepRow): Promise<never> {
     this.ui.done();
-    this.exe.restoreSnapshot();
-    const where = await this.exe.locateNonFinite();
+    this.active.restoreSnapshot();
+    const where = await this.active.locateNonFinite();
     const what = !Number.isFinite(row.loss) ? `the loss is ${row.loss}` : `the gradient norm is ${row.grad_norm}`;
     const at = !where
       ? 'replaying the step found no non-finite value (a non-deterministic fault?)'
@@ -276,7 +305,7 @@ export class Trainer {
 
   private async readWeights(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
-    for (const q of this.model.params) if (q.trainable) out.set(q.name, (await this.exe.read(q.name)) as Float32Array);
+    for (const q of this.model.params) if (isStored(q)) out.set(q.name, (await this.holder(q.name).read(q.name)) as Float32Array);
     return out;
   }
 
@@ -301,7 +330,7 @@ export class Trainer {
   /** last.safetensors: weights and moments, so --resume continues exactly. */
   private async saveState(step: number, stream: { epoch: number; pos: number }): Promise<string> {
     const values = await this.readWeights();
-    for (const i of this.model.plan.inputs) if (i.role === 'state') values.set(i.name, (await this.exe.read(i.name)) as Float32Array);
+    for (const i of this.model.plan.inputs) if (i.role === 'state') values.set(i.name, (await this.holder(i.name).read(i.name)) as Float32Array);
     const path = join(this.p.out, 'last.safetensors');
     saveCheckpoint(path, this.tensors(values), { ...this.meta(step, stream), kind: 'train-state' });
     return path;
@@ -355,6 +384,7 @@ export class Trainer {
   }
 
   destroy(): void {
+    if (this.active !== this.exe) this.active.destroy();
     this.exe.destroy();
   }
 }
