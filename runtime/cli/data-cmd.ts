@@ -15,6 +15,7 @@ import type { Size } from '../corpus/plan.ts';
 import { augmentCommand } from './augment-cmd.ts';
 import { type CheckReport, DEFAULT_SPEC, checkData } from '../data/check.ts';
 import { tagCommand } from './tag-cmd.ts';
+import { writeFamilySplit } from '../corpus/family-split.ts';
 
 import { UserError } from '../errors.ts';
 import { writeReport } from '../data/bad-report.ts';
@@ -37,6 +38,10 @@ function printReport(r: CheckReport): void {
   console.log(
     `captions   tokens median ${r.tokens.median}, p90 ${r.tokens.p90}, max ${r.tokens.max}; ${r.tokens.truncated} captions truncated to the spec's max_tokens`,
   );
+  const o = r.words.oov;
+  console.log(
+    `words      ${r.words.distinct} distinct${o ? `; ${(100 * o.rate).toFixed(1)} % of ${o.words} words are not in ${o.against.join(', ')} (${o.oov}${o.examples.length ? `; e.g. ${o.examples.slice(0, 6).join(', ')}` : ''})` : ''}`,
+  );
   console.log(`log-mel    mean ${r.mel.mean.toFixed(4)}, std ${r.mel.std.toFixed(4)}`);
   if (r.silent.length)
     console.log(`silent     ${r.silent.length} clips are digital silence: ${r.silent.slice(0, 5).join(', ')}${r.silent.length > 5 ? ', ...' : ''}`);
@@ -53,11 +58,19 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
   if (sub === 'build') return buildCommand(rest, log);
   if (sub === 'augment') return augmentCommand(rest, log);
   if (sub === 'tag') return tagCommand(rest, log);
-  if (sub !== 'check') throw new UserError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag)`);
+  if (sub === 'split') return splitCommand(rest);
+  if (sub !== 'check') throw new UserError(`unknown data command '${sub ?? ''}' (try: flapc data check|build|augment|tag|split)`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { spec: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' }, workers: { type: 'string' }, 'no-cache': { type: 'boolean' } },
+    options: {
+      spec: { type: 'string' },
+      json: { type: 'boolean' },
+      report: { type: 'string' },
+      workers: { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      'oov-against': { type: 'string', multiple: true },
+    },
   });
   if (positionals.length === 0) throw new UserError('data check needs at least one manifest, folder or shard');
   const workers = values.workers === undefined ? Math.min(4, availableParallelism()) : Number(values.workers);
@@ -69,6 +82,7 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
       workers,
       cacheDir: values['no-cache'] ? null : defaultCacheDir(),
       log: values.json ? undefined : log,
+      ...(values['oov-against'] && { oovAgainst: values['oov-against'] }),
     });
   } catch (e) {
     if (e instanceof ManifestError) throw new UserError(e.message);
@@ -85,6 +99,30 @@ export async function dataCommand(argv: string[], log: (s: string) => void): Pro
 }
 
 /** `flapc data build --out DIR [--size tiny|small|full] [--seed N] [--jobs N] [--json]` */
+function splitCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { holdout: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const corpus = positionals[0];
+  if (!corpus || positionals.length > 1) throw new UserError('data split needs one corpus folder (written by flapc data build)');
+  const share = values.holdout === undefined ? 0.12 : Number(values.holdout);
+  if (!(share > 0 && share < 0.5)) throw new UserError(`--holdout must be a share between 0 and 0.5, got '${values.holdout}'`);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer, got '${values.seed}'`);
+  const r = writeFamilySplit(corpus, share, seed);
+  if (values.json) console.log(JSON.stringify(r, null, 2));
+  else {
+    console.log(`held out ${r.families.length} source families: ${r.families.join(', ')}`);
+    console.log(
+      `family_train ${r.train} clips, family_val ${r.val}, family_test ${r.test} (chance R@1 ${(100 / Math.max(1, r.test)).toFixed(1)} %); ${r.dropped} clips mixing held-out and seen sources left out`,
+    );
+    console.log(r.files.join('\n'));
+  }
+  return 0;
+}
+
 async function buildCommand(argv: string[], log: (s: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,

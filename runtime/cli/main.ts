@@ -127,6 +127,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
         .option('--spec <spec>')
         .option('--json')
         .option('--report <bad.jsonl>')
+        .option('--oov-against <manifest>', "report caption words outside this manifest's captions (e.g. the training split); repeatable")
         .option('--workers <n>')
         .option('--no-cache'),
       ['data'],
@@ -152,6 +153,22 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
       words,
     ),
     'flapc data build --out corpus/small --size small',
+  );
+  example(
+    passThrough(
+      data
+        .command('split')
+        .argument('<corpus>')
+        .description('hold out whole source families (packages, instruments, voices): family_{train,val,test}.jsonl for a generalisation test')
+        .option('--holdout <share>', 'share of clips to hold out (default 0.12)')
+        .option('--seed <n>')
+        .option('--json'),
+      ['data'],
+      dataCommand,
+      result,
+      words,
+    ),
+    'flapc data split corpus/small',
   );
   example(
     passThrough(
@@ -323,6 +340,11 @@ export function normaliseArgv(argv: string[]): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `flapc ... | head` closes the pipe early: that ends the output, it is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   argv = normaliseArgv(argv);
   const adapterAt = argv.indexOf('--adapter');
   if (adapterAt >= 0) {

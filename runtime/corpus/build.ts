@@ -2,6 +2,7 @@
 // (seeded; uses the bases' measured lengths), render the clips in parallel, and write Clotho-format
 // CSVs per split, tags.jsonl and stats.json. Clips already rendered for the same recipe are kept, so
 // an interrupted build resumes; the CSVs depend only on the plan, so a seed gives identical files.
+import { type Oov, outOfVocabulary, vocabulary } from '../data/words.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +52,9 @@ export interface CorpusStats {
   seconds: { total: number; min: number; mean: number; max: number };
   captionWords: { min: number; mean: number; max: number };
   vocabulary: number;
+  /** Distinct words of the training split's captions, and the test captions' words outside them. */
+  trainVocabulary: number;
+  testOov: Oov;
   topWords: [string, number][];
   recordings: number;
   recordingsPerSplit: Record<string, number>;
@@ -67,6 +71,7 @@ export function corpusStats(size: Size, seed: number, clips: ClipPlan[], recs: R
   const freq = new Map<string, number>();
   for (const w of words.flat()) freq.set(w, (freq.get(w) ?? 0) + 1);
   const lens = words.map((w) => w.length);
+  const trainWords = vocabulary(clips.filter((c) => c.split === 'train').flatMap((c) => c.captions));
   return {
     size,
     seed,
@@ -81,6 +86,11 @@ export function corpusStats(size: Size, seed: number, clips: ClipPlan[], recs: R
     },
     captionWords: { min: Math.min(...lens), mean: Math.round((lens.reduce((a, b) => a + b, 0) / lens.length) * 100) / 100, max: Math.max(...lens) },
     vocabulary: freq.size,
+    trainVocabulary: trainWords.size,
+    testOov: outOfVocabulary(
+      clips.filter((c) => c.split === 'test').flatMap((c) => c.captions),
+      trainWords,
+    ),
     topWords: [...freq].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 25),
     recordings: recs.length,
     recordingsPerSplit: count(recs.map((r) => r.split!)),

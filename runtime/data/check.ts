@@ -1,3 +1,4 @@
+import { type Oov, outOfVocabulary, vocabulary } from './words.ts';
 import { fileURLToPath } from 'node:url';
 import { Diagnostics, loadSpec, renderDiagnostics } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
@@ -30,6 +31,8 @@ export interface CheckReport {
   seconds: { total: number; min: number; p10: number; median: number; p90: number; max: number; histogram: Record<string, number> };
   frames: { model: number; padded: number; cropped: number };
   tokens: { max: number; median: number; p90: number; truncated: number };
+  /** Distinct caption words; with `oovAgainst`, the words outside that manifest's captions. */
+  words: { distinct: number; oov?: Oov & { against: string[] } };
   mel: { mean: number; std: number };
   cached: number;
   elapsedMs: number;
@@ -37,7 +40,7 @@ export interface CheckReport {
 
 export async function checkData(
   inputs: string[],
-  opts: { spec: string; workers: number; cacheDir: string | null; log?: (s: string) => void },
+  opts: { spec: string; workers: number; cacheDir: string | null; log?: (s: string) => void; oovAgainst?: string[] },
 ): Promise<CheckReport> {
   const t0 = performance.now();
   const { fe, tokenizer, maxTokens } = frontEndOf(opts.spec);
@@ -133,8 +136,17 @@ export async function checkData(
       p90: quantile(tokenLens, 0.9),
       truncated: tokenLens.filter((l) => l > maxTokens).length,
     },
+    words: wordStats(ds, opts.oovAgainst),
     mel: { mean, std: n ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0 },
     cached,
     elapsedMs: Math.round(performance.now() - t0),
   };
+}
+
+function wordStats(ds: Dataset, against: string[] | undefined): CheckReport['words'] {
+  const captions = ds.clips.flatMap((c) => c.captions);
+  const distinct = vocabulary(captions).size;
+  if (!against?.length) return { distinct };
+  const known = vocabulary(openDataset(against).clips.flatMap((c) => c.captions));
+  return { distinct, oov: { ...outOfVocabulary(captions, known), against } };
 }
