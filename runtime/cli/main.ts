@@ -245,7 +245,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
       .command('eval')
       .argument('<spec>', 'the spec or compiled directory the checkpoint was trained from')
       .description('audio<->text retrieval (R@1/5/10, mAP@10, ranks) of a checkpoint; optional zero-shot classification')
-      .requiredOption('--checkpoint <file>', 'a flapc checkpoint (.safetensors)')
+      .option('--checkpoint <file>', 'a flapc checkpoint (.safetensors); default: the weights shipped beside the spec (models/flap-small.safetensors)')
       .option('--data <path>', "manifest(s) to evaluate (repeatable; default: the spec's data.eval)", collect)
       .option('--zero-shot <labels.csv>', 'file_name,label CSV: accuracy and confusion table with "the sound of {label}"')
       .option('--prompt <text>', 'zero-shot prompt', 'the sound of {label}')
@@ -261,7 +261,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
       .argument('<spec>')
       .argument('<inputs...>', 'audio files, folders or manifests')
       .description('embed audio into a LanceDB vector index (re-embedding a file replaces its row)')
-      .requiredOption('--checkpoint <file>')
+      .option('--checkpoint <file>', 'a flapc checkpoint (.safetensors); default: the weights shipped beside the spec (models/flap-small.safetensors)')
       .requiredOption('--index <dir>', 'the index folder (or an s3:// URI)')
       .option('--shard <i/N>', 'embed the i-th of N deterministic slices (default: JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT)')
       .option('--workers <n>')
@@ -297,7 +297,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
       .command('web')
       .argument('<spec>', 'the spec or compiled directory the checkpoint was trained from')
       .description('a static site that embeds and searches audio in the browser on WebGPU (nothing is uploaded)')
-      .requiredOption('--checkpoint <file>')
+      .option('--checkpoint <file>', 'a flapc checkpoint (.safetensors); default: the weights shipped beside the spec (models/flap-small.safetensors)')
       .requiredOption('--out <dir>', 'the site folder')
       .addOption(
         new Option('--weights <dtype>', 'weights as shipped: f32 (exactly the checkpoint) or f16 (half the download)').choices(['f32', 'f16']).default('f32'),

@@ -2,7 +2,7 @@
 // (runtime/train, runtime/eval, runtime/index, runtime/report) and print what they return.
 import { acquireGpu } from '../gpu/device.ts';
 import { UserError } from '../errors.ts';
-import { loadModel } from '../model/model.ts';
+import { loadModel, resolveCheckpoint } from '../model/model.ts';
 import { openUsable } from '../train/data.ts';
 import { createProgress } from '../train/progress.ts';
 import type { StopSignal } from '../train/trainer.ts';
@@ -39,7 +39,7 @@ export interface TrainOpts {
   json?: boolean;
 }
 export interface EvalOpts {
-  checkpoint: string;
+  checkpoint?: string;
   data?: string[];
   zeroShot?: string;
   prompt: string;
@@ -47,14 +47,14 @@ export interface EvalOpts {
   json?: boolean;
 }
 export interface EmbedOpts {
-  checkpoint: string;
+  checkpoint?: string;
   index: string;
   shard?: string;
   workers?: string;
   json?: boolean;
 }
 export interface WebOpts {
-  checkpoint: string;
+  checkpoint?: string;
   out: string;
   weights: 'f32' | 'f16';
   serve?: boolean;
@@ -186,7 +186,7 @@ function printTrainSummary(
 }
 
 export async function evalCommand(spec: string, o: EvalOpts): Promise<number> {
-  const ck = loadCheckpoint(o.checkpoint);
+  const ck = loadCheckpoint(resolveCheckpoint(spec, o.checkpoint));
   if (!o.prompt.includes('{label}')) throw new UserError('--prompt must contain {label}');
   const log = o.json
     ? (): void => {}
@@ -246,7 +246,7 @@ function printConfusion(z: { labels: string[]; accuracy: number; clips: number; 
 
 export async function embedCommand(spec: string, inputs: string[], o: EmbedOpts): Promise<number> {
   const shard = parseShard(o.shard);
-  const ck = loadCheckpoint(o.checkpoint);
+  const ck = loadCheckpoint(resolveCheckpoint(spec, o.checkpoint));
   const ui = createProgress({ quiet: !!o.json });
   const gpu = await acquireGpu();
   try {
@@ -310,7 +310,7 @@ export async function reportCommand(dir: string): Promise<number> {
 
 export async function webCommand(spec: string, o: WebOpts): Promise<number> {
   const port = int(o.port, '--port', 0)!;
-  const ck = loadCheckpoint(o.checkpoint);
+  const ck = loadCheckpoint(resolveCheckpoint(spec, o.checkpoint));
   // No GPU here: the plan is compiled for the WebGPU baseline, to run on the visitor's adapter.
   const model = loadPortableModel(spec);
   const r = await buildSite(model, ck, o.out, { weights: o.weights });

@@ -162,3 +162,14 @@ export function planInput(plan: Plan, name: string): Plan['inputs'][number] {
   if (!i) throw new UserError(`this model's entry takes no '${name}' input (flapc trains models whose entry takes 'mel' and 'tokens')`);
   return i;
 }
+
+/**
+ * The checkpoint to use: `given`, or the weights shipped beside a spec file (models/flap-small.yaml
+ * -> models/flap-small.safetensors), so a shipped model works without --checkpoint.
+ */
+export function resolveCheckpoint(spec: string, given: string | undefined): string {
+  if (given) return given;
+  const beside = spec.replace(/\.ya?ml$/, '.safetensors');
+  if (beside !== spec && existsSync(beside)) return beside;
+  throw new UserError(`--checkpoint is needed: ${spec} has no shipped weights beside it (${beside})`);
+}

@@ -3,11 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointError, readSafetensors, writeSafetensors } from './checkpoint.ts';
+import { fromHalf, toHalf } from '../web/weights.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'flapc-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('safetensors checkpoints', () => {
+  it('writes and reads F16 weights (shipped models), widened exactly to the nearest half', () => {
+    const p = join(dir, 'half.safetensors');
+    const w = Float32Array.from([0.1, -2.5, 65504, 1e-5, 3.14159]);
+    writeSafetensors(p, [{ name: 'w', shape: [5], data: w }], { kind: 'weights' }, undefined, 'F16');
+    const buf = readFileSync(p);
+    const h = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString()) as Record<string, { dtype: string; data_offsets: number[] }>;
+    expect(h.w!.dtype).toBe('F16');
+    expect(h.w!.data_offsets).toEqual([0, 10]);
+    const r = readSafetensors(p).tensors.get('w')!.data;
+    expect(Array.from(r)).toEqual(Array.from(w, (x) => Math.fround(fromHalf(toHalf(x)))));
+    for (let i = 0; i < 5; i++) expect(Math.abs(r[i]! - w[i]!)).toBeLessThanOrEqual(Math.abs(w[i]!) * 2 ** -11 + 2 ** -25);
+  });
+
   it('round-trips tensors and metadata, with the standard layout', () => {
     const p = join(dir, 'a.safetensors');
     const w = Float32Array.from({ length: 6 }, (_, i) => i * 0.5 - 1),

@@ -1,6 +1,7 @@
 // Checkpoints as safetensors (https://huggingface.co/docs/safetensors): an 8-byte little-endian
 // header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__: {...}}, then the
 // raw little-endian tensor bytes. docs/checkpoints.md describes what flapc stores in them.
+import { fromHalf, toHalf } from '../web/weights.ts';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
@@ -28,14 +29,21 @@ const FS_WRITER: FileWriter = {
  * folder. A failure at any point (full disk, I/O error) removes the temporary file and leaves a
  * previous `path` untouched.
  */
-export function writeSafetensors(path: string, tensors: Tensor[], metadata: Record<string, string> = {}, io: FileWriter = FS_WRITER): void {
+export function writeSafetensors(
+  path: string,
+  tensors: Tensor[],
+  metadata: Record<string, string> = {},
+  io: FileWriter = FS_WRITER,
+  dtype: 'F32' | 'F16' = 'F32',
+): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
+  const width = dtype === 'F16' ? 2 : 4;
   let off = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape}] holds ${n} values, data has ${t.data.length}`);
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [off, off + 4 * n] };
-    off += 4 * n;
+    header[t.name] = { dtype, shape: t.shape, data_offsets: [off, off + width * n] };
+    off += width * n;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8); // keep the data 8-byte aligned
@@ -48,7 +56,11 @@ export function writeSafetensors(path: string, tensors: Tensor[], metadata: Reco
     fd = openSync(tmp, 'w');
     io.write(fd, len);
     io.write(fd, head);
-    for (const t of tensors) io.write(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of tensors)
+      io.write(
+        fd,
+        dtype === 'F16' ? new Uint8Array(Uint16Array.from(t.data, toHalf).buffer) : new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      );
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -88,13 +100,15 @@ export function readSafetensors(path: string): { tensors: Map<string, Tensor>; m
   for (const [name, v] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const t = v as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (t.dtype !== 'F32') throw new CheckpointError(`${path}: tensor ${name} is ${t.dtype}; flapc checkpoints hold F32`);
+    if (t.dtype !== 'F32' && t.dtype !== 'F16') throw new CheckpointError(`${path}: tensor ${name} is ${t.dtype}; flapc checkpoints hold F32 or F16`);
+    const width = t.dtype === 'F16' ? 2 : 4;
     const [s, e] = t.data_offsets ?? [];
     const n = (t.shape ?? []).reduce((a, b) => a * b, 1);
-    if (!(Number.isInteger(s) && Number.isInteger(e) && e! - s! === 4 * n && base + e! <= buf.length))
+    if (!(Number.isInteger(s) && Number.isInteger(e) && e! - s! === width * n && base + e! <= buf.length))
       throw new CheckpointError(`${path}: tensor ${name} has bad offsets`);
     const data = new Float32Array(n);
-    new Uint8Array(data.buffer).set(buf.subarray(base + s!, base + e!));
+    if (width === 4) new Uint8Array(data.buffer).set(buf.subarray(base + s!, base + e!));
+    else for (let i = 0; i < n; i++) data[i] = fromHalf(buf.readUInt16LE(base + s! + 2 * i)); // F16 (shipped weights): widened exactly
     tensors.set(name, { name, shape: t.shape, data });
   }
   return { tensors, metadata: (header.__metadata__ ?? {}) as Record<string, string> };
