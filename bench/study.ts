@@ -27,9 +27,16 @@ interface Study {
   runs: Run[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { only: { type: 'string' }, seeds: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { only: { type: 'string' }, seeds: { type: 'string' }, summary: { type: 'boolean' } },
+});
 const file = positionals[0] ?? 'bench/studies/recipe.json';
 const study = JSON.parse(readFileSync(file, 'utf8')) as Study;
+if (values.summary) {
+  console.log(summarize(study));
+  process.exit(0);
+}
 const BIN = resolve('bin/flapc.js');
 const done = new Set(
   existsSync(study.results)
@@ -116,4 +123,44 @@ for (const run of study.runs) {
       `${run.name} seed ${seed}: ${minutes.toFixed(1)} min, A->T R@1 ${(100 * a.r1).toFixed(1)} R@10 ${(100 * a.r10).toFixed(1)}, T->A R@1 ${(100 * t.r1).toFixed(1)} R@10 ${(100 * t.r10).toFixed(1)}`,
     );
   }
+}
+
+interface Row {
+  name: string;
+  seed: number;
+  steps: number;
+  ms_per_step: number;
+  train_minutes: number;
+  test: { a2t: Record<string, number>; t2a: Record<string, number>; clips: number };
+}
+
+/** Mean ± sample standard deviation (± omitted for one value). */
+function meanSd(xs: number[], scale = 100, digits = 1): string {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (xs.length < 2) return (m * scale).toFixed(digits);
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+  return `${(m * scale).toFixed(digits)} ± ${(sd * scale).toFixed(digits)}`;
+}
+
+/** A Markdown table of the study's results, one line per run in the study's order. */
+export function summarize(study: Study): string {
+  const rows = existsSync(study.results)
+    ? readFileSync(study.results, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Row)
+    : [];
+  const lines = [
+    '| run | seeds | steps | ms/step | train min | A→T R@1 | A→T R@10 | T→A R@1 | T→A R@10 | mAP@10 (mean of both) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const run of study.runs) {
+    const rs = rows.filter((r) => r.name === run.name);
+    if (!rs.length) continue;
+    const col = (f: (r: Row) => number, scale = 100, d = 1): string => meanSd(rs.map(f), scale, d);
+    lines.push(
+      `| ${run.name} | ${rs.map((r) => r.seed).join(',')} | ${rs[0]!.steps} | ${col((r) => r.ms_per_step, 1, 0)} | ${col((r) => r.train_minutes, 1, 1)} | ${col((r) => r.test.a2t.r1!)} | ${col((r) => r.test.a2t.r10!)} | ${col((r) => r.test.t2a.r1!)} | ${col((r) => r.test.t2a.r10!)} | ${col((r) => (r.test.a2t.map10! + r.test.t2a.map10!) / 2)} |`,
+    );
+  }
+  return lines.join('\n');
 }

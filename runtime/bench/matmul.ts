@@ -26,6 +26,8 @@ export interface BenchOptions {
   rounds: number;
   json: boolean;
   tfjs: boolean;
+  /** Print nothing (a caller that only wants the numbers). */
+  quiet?: boolean;
   log: (l: string) => void;
 }
 
@@ -36,7 +38,9 @@ async function firstRun(r: Runnable): Promise<number> {
   return performance.now() - t0;
 }
 
-export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results: SizeResult[]; perDispatchUs: number }> {
+export async function benchMatmul(gpu: Gpu, opts: BenchOptions): Promise<{ results: SizeResult[]; perDispatchUs: number }> {
+  // quiet: neither the table nor the JSON (o.json true and the final print skipped).
+  const o = opts.quiet ? { ...opts, json: true } : opts;
   const { tuning } = await tuningFor(gpu, o.log);
   const names = Object.keys(MATMUL_VARIANTS).filter((nm) => usable(nm, gpu.caps));
   const results: SizeResult[] = [];
@@ -91,7 +95,7 @@ export async function benchMatmul(gpu: Gpu, o: BenchOptions): Promise<{ results:
     }
   }
   const perDispatchUs = await dispatchOverhead(gpu);
-  if (o.json) console.log(JSON.stringify({ ...adapter, tuning, results, perDispatchUs }, null, 2));
+  if (o.json && !opts.quiet) console.log(JSON.stringify({ ...adapter, tuning, results, perDispatchUs }, null, 2));
   else console.log(`per-dispatch overhead: ${perDispatchUs.toFixed(1)} µs`);
   return { results, perDispatchUs };
 }

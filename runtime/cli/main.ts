@@ -313,18 +313,20 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
     passThrough(
       run
         .command('bench')
-        .argument('<what>', 'matmul')
-        .description('GFLOP/s of every matmul variant (and tfjs-webgpu)')
-        .option('--sizes <list>')
-        .option('--rounds <n>')
-        .option('--tfjs')
+        .argument('<what>', 'matmul, or step <spec...>')
+        .description('matmul: GFLOP/s of every matmul variant (and tfjs-webgpu); step: median training-step time of each spec, interleaved')
+        .option('--sizes <list>', 'matmul sizes')
+        .option('--rounds <n>', 'matmul timing rounds')
+        .option('--tfjs', 'matmul: also time tfjs-webgpu')
+        .option('--steps <n>', 'step: timed steps per spec (default 10)')
+        .option('--profile', 'step: GPU time per kernel class, per-dispatch overhead, fraction of roofline')
         .option('--json'),
       ['run', 'bench'],
       benchCommand,
       result,
       words,
     ),
-    'flapc run bench matmul --sizes 256,1024 --tfjs',
+    'flapc run bench matmul --sizes 256,1024 --tfjs\n  $ flapc run bench step models/flap-tiny.yaml models/clap-tiny.yaml --profile',
   );
   return program;
 }

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { NoAdapterError, acquireGpu, describeAdapter, requestAdapter, vectorWidthHint } from '../gpu/device.ts';
 import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
 import { benchMatmul } from '../bench/matmul.ts';
+import { benchStep } from '../bench/step.ts';
 import { runDemo } from '../demo/demo.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -100,7 +101,8 @@ export async function tuneCommand(argv: string[]): Promise<number> {
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const [what, ...rest] = argv;
-  if (what !== 'matmul') throw new UserError(`unknown benchmark '${what ?? ''}' (try: flapc run bench matmul)`);
+  if (what === 'step') return benchStepCommand(rest);
+  if (what !== 'matmul') throw new UserError(`unknown benchmark '${what ?? ''}' (try: flapc run bench matmul | step)`);
   const { values } = parseArgs({
     args: rest,
     options: { sizes: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'boolean' }, tfjs: { type: 'boolean' } },
@@ -115,4 +117,46 @@ export async function benchCommand(argv: string[]): Promise<number> {
     gpu.destroy();
   }
   return 0;
+}
+
+async function benchStepCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { steps: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'boolean' } },
+  });
+  if (positionals.length === 0) throw new UserError('bench step needs at least one spec');
+  for (const s of positionals) if (!existsSync(s)) throw new UserError(`no such spec: ${s}`);
+  const steps = positiveInt(values.steps, 10, '--steps');
+  const gpu = await acquireGpu();
+  try {
+    const r = await benchStep(gpu, positionals, { steps, profile: !!values.profile, log: progress });
+    if (values.json) console.log(JSON.stringify(r, null, 2));
+    else printStepBench(r);
+  } finally {
+    gpu.destroy();
+  }
+  return 0;
+}
+
+function printStepBench(r: Awaited<ReturnType<typeof benchStep>>): void {
+  console.log(`adapter: ${r.adapter}`);
+  const base = r.results[0]!.ms;
+  for (const x of r.results)
+    console.log(
+      `${x.spec}: ${x.ms.toFixed(1)} ms/step (batch ${x.batch}, ${(x.batch / (x.ms / 1000)).toFixed(1)} clips/s, ${x.gflop.toFixed(2)} GFLOP, ${x.gflops.toFixed(2)} GFLOP/s, ${x.dispatches} kernels; first step ${(x.firstStepMs / 1000).toFixed(1)} s)${r.results.length > 1 ? `  ${(base / x.ms).toFixed(2)}x the first` : ''}`,
+    );
+  if (r.largeMatmulGflops) console.log(`large matmul (512³, tuned): ${r.largeMatmulGflops.toFixed(2)} GFLOP/s`);
+  for (const x of r.results) {
+    const p = x.profile;
+    if (!p) continue;
+    console.log(
+      `${x.spec}: GPU ${p.gpuMs.toFixed(1)} ms of ${x.ms.toFixed(1)} ms; overhead ${p.overheadUsPerDispatch.toFixed(0)} µs/dispatch; roofline ${(100 * (x.roofline ?? 0)).toFixed(1)} %`,
+    );
+    for (const [k, e] of Object.entries(p.classes))
+      if (e.dispatches)
+        console.log(
+          `  ${k.padEnd(14)} ${e.ms.toFixed(1).padStart(8)} ms  ${((100 * e.ms) / p.gpuMs).toFixed(1).padStart(5)} %  ${String(e.dispatches).padStart(4)} kernels  ${e.gflop.toFixed(2).padStart(6)} GFLOP  ${e.ms > 0 ? (e.gflop / (e.ms / 1000)).toFixed(2) : '-'} GFLOP/s`,
+        );
+  }
 }

@@ -12,7 +12,7 @@
 // resume equal an uninterrupted run's bit for bit.
 import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { HYPER_NAME, adamwConfig, adamwHyper } from '../../compiler/index.ts';
+import { HYPER_NAME, type Plan, adamwConfig, adamwHyper } from '../../compiler/index.ts';
 import { UserError } from '../errors.ts';
 import type { Gpu } from '../gpu/device.ts';
 import { Executable, reportProfile } from '../exec/executor.ts';
@@ -75,6 +75,27 @@ export interface TrainResult {
 }
 
 export class NonFiniteError extends UserError {}
+
+/** A seeded batch of Gaussian log-mels and random captions (4..L tokens) in the plan's shapes. */
+export function syntheticBatch(plan: Plan, vocab: number, seed: number): { mel: Float32Array; tokens: Int32Array } {
+  const mel = planInput(plan, MEL),
+    tokens = planInput(plan, TOKENS);
+  const [B, L] = tokens.shape as [number, number];
+  // Seed offsets keep the caption and spectrogram draws independent of each other.
+  const r = gaussian(B * L * 2, seed + 7);
+  const tok = new Int32Array(B * L);
+  for (let b = 0; b < B; b++) {
+    const len = 4 + (Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3));
+    for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + (Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000)) : 0;
+  }
+  return {
+    mel: gaussian(
+      mel.shape.reduce((a, b) => a * b, 1),
+      seed + 3,
+    ),
+    tokens: tok,
+  };
+}
 
 /** Interrupt requests (SIGINT): the loop stops after the current step and checkpoints. */
 export interface StopSignal {
@@ -156,25 +177,9 @@ export class Trainer {
 
   /** No data: a fixed synthetic batch the model must memorise (the loss falls from ln B). */
   private writeSyntheticBatch(): void {
-    const mel = planInput(this.model.plan, MEL),
-      tokens = planInput(this.model.plan, TOKENS);
-    const [B, L] = tokens.shape as [number, number];
-    const { vocab } = this.model.text;
-    // Seed offsets keep the caption and spectrogram draws independent of each other.
-    const r = gaussian(B * L * 2, this.p.seed + 7);
-    const tok = new Int32Array(B * L);
-    for (let b = 0; b < B; b++) {
-      const len = 4 + (Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3));
-      for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + (Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000)) : 0;
-    }
-    this.exe.write(
-      MEL,
-      gaussian(
-        mel.shape.reduce((a, b) => a * b, 1),
-        this.p.seed + 3,
-      ),
-    );
-    this.exe.write(TOKENS, tok);
+    const b = syntheticBatch(this.model.plan, this.model.text.vocab, this.p.seed);
+    this.exe.write(MEL, b.mel);
+    this.exe.write(TOKENS, b.tokens);
   }
 
   async run(stop: StopSignal): Promise<TrainResult> {
