@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testGpu } from '../testing/harness.ts';
 import { useTempCacheDir } from '../testing/temp-cache.ts';
-import { KERNEL_CLASSES, benchStep, kernelClass } from './step.ts';
+import { KERNEL_CLASSES, benchStep, kernelClass, sourceLine } from './step.ts';
 
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
 
@@ -22,6 +22,8 @@ describe('training-step benchmark', async () => {
     expect(kernelClass('scatter_add_3', undefined)).toBe('scatter/sort');
     expect(kernelClass('argsort_9', undefined)).toBe('scatter/sort');
     expect(kernelClass('elementwise_4_5', 'optimizer')).toBe('optimizer');
+    expect(sourceLine('grad of matmul at models/flap.yaml:94:19')).toBe('models/flap.yaml:94:19');
+    expect(sourceLine('models/flap.yaml:94:19')).toBe('models/flap.yaml:94:19');
   });
 
   it('times each spec and accounts every dispatch of its step in the profile', async () => {
@@ -40,6 +42,10 @@ describe('training-step benchmark', async () => {
       expect(Object.values(p.classes).reduce((a, e) => a + e.gflop, 0)).toBeCloseTo(x.gflop, 6);
       expect(p.classes.matmul.dispatches).toBeGreaterThan(0);
       expect(p.classes.optimizer.dispatches).toBeGreaterThan(0);
+      expect(p.lines.reduce((a, l) => a + l.dispatches, 0)).toBe(x.dispatches);
+      expect(p.lines.some((l) => l.at === 'optimizer')).toBe(true);
+      expect(p.lines.some((l) => /flap\.yaml:\d+:\d+$/.test(l.at))).toBe(true);
+      expect(p.lines.every((l) => !l.at.startsWith('grad of'))).toBe(true);
     }
   });
 });

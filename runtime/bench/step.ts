@@ -31,7 +31,12 @@ export interface StepProfile {
   classes: Record<KernelClass, { ms: number; dispatches: number; gflop: number }>;
   /** (wall time of a step - GPU time of its kernels) / dispatches. */
   overheadUsPerDispatch: number;
+  /** GPU time by the spec line that made the kernels (forward and gradient together), largest first. */
+  lines: { at: string; ms: number; dispatches: number }[];
 }
+
+/** The spec line a dispatch comes from: its source without "grad of <prim> at " (the optimizer is its own line). */
+export const sourceLine = (source: string | undefined): string => (source ?? '(unknown)').replace(/^grad of \S+ at /, '');
 
 export interface StepResult {
   spec: string;
@@ -79,18 +84,35 @@ async function step(c: Case): Promise<number> {
   return performance.now() - t0;
 }
 
-async function profileOf(c: Case, ms: number): Promise<StepProfile | undefined> {
-  const times = await c.exe.profile();
-  if (!times) return undefined;
+/** Per-dispatch GPU times: the median of `runs` profiled steps (one step's timestamps vary by ±30 % on lavapipe). */
+async function profileOf(c: Case, ms: number, runs = 5): Promise<StepProfile | undefined> {
+  const all: { label: string; ms: number }[][] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = await c.exe.profile();
+    if (!t) return undefined;
+    all.push(t);
+  }
+  const times = all[0]!.map((t, i) => ({ label: t.label, ms: all.map((a) => a[i]!.ms).sort((x, y) => x - y)[Math.floor(runs / 2)]! }));
   const classes = Object.fromEntries(KERNEL_CLASSES.map((k) => [k, { ms: 0, dispatches: 0, gflop: 0 }])) as StepProfile['classes'];
+  const lines = new Map<string, { at: string; ms: number; dispatches: number }>();
   c.model.plan.dispatches.forEach((d, i) => {
     const e = classes[kernelClass(d.label, d.source)];
     e.ms += times[i]!.ms;
     e.dispatches++;
     e.gflop += (d.flops ?? 0) / 1e9;
+    const at = sourceLine(d.source);
+    const l = lines.get(at) ?? { at, ms: 0, dispatches: 0 };
+    l.ms += times[i]!.ms;
+    l.dispatches++;
+    lines.set(at, l);
   });
   const gpuMs = times.reduce((a, t) => a + t.ms, 0);
-  return { gpuMs, classes, overheadUsPerDispatch: (1000 * Math.max(0, ms - gpuMs)) / times.length };
+  return {
+    gpuMs,
+    classes,
+    overheadUsPerDispatch: (1000 * Math.max(0, ms - gpuMs)) / times.length,
+    lines: [...lines.values()].sort((a, b) => b.ms - a.ms),
+  };
 }
 
 export async function benchStep(

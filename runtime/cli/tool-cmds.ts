@@ -158,5 +158,10 @@ function printStepBench(r: Awaited<ReturnType<typeof benchStep>>): void {
         console.log(
           `  ${k.padEnd(14)} ${e.ms.toFixed(1).padStart(8)} ms  ${((100 * e.ms) / p.gpuMs).toFixed(1).padStart(5)} %  ${String(e.dispatches).padStart(4)} kernels  ${e.gflop.toFixed(2).padStart(6)} GFLOP  ${e.ms > 0 ? (e.gflop / (e.ms / 1000)).toFixed(2) : '-'} GFLOP/s`,
         );
+    console.log('  by spec line (forward + gradient):');
+    for (const l of p.lines.slice(0, 8))
+      console.log(
+        `  ${l.ms.toFixed(1).padStart(8)} ms  ${((100 * l.ms) / p.gpuMs).toFixed(1).padStart(5)} %  ${String(l.dispatches).padStart(4)} kernels  ${l.at}`,
+      );
   }
 }

@@ -25,6 +25,12 @@ const SINGLE: Shape[] = [
   ([s, v], m) => `In this clip, ${s} ${v}${m}.`,
   ([s, , g], m) => `${cap(s)} ${g}${m}.`,
   ([s, , g], m) => `A recording of ${s} ${g}${m}.`,
+  ([s, , g], m) => `We hear ${s} ${g}${m}.`,
+  ([s, , g], m) => `You can hear ${s} ${g}${m}.`,
+  ([s, , g], m) => `A short clip of ${s} ${g}${m}.`,
+  ([s, , g], m) => `Someone recorded ${s} ${g}${m}.`,
+  ([s, , g], m) => `This recording captures ${s} ${g}${m}.`,
+  ([s, v], m) => `Here, ${s} ${v}${m}.`,
 ];
 
 type Shape2 = (a: Say, b: Say, ma: string, mb: string) => string;
@@ -34,6 +40,9 @@ const WHILE: Shape2[] = [
   ([s, v], [t, w], ma) => `${cap(t)} ${w} as ${s} ${v}${ma}.`,
   ([s, , g], [t, , h], ma) => `The sound of ${s} ${g}${ma} over ${t} ${h}.`,
   ([s, v], [t, w], ma) => `${cap(s)} ${v}${ma} and ${t} ${w} at the same time.`,
+  ([s, v], [t, , h], ma) => `Against a background of ${t} ${h}, ${s} ${v}${ma}.`,
+  ([s, v], [t, , h], ma) => `${cap(s)} ${v}${ma}, accompanied by ${t} ${h}.`,
+  ([s, , g], [t, w], ma) => `While ${t} ${w} behind it, we hear ${s} ${g}${ma}.`,
 ];
 const THEN: Shape2[] = [
   ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}, then ${t} ${w}${mb}.`,
@@ -41,6 +50,9 @@ const THEN: Shape2[] = [
   ([s, v], [t, w], ma, mb) => `First ${s} ${v}${ma} and then ${t} ${w}${mb}.`,
   ([s, , g], [t, , h], ma, mb) => `${cap(s)} ${g}${ma} followed by ${t} ${h}${mb}.`,
   ([s, v], [t, w], ma, mb) => `After ${s} ${v}${ma}, ${t} ${w}${mb}.`,
+  ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}; afterwards ${t} ${w}${mb}.`,
+  ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma} before ${t} ${w}${mb}.`,
+  ([s, , g], [t, , h], ma, mb) => `The clip begins with ${s} ${g}${ma} and ends with ${t} ${h}${mb}.`,
 ];
 const DISTANT: Shape[] = [
   ([s, v], m) => `${cap(s)} ${v}${m} in the distance.`,
@@ -48,6 +60,9 @@ const DISTANT: Shape[] = [
   ([s, , g], m) => `${cap(s)} ${g}${m} far away.`,
   ([s, v], m) => `From far away, ${s} ${v}${m}.`,
   ([s, , g], m) => `The distant sound of ${s} ${g}${m}.`,
+  ([s, v], m) => `Faintly, ${s} ${v}${m} somewhere far off.`,
+  ([s, , g], m) => `A faraway recording of ${s} ${g}${m}.`,
+  ([s, , g], m) => `We hear ${s} ${g}${m} from a long way off.`,
 ];
 
 /** Seeded Fisher-Yates over candidate captions; the first five distinct ones win. */

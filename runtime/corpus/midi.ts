@@ -81,31 +81,37 @@ export function phraseWords(kind: PhraseKind, slow: boolean): [string, string][]
       return [
         [`plays a ${pace} melody`, `playing a ${pace} melody`],
         ['plays a tune', 'playing a tune'],
+        ['performs a short motif', 'performing a short motif'],
       ];
     case 'scale-up':
       return [
         ['plays a rising scale', 'playing a rising scale'],
         ['plays notes that climb up a scale', 'playing notes that climb up a scale'],
+        ['ascends note by note', 'ascending note by note'],
       ];
     case 'scale-down':
       return [
         ['plays a descending scale', 'playing a descending scale'],
         ['plays notes that step down a scale', 'playing notes that step down a scale'],
+        ['descends note by note', 'descending note by note'],
       ];
     case 'arpeggio':
       return [
         ['plays arpeggios', 'playing arpeggios'],
         ['plays broken chords', 'playing broken chords'],
+        ['spells out chords one note at a time', 'spelling out chords one note at a time'],
       ];
     case 'chords':
       return [
         ['plays a series of chords', 'playing a series of chords'],
         [`plays ${slow ? 'sustained' : 'short'} chords`, `playing ${slow ? 'sustained' : 'short'} chords`],
+        ['plays harmonies', 'playing harmonies'],
       ];
     case 'repeated':
       return [
         ['plays the same note repeatedly', 'playing the same note repeatedly'],
         ['repeats a single note', 'repeating a single note'],
+        ['plays one pitch again and again', 'playing one pitch again and again'],
       ];
   }
 }

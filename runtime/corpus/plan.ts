@@ -9,6 +9,7 @@ import {
   INSTRUMENTS,
   MEGAGLEST_SOURCES,
   SENTENCES,
+  SENTENCE_TOPICS,
   type Say,
   TEXTURES,
   VOICES,
@@ -76,7 +77,7 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-function voiceSay(lang: string | undefined, gender: 'male' | 'female'): Say[] {
+function voiceSay(lang: string | undefined, gender: 'male' | 'female', text: string): Say[] {
   const man = gender === 'male';
   const who: [string, string][] = man
     ? [
@@ -92,6 +93,7 @@ function voiceSay(lang: string | undefined, gender: 'male' | 'female'): Say[] {
     [who[0]![0], `speaks${inLang}`, `speaking${inLang}`],
     [who[0]![1], `says a sentence${inLang}`, `saying a sentence${inLang}`],
     [who[1]![0], `talks${inLang}`, `talking${inLang}`],
+    ...(lang ? [] : [[who[1]![1], ...SENTENCE_TOPICS[text]!] as Say]),
   ];
 }
 
@@ -165,7 +167,7 @@ export function recordings(size: Size): Recording[] {
         id: `speech/${voice}/${k}`,
         category: 'speech',
         tags: ['speech', gender === 'male' ? 'male_voice' : 'female_voice', ...(lang ? [lang.toLowerCase()] : ['english'])],
-        say: voiceSay(lang, gender),
+        say: voiceSay(lang, gender, text),
         render: { kind: 'speech', voice, text, speed: 140 + Math.floor(r() * 40), pitch: 35 + Math.floor(r() * 30) },
       });
     }
