@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
 import { stringify } from 'yaml';
 
 interface Run {
@@ -17,9 +18,14 @@ interface Run {
   steps: number;
   set?: Record<string, Record<string, unknown>>;
   data?: string;
+  /** Validation and test manifests (relative to the corpus; default the Clotho CSVs). */
+  val?: string;
+  test?: string;
   seeds?: number[];
 }
 interface Study {
+  /** How the runs' step counts were chosen (documentation only). */
+  budget?: string;
   corpus: string;
   data: string;
   results: string;
@@ -29,12 +35,13 @@ interface Study {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { only: { type: 'string' }, seeds: { type: 'string' }, summary: { type: 'boolean' } },
+  options: { only: { type: 'string' }, seeds: { type: 'string' }, summary: { type: 'boolean' }, plot: { type: 'string' } },
 });
 const file = positionals[0] ?? 'bench/studies/recipe.json';
 const study = JSON.parse(readFileSync(file, 'utf8')) as Study;
-if (values.summary) {
-  console.log(summarize(study));
+if (values.summary || values.plot) {
+  if (values.summary) console.log(summarize(study));
+  if (values.plot) writeFileSync(values.plot, plotPage(study));
   process.exit(0);
 }
 const BIN = resolve('bin/flapc.js');
@@ -87,7 +94,7 @@ for (const run of study.runs) {
       '--data',
       join(corpus, run.data ?? study.data),
       '--val',
-      join(corpus, 'clotho_captions_val.csv'),
+      join(corpus, run.val ?? 'clotho_captions_val.csv'),
       '--steps',
       String(run.steps),
       '--seed',
@@ -102,7 +109,7 @@ for (const run of study.runs) {
     const minutes = (performance.now() - t0) / 60000;
     const summary = (JSON.parse(lines.trim().split('\n').pop()!) as { summary: { msPerStep: number } }).summary;
     const test = JSON.parse(
-      flapc(['run', 'eval', spec, '--checkpoint', join(out, 'best.safetensors'), '--data', join(corpus, 'clotho_captions_test.csv'), '--json']),
+      flapc(['run', 'eval', spec, '--checkpoint', join(out, 'best.safetensors'), '--data', join(corpus, run.test ?? 'clotho_captions_test.csv'), '--json']),
     );
     const row = {
       name: run.name,
@@ -142,14 +149,17 @@ function meanSd(xs: number[], scale = 100, digits = 1): string {
   return `${(m * scale).toFixed(digits)} ± ${(sd * scale).toFixed(digits)}`;
 }
 
+function readRows(study: Study): Row[] {
+  if (!existsSync(study.results)) return [];
+  return readFileSync(study.results, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
+}
+
 /** A Markdown table of the study's results, one line per run in the study's order. */
 export function summarize(study: Study): string {
-  const rows = existsSync(study.results)
-    ? readFileSync(study.results, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Row)
-    : [];
+  const rows = readRows(study);
   const lines = [
     '| run | seeds | steps | ms/step | train min | A→T R@1 | A→T R@10 | T→A R@1 | T→A R@10 | mAP@10 (mean of both) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -163,4 +173,37 @@ export function summarize(study: Study): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * An offline HTML page with the study's test R@1 per run (both directions): the mean of the seeds
+ * as bars, each seed as a dot. uPlot draws it (inlined); tools/screenshot.ts turns it into a PNG.
+ */
+export function plotPage(study: Study): string {
+  const require = createRequire(import.meta.url);
+  const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  const rows = readRows(study);
+  const runs = study.runs.filter((r) => rows.some((x) => x.name === r.name)).map((r) => r.name);
+  const of = (name: string, f: (r: Row) => number): number[] => rows.filter((r) => r.name === name).map((r) => 100 * f(r));
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const a2t = runs.map((n) => of(n, (r) => r.test.a2t.r1!)),
+    t2a = runs.map((n) => of(n, (r) => r.test.t2a.r1!));
+  const data = { runs, a2t: a2t.map(mean), t2a: t2a.map(mean), a2tSeeds: a2t, t2aSeeds: t2a };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${study.results}</title><style>${css}body{font:14px system-ui,sans-serif;margin:20px}</style></head>
+<body><h3>Test R@1 (%) per run: bars = mean over seeds, dots = seeds</h3><div id="c"></div><script>${js}</script>
+<script>const d = ${JSON.stringify(data)};
+const x = d.runs.map((_, i) => i);
+const seedsAt = (s, off) => { const xs = [], ys = []; s.forEach((v, i) => v.forEach((y) => { xs.push(i + off); ys.push(y); })); return [xs, ys]; };
+const bars = (off) => uPlot.paths.bars({ size: [0.3, 60], align: off < 0 ? -1 : 1 });
+const [ax, ay] = seedsAt(d.a2tSeeds, -0.15), [tx, ty] = seedsAt(d.t2aSeeds, 0.15);
+const opts = { width: Math.max(600, 150 * d.runs.length), height: 360, mode: 2, scales: { x: { time: false, range: [-0.6, d.runs.length - 0.4] }, y: { range: [0, Math.max(5, ...ay, ...ty) * 1.15] } },
+  axes: [{ values: (u, sp) => sp.map((v) => (Number.isInteger(v) ? d.runs[v] ?? '' : '')), splits: () => x, size: 50 }, { label: 'R@1 (%)' }],
+  series: [{}, { label: 'A→T mean', fill: '#1f5fbf88', stroke: '#1f5fbf', paths: bars(-1), points: { show: false } },
+    { label: 'T→A mean', fill: '#d9582b88', stroke: '#d9582b', paths: bars(1), points: { show: false } },
+    { label: 'A→T seeds', stroke: '#0b2e66', paths: () => null, points: { show: true, size: 7, fill: '#0b2e66' } },
+    { label: 'T→A seeds', stroke: '#7a2a0c', paths: () => null, points: { show: true, size: 7, fill: '#7a2a0c' } }] };
+new uPlot(opts, [null, [x, d.a2t], [x, d.t2a], [ax, ay], [tx, ty]], document.getElementById('c'));
+document.body.dataset.chartsDrawn = '1';
+</script></body></html>`;
 }
