@@ -36,8 +36,17 @@ export interface Checkpoint {
   tensors: Map<string, Tensor>;
 }
 
-export function saveCheckpoint(path: string, tensors: Tensor[], meta: CheckpointMeta, io?: FileWriter): void {
+/** `extra`: further string metadata (a shipped model's metrics and command); `dtype` F16 halves a weights file. */
+export function saveCheckpoint(
+  path: string,
+  tensors: Tensor[],
+  meta: CheckpointMeta,
+  io?: FileWriter,
+  dtype: 'F32' | 'F16' = 'F32',
+  extra: Record<string, string> = {},
+): void {
   const m: Record<string, string> = {
+    ...extra,
     format: CHECKPOINT_FORMAT,
     format_version: String(CHECKPOINT_VERSION),
     kind: meta.kind,
@@ -53,7 +62,7 @@ export function saveCheckpoint(path: string, tensors: Tensor[], meta: Checkpoint
     m.norm_mean = String(meta.normMean);
     m.norm_std = String(meta.normStd);
   }
-  writeSafetensors(path, tensors, m, io);
+  writeSafetensors(path, tensors, m, io, dtype);
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
