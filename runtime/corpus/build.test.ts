@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../data/manifest.ts';
-import { buildCorpus } from './build.ts';
+import { buildCorpus, renderKey } from './build.ts';
+import { planCorpus } from './plan.ts';
 import { checkTools } from './debian.ts';
 import { checkClip } from './render.ts';
 
@@ -74,5 +75,20 @@ describe('flapc data build --size tiny', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe('render key', () => {
+  it('covers what the audio depends on, not the captions', () => {
+    const { recordings, clips } = planCorpus('small', 0, () => 1);
+    const ctx = { pkgs: new Map(), recordings: new Map(recordings.map((r) => [r.id, r])), baseDir: '' };
+    const c = clips[0]!;
+    const k = renderKey(c, ctx);
+    expect(renderKey({ ...c, captions: ['Something else entirely.'], tags: ['x'] }, ctx)).toBe(k);
+    expect(renderKey({ ...c, seconds: c.seconds + 0.1 }, ctx)).not.toBe(k);
+    expect(renderKey({ ...c, recipe: { ...c.recipe, seed: c.recipe.seed + 1 } }, ctx)).not.toBe(k);
+    const src = recordings.find((r) => r.id === c.sources[0])!;
+    const changed = new Map(ctx.recordings).set(src.id, { ...src, render: { ...src.render, seed: 12345 } as typeof src.render });
+    expect(renderKey(c, { ...ctx, recordings: changed })).not.toBe(k);
   });
 });

@@ -143,10 +143,7 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
     last = 0;
   o.log(`rendering ${clips.length} clips with ${o.jobs} jobs`);
   await parallel(clips, o.jobs, async (c) => {
-    const key = createHash('sha256')
-      .update(JSON.stringify([c, RATE]))
-      .digest('hex')
-      .slice(0, 16);
+    const key = renderKey(c, ctx);
     const out = join(o.out, c.split, c.name),
       mark = join(state, `${c.name}.done`);
     if (existsSync(out) && existsSync(mark) && readFileSync(mark, 'utf8') === key) reused++;
@@ -171,4 +168,16 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
   const stats = corpusStats(o.size, o.seed, clips, recordings);
   writeAtomic(join(o.out, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
   return { clips, recordings, rendered, reused, stats };
+}
+
+/**
+ * What a clip's audio depends on: its name, recipe, length and repeat counts and its sources'
+ * render specs, not its captions or tags, so rewording descriptions re-renders nothing.
+ */
+export function renderKey(c: ClipPlan, ctx: RenderContext): string {
+  const sources = c.sources.map((id) => ctx.recordings.get(id)?.render);
+  return createHash('sha256')
+    .update(JSON.stringify([c.name, c.split, c.seconds, c.recipe, c.times, sources, RATE]))
+    .digest('hex')
+    .slice(0, 16);
 }
