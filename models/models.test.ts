@@ -32,8 +32,17 @@ const paramNames = (c: CompiledSpec): string[] => c.model.params.map((p) => p.na
 const prims = (c: CompiledSpec): Set<string> => new Set(c.model.train.graph.eqns.map((e) => e.prim));
 
 describe('models/', () => {
-  it('ships the paper-scale spec, the tiny one, the CLAP baseline and the ablations', () => {
-    expect(SPECS).toEqual(['clap-tiny.yaml', 'flap-tiny-1view.yaml', 'flap-tiny-2d.yaml', 'flap-tiny-norecon.yaml', 'flap-tiny.yaml', 'flap.yaml']);
+  it('ships the paper-scale spec, the tiny one, the CLAP baseline, the ablations and the shipped model with its quickstart size', () => {
+    expect(SPECS).toEqual([
+      'clap-tiny.yaml',
+      'flap-small-quick.yaml',
+      'flap-small.yaml',
+      'flap-tiny-1view.yaml',
+      'flap-tiny-2d.yaml',
+      'flap-tiny-norecon.yaml',
+      'flap-tiny.yaml',
+      'flap.yaml',
+    ]);
   });
 
   for (const name of SPECS) {
