@@ -164,9 +164,10 @@ export function summarize(study: Study): string {
     '| run | seeds | steps | ms/step | train min | A→T R@1 | A→T R@10 | T→A R@1 | T→A R@10 | mAP@10 (mean of both) |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const run of study.runs) {
-    const rs = rows.filter((r) => r.name === run.name);
-    if (!rs.length) continue;
+  // Every run of the results file, in the order they finished (studies may share one file).
+  for (const name of [...new Set(rows.map((r) => r.name))]) {
+    const rs = rows.filter((r) => r.name === name);
+    const run = { name };
     const col = (f: (r: Row) => number, scale = 100, d = 1): string => meanSd(rs.map(f), scale, d);
     lines.push(
       `| ${run.name} | ${rs.map((r) => r.seed).join(',')} | ${rs[0]!.steps} | ${col((r) => r.ms_per_step, 1, 0)} | ${col((r) => r.train_minutes, 1, 1)} | ${col((r) => r.test.a2t.r1!)} | ${col((r) => r.test.a2t.r10!)} | ${col((r) => r.test.t2a.r1!)} | ${col((r) => r.test.t2a.r10!)} | ${col((r) => (r.test.a2t.map10! + r.test.t2a.map10!) / 2)} |`,
@@ -184,7 +185,7 @@ export function plotPage(study: Study): string {
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
   const rows = readRows(study);
-  const runs = study.runs.filter((r) => rows.some((x) => x.name === r.name)).map((r) => r.name);
+  const runs = [...new Set(rows.map((r) => r.name))];
   const of = (name: string, f: (r: Row) => number): number[] => rows.filter((r) => r.name === name).map((r) => 100 * f(r));
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const a2t = runs.map((n) => of(n, (r) => r.test.a2t.r1!)),
