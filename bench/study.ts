@@ -177,8 +177,9 @@ export function summarize(study: Study): string {
 }
 
 /**
- * An offline HTML page with the study's test R@1 per run (both directions): the mean of the seeds
- * as bars, each seed as a dot. uPlot draws it (inlined); tools/screenshot.ts turns it into a PNG.
+ * An offline HTML page with the study's test R@1 and R@10 per run (both directions): the mean of
+ * the seeds as bars, each seed as a dot. uPlot draws it (inlined); tools/screenshot.ts turns it
+ * into a PNG.
  */
 export function plotPage(study: Study): string {
   const require = createRequire(import.meta.url);
@@ -187,24 +188,27 @@ export function plotPage(study: Study): string {
   const rows = readRows(study);
   const runs = [...new Set(rows.map((r) => r.name))];
   const of = (name: string, f: (r: Row) => number): number[] => rows.filter((r) => r.name === name).map((r) => 100 * f(r));
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const a2t = runs.map((n) => of(n, (r) => r.test.a2t.r1!)),
-    t2a = runs.map((n) => of(n, (r) => r.test.t2a.r1!));
-  const data = { runs, a2t: a2t.map(mean), t2a: t2a.map(mean), a2tSeeds: a2t, t2aSeeds: t2a };
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${study.results}</title><style>${css}body{font:14px system-ui,sans-serif;margin:20px}</style></head>
-<body><h3>Test R@1 (%) per run: bars = mean over seeds, dots = seeds</h3><div id="c"></div><script>${js}</script>
+  const metric = (k: string) => ({ a2t: runs.map((n) => of(n, (r) => r.test.a2t[k]!)), t2a: runs.map((n) => of(n, (r) => r.test.t2a[k]!)) });
+  const data = { runs, charts: [{ title: 'R@1 (%)', ...metric('r1') }, { title: 'R@10 (%)', ...metric('r10') }] };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${study.results}</title><style>${css}body{font:13px system-ui,sans-serif;margin:16px}h3{margin:8px 0}</style></head>
+<body><h3>Test retrieval per run on ${study.corpus}: bars = mean over seeds, dots = each seed</h3><div id="c"></div><script>${js}</script>
 <script>const d = ${JSON.stringify(data)};
 const x = d.runs.map((_, i) => i);
+const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
 const seedsAt = (s, off) => { const xs = [], ys = []; s.forEach((v, i) => v.forEach((y) => { xs.push(i + off); ys.push(y); })); return [xs, ys]; };
-const bars = (off) => uPlot.paths.bars({ size: [0.3, 60], align: off < 0 ? -1 : 1 });
-const [ax, ay] = seedsAt(d.a2tSeeds, -0.15), [tx, ty] = seedsAt(d.t2aSeeds, 0.15);
-const opts = { width: Math.max(600, 150 * d.runs.length), height: 360, mode: 2, scales: { x: { time: false, range: [-0.6, d.runs.length - 0.4] }, y: { range: [0, Math.max(5, ...ay, ...ty) * 1.15] } },
-  axes: [{ values: (u, sp) => sp.map((v) => (Number.isInteger(v) ? d.runs[v] ?? '' : '')), splits: () => x, size: 50 }, { label: 'R@1 (%)' }],
-  series: [{}, { label: 'A→T mean', fill: '#1f5fbf88', stroke: '#1f5fbf', paths: bars(-1), points: { show: false } },
-    { label: 'T→A mean', fill: '#d9582b88', stroke: '#d9582b', paths: bars(1), points: { show: false } },
-    { label: 'A→T seeds', stroke: '#0b2e66', paths: () => null, points: { show: true, size: 7, fill: '#0b2e66' } },
-    { label: 'T→A seeds', stroke: '#7a2a0c', paths: () => null, points: { show: true, size: 7, fill: '#7a2a0c' } }] };
-new uPlot(opts, [null, [x, d.a2t], [x, d.t2a], [ax, ay], [tx, ty]], document.getElementById('c'));
-document.body.dataset.chartsDrawn = '1';
+const bars = (align) => uPlot.paths.bars({ size: [0.35, 80], align });
+for (const c of d.charts) {
+  const el = document.createElement('div'); document.getElementById('c').appendChild(el);
+  const [ax, ay] = seedsAt(c.a2t, -0.17), [tx, ty] = seedsAt(c.t2a, 0.17);
+  const opts = { title: c.title, width: Math.max(640, 190 * d.runs.length), height: 300, mode: 2,
+    scales: { x: { time: false, range: [-0.6, d.runs.length - 0.4] }, y: { range: [0, Math.max(5, ...ay, ...ty) * 1.15] } },
+    axes: [{ values: (u, sp) => sp.map((v) => (Number.isInteger(v) ? d.runs[v] ?? '' : '')), splits: () => x, size: 40, font: '11px system-ui' }, {}],
+    series: [{}, { label: 'A→T', fill: '#1f5fbf88', stroke: '#1f5fbf', paths: bars(-1), points: { show: false } },
+      { label: 'T→A', fill: '#d9582b88', stroke: '#d9582b', paths: bars(1), points: { show: false } },
+      { label: 'A→T seeds', stroke: '#0b2e66', paths: uPlot.paths.points(), points: { show: true, size: 6, fill: '#0b2e66' } },
+      { label: 'T→A seeds', stroke: '#7a2a0c', paths: uPlot.paths.points(), points: { show: true, size: 6, fill: '#7a2a0c' } }] };
+  new uPlot(opts, [null, [x, c.a2t.map(mean)], [x, c.t2a.map(mean)], [ax, ay], [tx, ty]], el);
+}
+document.body.dataset.chartsDrawn = String(d.charts.length);
 </script></body></html>`;
 }
