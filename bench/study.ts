@@ -189,7 +189,13 @@ export function plotPage(study: Study): string {
   const runs = [...new Set(rows.map((r) => r.name))];
   const of = (name: string, f: (r: Row) => number): number[] => rows.filter((r) => r.name === name).map((r) => 100 * f(r));
   const metric = (k: string) => ({ a2t: runs.map((n) => of(n, (r) => r.test.a2t[k]!)), t2a: runs.map((n) => of(n, (r) => r.test.t2a[k]!)) });
-  const data = { runs, charts: [{ title: 'R@1 (%)', ...metric('r1') }, { title: 'R@10 (%)', ...metric('r10') }] };
+  const data = {
+    runs,
+    charts: [
+      { title: 'R@1 (%)', ...metric('r1') },
+      { title: 'R@10 (%)', ...metric('r10') },
+    ],
+  };
   return `<!doctype html><html><head><meta charset="utf-8"><title>${study.results}</title><style>${css}body{font:13px system-ui,sans-serif;margin:16px}h3{margin:8px 0}</style></head>
 <body><h3>Test retrieval per run on ${study.corpus}: bars = mean over seeds, dots = each seed</h3><div id="c"></div><script>${js}</script>
 <script>const d = ${JSON.stringify(data)};

@@ -67,7 +67,7 @@ export function writeFamilySplit(corpus: string, share: number, seed: number): F
   let dropped = 0;
   for (const t of tagged) {
     const c = clips[t.split]?.get(t.file_name);
-    if (!c || c.source.kind !== 'file') continue;
+    if (c?.source.kind !== 'file') continue;
     const isHeld = t.sources.map((s) => held.has(familyOf(s)));
     const row = JSON.stringify({
       audio: relative(corpus, c.source.path),

@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('safetensors checkpoints', () => {
   it('writes and reads F16 weights (shipped models), widened exactly to the nearest half', () => {
     const p = join(dir, 'half.safetensors');
-    const w = Float32Array.from([0.1, -2.5, 65504, 1e-5, 3.14159]);
+    const w = Float32Array.from([0.1, -2.5, 65504, 1e-5, Math.PI]);
     writeSafetensors(p, [{ name: 'w', shape: [5], data: w }], { kind: 'weights' }, undefined, 'F16');
     const buf = readFileSync(p);
     const h = JSON.parse(buf.subarray(8, 8 + Number(buf.readBigUInt64LE(0))).toString()) as Record<string, { dtype: string; data_offsets: number[] }>;
