@@ -11,7 +11,7 @@ const FRAMES = 20,
 const crop = (): Float32Array => Float32Array.from({ length: FRAMES * BINS }, (_, i) => (i < REAL * BINS ? 1 + i / 1000 + 0.1 * Math.sin(i) : PAD));
 const run = (a: Partial<AudioAugment>, key = [1, 2, 3]): Float32Array => {
   const x = crop();
-  augmentCrop({ ...NO_AUGMENT, ...a }, x, 0, FRAMES, BINS, REAL, 0.125, key);
+  augmentCrop({ ...NO_AUGMENT, ...a }, x, 0, BINS, REAL, 0.125, key);
   return x;
 };
 const padding = (x: Float32Array): number[] => [...x.subarray(REAL * BINS)];

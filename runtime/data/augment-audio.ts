@@ -76,20 +76,11 @@ export function joinCaptions(a: string, b: string): string {
 }
 
 /**
- * Gain, shift and masks on a normalised crop in place: `out[at ..]` holds `frames` x `bins`
- * values of which the first `real` frames are audio (the rest is padding and stays as it is).
+ * Gain, shift and masks on a normalised crop in place: from `out[at]` on, `real` frames of
+ * `bins` values are audio (the padding after them is not touched).
  * `scale` is the normalisation's 1 / (2 std), which turns a dB gain into normalised units.
  */
-export function augmentCrop(
-  a: AudioAugment,
-  out: Float32Array,
-  at: number,
-  frames: number,
-  bins: number,
-  real: number,
-  scale: number,
-  key: readonly number[],
-): void {
+export function augmentCrop(a: AudioAugment, out: Float32Array, at: number, bins: number, real: number, scale: number, key: readonly number[]): void {
   if (real <= 0) return;
   const view = out.subarray(at, at + real * bins);
   if (a.gainDb > 0) {
@@ -111,5 +102,4 @@ export function augmentCrop(
     const f0 = Math.floor(draw(key, 41 + 2 * m) * Math.max(1, bins - w + 1));
     for (let t = 0; t < real; t++) view.fill(0, t * bins + f0, t * bins + Math.min(bins, f0 + w));
   }
-  void frames;
 }

@@ -196,7 +196,7 @@ export class Loader {
         raw.set(mixLogMel(raw, other.f.mel.subarray(oStart * fe.melBins), overlap, key));
         cropNormalise({ ...r.f, mel: raw, frames: take }, fe, 0, norm, mel, b * per);
       } else cropNormalise(r.f, fe, start, norm, mel, b * per);
-      if (this.opts.augment) augmentCrop(this.opts.augment, mel, b * per, fe.frames, fe.melBins, take, 1 / (2 * norm.std), key);
+      if (this.opts.augment) augmentCrop(this.opts.augment, mel, b * per, fe.melBins, take, 1 / (2 * norm.std), key);
       const useAug = clip.augmented && mix(seed, r.epoch, r.pos, 3) / 2 ** 32 < (this.opts.augmentedProb ?? 0);
       let text = (useAug ? clip.augmented! : clip.captions)[cap]!;
       if (other) {
