@@ -52,13 +52,14 @@ export interface StepResult {
   roofline?: number;
 }
 
-interface Case {
+export interface Case {
   model: Model;
   exe: Executable;
   step: number;
 }
 
-async function prepare(gpu: Gpu, spec: string): Promise<Case> {
+/** A spec compiled and loaded with its seed-0 weights and the synthetic batch, ready to step. */
+export async function prepare(gpu: Gpu, spec: string): Promise<Case> {
   const model = loadModel(gpu, spec);
   const exe = await Executable.create(gpu, model.plan);
   const byName = new Map(model.params.map((q) => [q.name, q]));
@@ -73,16 +74,21 @@ async function prepare(gpu: Gpu, spec: string): Promise<Case> {
   return { model, exe, step: 0 };
 }
 
-/** One training step, waited for (the loss read back, as the trainer does). */
-async function step(c: Case): Promise<number> {
+/** The optimizer's per-step scalars the bench uses (a small learning rate: the batch never changes). */
+export const benchHyper = (c: Case, t: number): Float32Array => adamwHyper(adamwConfig(c.model.train), c.model.train.lr * 1e-3, t);
+
+/** One training step, waited for (the loss read back, as the trainer does): its loss and wall time. */
+export async function timedStep(c: Case): Promise<{ loss: number; ms: number }> {
   const t0 = performance.now();
   c.step++;
   if (c.model.plan.inputs.some((i) => i.name === RNG_KEY)) c.exe.write(RNG_KEY, new Uint32Array([c.step]));
-  c.exe.write(HYPER_NAME, adamwHyper(adamwConfig(c.model.train), c.model.train.lr * 1e-3, c.step));
+  c.exe.write(HYPER_NAME, benchHyper(c, c.step));
   c.exe.run();
-  await c.exe.read(LOSS);
-  return performance.now() - t0;
+  const loss = (await c.exe.read(LOSS))[0]!;
+  return { loss, ms: performance.now() - t0 };
 }
+
+const step = async (c: Case): Promise<number> => (await timedStep(c)).ms;
 
 /** Per-dispatch GPU times: the median of `runs` profiled steps (one step's timestamps vary by ±30 % on lavapipe). */
 async function profileOf(c: Case, ms: number, runs = 5): Promise<StepProfile | undefined> {

@@ -9,10 +9,14 @@ export interface PeerMatmul {
   dispose(): void;
 }
 
-export async function tfjsMatmul(gpu: Gpu, n: number, a: Float32Array, b: Float32Array): Promise<PeerMatmul> {
+type TfCore = typeof import('@tensorflow/tfjs-core');
+type TfWebGpu = InstanceType<typeof import('@tensorflow/tfjs-backend-webgpu').WebGPUBackend>;
+
+/** tfjs-core with its WebGPU backend registered on flapc's device. */
+export async function startTfjs(gpu: Gpu): Promise<{ tf: TfCore; backend: TfWebGpu }> {
   const g = globalThis as { navigator?: unknown };
   g.navigator ??= { gpu: dawnInstance(), userAgent: 'node' };
-  let tf: typeof import('@tensorflow/tfjs-core');
+  let tf: TfCore;
   let WebGPUBackend: typeof import('@tensorflow/tfjs-backend-webgpu').WebGPUBackend;
   try {
     tf = await import('@tensorflow/tfjs-core');
@@ -26,7 +30,11 @@ export async function tfjsMatmul(gpu: Gpu, n: number, a: Float32Array, b: Float3
     tf.registerBackend('webgpu', () => new WebGPUBackend(gpu.device, gpu.adapter.info), 10);
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-webgpu failed to start on this device');
   }
-  const backend = tf.backend() as InstanceType<typeof WebGPUBackend>;
+  return { tf, backend: tf.backend() as TfWebGpu };
+}
+
+export async function tfjsMatmul(gpu: Gpu, n: number, a: Float32Array, b: Float32Array): Promise<PeerMatmul> {
+  const { tf, backend } = await startTfjs(gpu);
   const ta = tf.tensor2d(a, [n, n]),
     tb = tf.tensor2d(b, [n, n]);
   let last: import('@tensorflow/tfjs-core').Tensor | undefined;

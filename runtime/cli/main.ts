@@ -320,13 +320,14 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
         .option('--tfjs', 'matmul: also time tfjs-webgpu')
         .option('--steps <n>', 'step: timed steps per spec (default 10)')
         .option('--profile', 'step: GPU time per kernel class, per-dispatch overhead, fraction of roofline')
+        .option('--vs <peers>', 'step: the same model in jax-js, tfjs, jax-js-wasm (comma-separated), loss-checked, then timed beside flapc')
         .option('--json'),
       ['run', 'bench'],
       benchCommand,
       result,
       words,
     ),
-    'flapc run bench matmul --sizes 256,1024 --tfjs\n  $ flapc run bench step models/flap-tiny.yaml models/clap-tiny.yaml --profile',
+    'flapc run bench matmul --sizes 256,1024 --tfjs\n  $ flapc run bench step models/flap-tiny.yaml models/clap-tiny.yaml --profile\n  $ flapc run bench step models/flap-tiny.yaml --vs jax-js,tfjs,jax-js-wasm',
   );
   return program;
 }

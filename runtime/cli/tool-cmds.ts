@@ -9,6 +9,7 @@ import { NoAdapterError, acquireGpu, describeAdapter, requestAdapter, vectorWidt
 import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
 import { benchMatmul } from '../bench/matmul.ts';
 import { benchStep } from '../bench/step.ts';
+import { benchStepVs, type PeerTiming, type VsResult } from '../bench/step-vs.ts';
 import { runDemo } from '../demo/demo.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -123,13 +124,21 @@ async function benchStepCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { steps: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'boolean' } },
+    options: { steps: { type: 'string' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, vs: { type: 'string' } },
   });
   if (positionals.length === 0) throw new UserError('bench step needs at least one spec');
   for (const s of positionals) if (!existsSync(s)) throw new UserError(`no such spec: ${s}`);
   const steps = positiveInt(values.steps, 10, '--steps');
+  if (values.vs !== undefined && (positionals.length !== 1 || values.profile))
+    throw new UserError('--vs compares one spec with its peers (without --profile: profile it on its own)');
   const gpu = await acquireGpu();
   try {
+    if (values.vs !== undefined) {
+      const r = await benchStepVs(gpu, positionals[0]!, values.vs.split(',').filter(Boolean), { steps, log: progress });
+      if (values.json) console.log(JSON.stringify(vsJson(r), null, 2));
+      else printVs(r);
+      return 0;
+    }
     const r = await benchStep(gpu, positionals, { steps, profile: !!values.profile, log: progress });
     if (values.json) console.log(JSON.stringify(r, null, 2));
     else printStepBench(r);
@@ -137,6 +146,30 @@ async function benchStepCommand(argv: string[]): Promise<number> {
     gpu.destroy();
   }
   return 0;
+}
+
+/** --vs --json: the issue's shape, `{"flapc": {"ms"}, "<peer>": {"ms"}, "gflop", "adapter"}`, plus the loss checks. */
+function vsJson(r: VsResult): Record<string, unknown> {
+  return { spec: r.spec, adapter: r.adapter, gflop: r.gflop, batch: r.batch, flapc: r.flapc, ...r.peers, notes: r.notes };
+}
+
+function printVs(r: VsResult): void {
+  console.log(`adapter: ${r.adapter}`);
+  console.log(`${r.spec}: batch ${r.batch}, ${r.gflop.toFixed(2)} GFLOP per step`);
+  const line = (name: string, t: PeerTiming): string =>
+    `  ${name.padEnd(12)} ${t.ms.toFixed(1).padStart(8)} ms/step  ${(r.gflop / (t.ms / 1000)).toFixed(2).padStart(6)} GFLOP/s  first step ${(t.firstStepMs / 1000).toFixed(1)} s  loss ${t.loss.toFixed(6)}`;
+  console.log(line('flapc', r.flapc));
+  for (const [name, t] of Object.entries(r.peers)) {
+    if ('error' in t) {
+      console.log(`  ${name.padEnd(12)} not run: ${t.error}`);
+      continue;
+    }
+    const check = t.lossOk === null ? 'loss not comparable' : t.lossOk ? 'same loss' : 'LOSS DIFFERS: not timed';
+    const ratio = t.ms / r.flapc.ms;
+    const vs = ratio >= 1 ? `flapc ${ratio.toFixed(2)}x faster` : `flapc ${(1 / ratio).toFixed(2)}x slower`;
+    console.log(`${line(name, t)} (${check})${t.lossOk === false ? '' : `  ${vs}`}`);
+  }
+  for (const n of r.notes) console.log(`  note: ${n}`);
 }
 
 function printStepBench(r: Awaited<ReturnType<typeof benchStep>>): void {
