@@ -234,13 +234,25 @@ function inputIdx(s: Scope, r: Eqn, L: RowLayout, rowDims: string[], k: string):
   return { shape: x.shape, dims };
 }
 
+/**
+ * Threads of a workgroup-per-row reduction: about 8 elements each, a power of two in [8, 256].
+ * Every halving round of the tree is a barrier, and a CPU adapter runs a workgroup as a loop
+ * over its lanes, so idle lanes cost time and barriers cost compile time: 256 lanes over a
+ * 64-element row (the gradient-norm sums) took 10 barriers and 1.4 s of LLVM each on lavapipe.
+ */
+export function rowLanes(K: number, caps: DeviceCaps): number {
+  let lanes = 8;
+  while (lanes < 256 && lanes * 8 < K) lanes *= 2;
+  return Math.min(lanes, caps.maxComputeInvocationsPerWorkgroup);
+}
+
 function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
   const first = k.stages[0]!.reduce;
   const L = rowLayout(first);
   const x = first.inputs[0]!;
   // One thread per row when rows are plentiful (no barriers: cheap on CPU-like adapters);
   // a workgroup per row for long rows, so few rows still fill the device.
-  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 64) ? Math.min(256, caps.maxComputeInvocationsPerWorkgroup) : 1;
+  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 64) ? rowLanes(L.K, caps) : 1;
   const lines: string[] = [];
   const rowVar = lanes === 1 ? 'gid' : 'row';
   const rowScope = s.child();

@@ -105,6 +105,16 @@ const CASES: Case[] = [
     tol: { rtol: 1e-5, atol: 1e-3 },
   },
   { name: 'reduce_max long row (workgroup path)', prims: ['reduce_max'], inputs: [{ shape: [2, 3001] }], build: (b, [x]) => b.max(x!, 1) },
+  // few rows of medium length: the workgroup path sized to the row (8, 16 and 128 lanes)
+  { name: 'reduce_sum few medium rows (8 lanes)', prims: ['reduce_sum'], inputs: [{ shape: [3, 64] }], build: (b, [x]) => b.sum(x!, 1) },
+  { name: 'reduce_max few medium rows (16 lanes)', prims: ['reduce_max'], inputs: [{ shape: [5, 100] }], build: (b, [x]) => b.max(x!, 1) },
+  {
+    name: 'reduce_sum few rows over axis 0 (128 lanes)',
+    prims: ['reduce_sum'],
+    inputs: [{ shape: [700, 9] }],
+    build: (b, [x]) => b.sum(x!, 0),
+    tol: { rtol: 1e-5, atol: 1e-4 },
+  },
   {
     name: 'reshape + transpose',
     prims: ['reshape', 'transpose'],
