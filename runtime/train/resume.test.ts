@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestCorpus } from '../data/test-corpus.ts';
 import { loadCheckpoint } from './state.ts';
+import { FLAPC_BIN, metricsRows, trainArgs } from './test-runs.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
+const BIN = FLAPC_BIN;
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
 let dir: string, spec: string, env: NodeJS.ProcessEnv;
 beforeAll(async () => {
@@ -24,27 +25,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const STEPS = 40,
   EVERY = 10;
-const args = (out: string, extra: string[] = []): string[] => [
-  BIN,
-  'run',
-  'train',
-  spec,
-  '--data',
-  join(dir, 'corpus', 'clotho'),
-  '--steps',
-  String(STEPS),
-  '--save-every',
-  String(EVERY),
-  '--out',
-  out,
-  '--json',
-  ...extra,
-];
-const rows = (out: string): { step: number; loss: number; [k: string]: number }[] =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { step: number; loss: number });
+const args = (out: string, extra: string[] = []): string[] =>
+  trainArgs({ spec, data: join(dir, 'corpus', 'clotho'), steps: STEPS, saveEvery: EVERY }, out, extra);
+const rows = metricsRows;
 
 /** Start a training process in its own process group; resolve once metrics.jsonl reaches `step`. */
 function startUntil(out: string, step: number): Promise<ChildProcess> {

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestCorpus } from '../data/test-corpus.ts';
 import { scheduledRate } from './schedule.ts';
 import { loadCheckpoint } from './state.ts';
+import { metricsRows, trainArgs } from './test-runs.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
 const MICRO = fileURLToPath(new URL('../exec/fixtures/micro-flap.yaml', import.meta.url));
 const STEPS = 20,
   UNMASKED = 8;
@@ -25,28 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const args = (out: string, extra: string[] = []): string[] => [
-  BIN,
-  'run',
-  'train',
-  spec,
-  '--data',
-  join(dir, 'corpus', 'clotho'),
-  '--steps',
-  String(STEPS),
-  '--save-every',
-  '5',
-  '--out',
-  out,
-  '--json',
-  ...extra,
-];
-type Row = { step: number; loss: number; lr: number; [k: string]: number };
-const rows = (out: string): Row[] =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Row);
+const args = (out: string, extra: string[] = []): string[] => trainArgs({ spec, data: join(dir, 'corpus', 'clotho'), steps: STEPS, saveEvery: 5 }, out, extra);
+const rows = metricsRows;
 
 describe('train.unmasked_steps', () => {
   it('schedules two phases: the masked steps decay to zero, the unmasked ones warm up again from lr / 4', () => {
