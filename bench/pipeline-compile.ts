@@ -37,7 +37,9 @@ for (const disp of plan.dispatches) {
   for (const b of bufs) b.destroy();
 }
 const total = rows.reduce((a, r) => a + r.ms, 0);
-console.log(`${spec}: ${rows.length} pipelines, ${(total / 1000).toFixed(1)} s (creating them: ${(createMs / 1000).toFixed(1)} s; the rest is the first dispatch)`);
+console.log(
+  `${spec}: ${rows.length} pipelines, ${(total / 1000).toFixed(1)} s (creating them: ${(createMs / 1000).toFixed(1)} s; the rest is the first dispatch)`,
+);
 const classes = new Map<string, { n: number; ms: number; chars: number }>();
 for (const r of rows) {
   const k = r.label.replace(/_[\d_]+$/, '');
@@ -48,7 +50,9 @@ for (const r of rows) {
   classes.set(k, c);
 }
 for (const [k, c] of [...classes].sort((a, b) => b[1].ms - a[1].ms))
-  console.log(`  ${k.padEnd(14)} ${String(c.n).padStart(4)} pipelines ${(c.ms / 1000).toFixed(1).padStart(6)} s  ${(c.ms / c.n).toFixed(0).padStart(5)} ms each  ${Math.round(c.chars / c.n)} WGSL chars each`);
+  console.log(
+    `  ${k.padEnd(14)} ${String(c.n).padStart(4)} pipelines ${(c.ms / 1000).toFixed(1).padStart(6)} s  ${(c.ms / c.n).toFixed(0).padStart(5)} ms each  ${Math.round(c.chars / c.n)} WGSL chars each`,
+  );
 console.log('slowest:');
 for (const r of rows.sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${r.ms.toFixed(0).padStart(6)} ms  ${r.label} (${r.chars} chars)`);
 gpu.destroy();

@@ -31,8 +31,6 @@ export interface HostInputs {
 /** One peer's training step on its own arrays; each call waits for the loss, as flapc's trainer does. */
 export interface PeerStep {
   name: string;
-  /** The loss at the current weights on the fixed batch with step `t`'s token drops (no update). */
-  loss(t: number): Promise<number>;
   /**
    * Training step `t` (forward, backward, clipping, AdamW) on the fixed batch with step t's drops;
    * `hyper` is [lr, bias correction 1, bias correction 2]. Returns the loss before the update.

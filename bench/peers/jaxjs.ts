@@ -90,22 +90,22 @@ export async function jaxPeer(cfg: PeerConfig, host: HostInputs, device: 'webgpu
     const [loss, grads] = jax.valueAndGrad(lossOf)(s.params, rest);
     return { loss, ...adamwUpdate(ops, cfg, { ...s, grads: grads as Params<A>, hyper }) };
   });
-  const lossOnly = jax.jit(lossOf);
+  // Wait for jax-js's queue before mapping the result: on Dawn in Node, reads of a fresh jit's
+  // result were seen never to resolve without it (micro-flap.yaml's first step).
+  const read = async (a: A): Promise<Float32Array> => {
+    if (device === 'webgpu') await jax.getWebGPUDevice().queue.onSubmittedWorkDone();
+    return (await a.data()) as Float32Array;
+  };
   return {
     name: device === 'webgpu' ? 'jax-js' : 'jax-js-wasm',
-    async loss(t: number): Promise<number> {
-      const l = lossOnly(jax.tree.ref(state.params), { fixed: jax.tree.ref(fixed), x: batchOf(t) });
-      return (await l.data())[0]!;
-    },
     async step(t: number, hyper: Float32Array): Promise<number> {
       const out = step(state, { fixed: jax.tree.ref(fixed), x: batchOf(t) }, f32(hyper, [3])) as unknown as State & { loss: A };
       state = { params: out.params, m: out.m, v: out.v };
       if (out.loss.device !== device) throw new Error(`jax-js ran the step on ${out.loss.device}, not ${device}`);
-      return (await out.loss.data())[0]!;
+      return (await read(out.loss))[0]!;
     },
     dispose(): void {
       step.dispose();
-      lossOnly.dispose();
       jax.tree.dispose([state, fixed, fixedBatch]);
     },
   };

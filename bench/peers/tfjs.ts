@@ -100,13 +100,6 @@ export async function tfjsPeer(gpu: Gpu, cfg: PeerConfig, host: HostInputs): Pro
   };
   return {
     name: 'tfjs',
-    async loss(t: number): Promise<number> {
-      const l = tf.tidy(() => lossWith(batchOf(t))(...names.map((n) => params[n]!)));
-      submit();
-      const out = (await l.data())[0]!;
-      l.dispose();
-      return out;
-    },
     async step(t: number, hyper: Float32Array): Promise<number> {
       const old = [params, m, v];
       const res = tf.tidy(() => {

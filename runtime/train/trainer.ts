@@ -84,9 +84,12 @@ export function syntheticBatch(plan: Plan, vocab: number, seed: number): { mel: 
   // Seed offsets keep the caption and spectrogram draws independent of each other.
   const r = gaussian(B * L * 2, seed + 7);
   const tok = new Int32Array(B * L);
+  // ids past WordPiece's special and unused rows where the vocabulary has them, else from 1;
+  // always inside the table (a 300-row test vocabulary once got id 1000)
+  const first = vocab > 1000 ? 1000 : 1;
   for (let b = 0; b < B; b++) {
     const len = 4 + (Math.floor(Math.abs(r[b]!) * 1000) % Math.max(1, L - 3));
-    for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? 1000 + (Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - 1000)) : 0;
+    for (let j = 0; j < L; j++) tok[b * L + j] = j < len ? first + (Math.floor(Math.abs(r[B + b * L + j]!) * 1e6) % Math.max(1, vocab - first)) : 0;
   }
   return {
     mel: gaussian(
