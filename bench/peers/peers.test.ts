@@ -1,5 +1,7 @@
 // The peers compute flapc's loss: same weights, batch and token drops, three training steps
 // (so the gradients, clipping and AdamW agree too, not only the forward), within f32 rounding.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type Gpu } from '../../runtime/gpu/device.ts';
 import { benchHyper, prepare, timedStep } from '../../runtime/bench/step.ts';
@@ -57,5 +59,24 @@ describe("bench peers compute flapc's training step", () => {
       expect(p.ms).toBeGreaterThan(0);
     }
     expect(r.gflop).toBeGreaterThan(0);
+  });
+
+  it('flapc run bench step --vs ... --json prints one object keyed by framework', () => {
+    const bin = fileURLToPath(new URL('../../bin/flapc.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'run', 'bench', 'step', `${HERE}peer-micro.yaml`, '--vs', 'tfjs', '--steps', '1', '--json'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, { ms: number; lossOk: boolean }> & { gflop: number; adapter: string };
+    expect(j.flapc.ms).toBeGreaterThan(0);
+    expect(j.tfjs.ms).toBeGreaterThan(0);
+    expect(j.tfjs.lossOk).toBe(true);
+    expect(j.gflop).toBeGreaterThan(0);
+    expect(typeof j.adapter).toBe('string');
+    const bad = spawnSync(process.execPath, [bin, 'run', 'bench', 'step', `${HERE}peer-micro.yaml`, '--vs', 'pytorch'], { encoding: 'utf8', timeout: 300_000 });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/unknown peer 'pytorch'/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // a user error, no stack trace
   });
 });

@@ -39,9 +39,16 @@ async function loadPeers(): Promise<Peers> {
   }
 }
 
-export async function benchStepVs(gpu: Gpu, spec: string, vs: string[], o: { steps: number; log: (l: string) => void }): Promise<VsResult> {
+/** Refuse unknown peer names before any GPU work. */
+export async function checkPeerNames(vs: string[]): Promise<void> {
   const peers = await loadPeers();
+  if (vs.length === 0) throw new UserError(`--vs needs at least one peer (known: ${peers.PEERS.join(', ')})`);
   for (const n of vs) if (!(peers.PEERS as readonly string[]).includes(n)) throw new UserError(`--vs: unknown peer '${n}' (known: ${peers.PEERS.join(', ')})`);
+}
+
+export async function benchStepVs(gpu: Gpu, spec: string, vs: string[], o: { steps: number; log: (l: string) => void }): Promise<VsResult> {
+  await checkPeerNames(vs);
+  const peers = await loadPeers();
   let model: ReturnType<Peers['peerConfig']>;
   try {
     model = peers.peerConfig(spec);

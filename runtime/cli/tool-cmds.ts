@@ -9,7 +9,7 @@ import { NoAdapterError, acquireGpu, describeAdapter, requestAdapter, vectorWidt
 import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
 import { benchMatmul } from '../bench/matmul.ts';
 import { benchStep } from '../bench/step.ts';
-import { benchStepVs, type PeerTiming, type VsResult } from '../bench/step-vs.ts';
+import { benchStepVs, checkPeerNames, type PeerTiming, type VsResult } from '../bench/step-vs.ts';
 import { runDemo } from '../demo/demo.ts';
 
 /** Progress lines go to stderr so --json output stays clean. */
@@ -131,10 +131,12 @@ async function benchStepCommand(argv: string[]): Promise<number> {
   const steps = positiveInt(values.steps, 10, '--steps');
   if (values.vs !== undefined && (positionals.length !== 1 || values.profile))
     throw new UserError('--vs compares one spec with its peers (without --profile: profile it on its own)');
+  const vs = values.vs?.split(',').filter(Boolean);
+  if (vs) await checkPeerNames(vs);
   const gpu = await acquireGpu();
   try {
-    if (values.vs !== undefined) {
-      const r = await benchStepVs(gpu, positionals[0]!, values.vs.split(',').filter(Boolean), { steps, log: progress });
+    if (vs) {
+      const r = await benchStepVs(gpu, positionals[0]!, vs, { steps, log: progress });
       if (values.json) console.log(JSON.stringify(vsJson(r), null, 2));
       else printVs(r);
       return 0;
