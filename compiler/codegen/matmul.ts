@@ -42,6 +42,16 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   subgroup32x8t: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0, texB: true },
 };
 
+/**
+ * Register tiles for thin products, chosen by shape rather than tuned: attention's per-head
+ * matmuls have an output side of the head width (16 in flap-tiny), where regtile8x4's 64 x 32
+ * tile leaves 3/4 (or 1/2) of its threads computing clamped copies. 64 threads each, 4 x 4 tiles.
+ */
+export const THIN_MATMUL_VARIANTS: Record<string, MatmulVariant> = {
+  regtile_m16: { kind: 'regtile', wx: 16, wy: 4, rm: 4, rn: 4, kt: 1 }, // 16 x 64 tile
+  regtile_n16: { kind: 'regtile', wx: 4, wy: 16, rm: 4, rn: 4, kt: 1 }, // 64 x 16 tile
+};
+
 /** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
 export interface MatmulTuning {
   small: string;
@@ -53,7 +63,7 @@ export const LARGE_MATMUL_FMAS = 1 << 27;
 
 /** The variant adapted to `caps`, or undefined where the adapter cannot run it. */
 export function usable(name: string, caps: DeviceCaps): MatmulVariant | undefined {
-  const v = MATMUL_VARIANTS[name];
+  const v = MATMUL_VARIANTS[name] ?? THIN_MATMUL_VARIANTS[name];
   if (!v) return undefined;
   if (v.kind === 'subgroup') {
     const sg = caps.subgroupSize;
@@ -75,6 +85,13 @@ function fmasOf(e: Eqn): number {
  */
 export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTuning): MatmulVariant {
   const large = fmasOf(e) >= LARGE_MATMUL_FMAS;
+  if (!large) {
+    const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+    const M = a.shape[a.shape.length - 2] ?? 1,
+      N = b.shape[b.shape.length - 1]!;
+    const thin = M <= 16 && N >= 64 ? usable('regtile_m16', caps) : N <= 16 && M >= 64 ? usable('regtile_n16', caps) : undefined;
+    if (thin) return thin;
+  }
   const pick = tuning ? (large ? tuning.large : tuning.small) : large ? 'subgroup16x8' : 'regtile4x4';
   return usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
 }

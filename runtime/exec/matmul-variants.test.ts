@@ -2,7 +2,7 @@
 // shapes (tails in m, n and k), the vec4 operand path and its scalar fallback, batches,
 // transposed views, fused epilogues that re-read a vec4-bound operand, and A = B.
 import { afterAll, describe, expect, it } from 'vitest';
-import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
+import { MATMUL_VARIANTS, THIN_MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { GraphBuilder } from '../../compiler/ir/builder.ts';
 import * as nn from '../../compiler/ir/nn.ts';
 import { errorRatio, randomInputs, reference, runOnGpu, testGpu } from '../testing/harness.ts';
@@ -54,7 +54,7 @@ describe('matmul variants on Dawn vs float64 reference', async () => {
   afterAll(() => {
     gpu.destroy();
   });
-  const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
+  const names = [...Object.keys(MATMUL_VARIANTS), ...Object.keys(THIN_MATMUL_VARIANTS)].filter((n) => usable(n, gpu.caps));
 
   it('the subgroup variant is offered wherever the adapter fixes its subgroup size', () => {
     expect(names.includes('subgroup16x8')).toBe(gpu.caps.subgroups && gpu.caps.subgroupSize >= 4);
