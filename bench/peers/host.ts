@@ -1,9 +1,8 @@
 // What every peer starts from, made on the host once: flapc's initial weights for the spec (the
 // same initialisers and seed `flapc run bench step` uses), flapc's synthetic batch, and the
 // per-view token drops flapc's random_drop makes at that step.
-import { buildModel, Diagnostics } from '../../compiler/index.ts';
 import { wordVectors } from '../../runtime/model/word-vectors.ts';
-import { initParam } from '../../runtime/train/init.ts';
+import { initParam, type ParamSpec } from '../../runtime/train/init.ts';
 import { keptCount, type PeerConfig, tokenCount, viewDrops } from './flap-peer.ts';
 
 export interface HostParam {
@@ -39,10 +38,9 @@ export interface PeerStep {
   dispose(): void;
 }
 
-export function hostInputs(spec: string, cfg: PeerConfig, mel: Float32Array, tokens: Int32Array, seed = 0): HostInputs {
-  const m = buildModel(spec, new Diagnostics());
-  if (!m) throw new Error(`${spec}: does not compile`);
-  const params = m.params.map((q) => ({ name: q.name, shape: [...q.shape], trainable: q.trainable, data: initParam(q, seed, wordVectors) }));
+/** `specParams`: the parameters of the model flapc loaded (its weights are made the same way here). */
+export function hostInputs(specParams: ParamSpec[], cfg: PeerConfig, mel: Float32Array, tokens: Int32Array, seed = 0): HostInputs {
+  const params = specParams.map((q) => ({ name: q.name, shape: [...q.shape], trainable: !!q.trainable, data: initParam(q, seed, wordVectors) }));
   const B = cfg.batch,
     L = cfg.maxTokens,
     N = tokenCount(cfg),

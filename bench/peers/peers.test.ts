@@ -23,7 +23,7 @@ async function losses(spec: string, peers: PeerName[], steps: number): Promise<R
   const out: Record<string, number[]> = { flapc: [] };
   for (let t = 1; t <= steps; t++) out.flapc!.push((await timedStep(c)).loss);
   for (const name of peers) {
-    const p = await startPeer(name, gpu, spec, cfg, batch);
+    const p = await startPeer(name, gpu, c.model.params, cfg, batch);
     out[name] = [];
     for (let t = 1; t <= steps; t++) out[name]!.push(await p.step(t, benchHyper(c, t)));
     p.dispose();

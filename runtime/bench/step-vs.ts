@@ -73,7 +73,7 @@ export async function benchStepVs(gpu: Gpu, spec: string, vs: string[], o: { ste
   for (const name of vs) {
     o.log(`${name}: building the same step, then its first step`);
     try {
-      const p = await peers.startPeer(name as (typeof peers.PEERS)[number], gpu, spec, model.cfg, batch);
+      const p = await peers.startPeer(name as (typeof peers.PEERS)[number], gpu, c.model.params, model.cfg, batch);
       const t0 = performance.now();
       const loss = await p.step(1, benchHyper(c, 1));
       const lossOk = model.comparable ? Math.abs(loss - first.loss) <= PEER_LOSS_RTOL * Math.abs(first.loss) : null;
