@@ -109,6 +109,23 @@ const CASES: Case[] = [
     inputs: [{ shape: [4] }, { shape: [], fixed: tensor([], [7], 'u32') }],
     build: (b, [x, k]) => b.mul(x!, b.randomUniform(k!, [4], 3)),
   },
+  {
+    name: 'attention (fused, key mask; backward via lse / dq / dkv)',
+    prim: 'attention',
+    inputs: [
+      { shape: [2, 2, 3, 4] },
+      { shape: [2, 2, 5, 4] },
+      { shape: [2, 2, 5, 4] },
+      { shape: [2, 5], fixed: tensor([2, 5], [1, 1, 0, 1, 0, 1, 1, 1, 1, 1]) },
+    ],
+    build: (b, [q, k, v, m]) => b.bind1('attention', [q!, k!, v!, m!], { scale: 0.7 }),
+  },
+  {
+    name: 'attention (fused, no mask)',
+    prim: 'attention',
+    inputs: [{ shape: [1, 2, 4, 8] }, { shape: [1, 2, 3, 8] }, { shape: [1, 2, 3, 8] }],
+    build: (b, [q, k, v]) => b.bind1('attention', [q!, k!, v!], { scale: 0.35 }),
+  },
   { name: 'constant and iota', prim: 'iota', inputs: [{ shape: [3] }], build: (b, [x]) => b.mul(b.add(x!, b.constant(2, [3])), b.cast(b.iota([3], 0), 'f32')) },
   {
     name: 'compare ops',
@@ -134,7 +151,7 @@ describe('VJP rules vs central finite differences (float64)', () => {
     const covered = new Set(CASES.map((c) => c.prim));
     for (const c of CASES) covered.add(c.prim);
     // Primitives reached inside other cases' graphs.
-    for (const p of ['constant', 'broadcast', 'le', 'eq'] as Prim[]) covered.add(p);
+    for (const p of ['constant', 'broadcast', 'le', 'eq', 'attention_lse', 'attention_dq', 'attention_dkv'] as Prim[]) covered.add(p);
     expect(ALL_PRIMS.filter((p) => !covered.has(p))).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // primitive without a rule does not compile. A rule receives the output cotangent and
 // returns one cotangent per input (null: not differentiable / zero).
 import type { GraphBuilder } from '../ir/builder.ts';
-import type { Eqn, Prim, PrimParams, Var } from '../ir/types.ts';
+import { type Eqn, type Prim, type PrimParams, type Var, IRError } from '../ir/types.ts';
 
 export type VjpRule<P extends Prim> = (b: GraphBuilder, ins: readonly Var[], out: Var, ct: Var, params: PrimParams[P]) => (Var | null)[];
 
@@ -98,7 +98,26 @@ export const VJP_RULES: { [P in Prim]: VjpRule<P> } = {
   gather: (b, [x, idx], _o, ct, p) => [b.scatterAdd(idx!, ct, x!.shape, p.batchDims), null],
   scatter_add: (b, [idx], _o, ct, p) => [null, b.gather(ct, idx!, p.batchDims)],
   argsort: () => [null],
+  // FlashAttention's backward: the scores are recomputed from q and k (with the rows'
+  // log-sum-exp) instead of stored; the key mask is a selector, not differentiated.
+  attention: (b, [q, k, v, mask], o, ct, p) => {
+    const opt = mask ? [mask] : [];
+    const lse = b.bind1('attention_lse', [q!, k!, ...opt], p);
+    const delta = b.sum(b.mul(ct, o), 3);
+    const g = [q!, k!, v!, lse, delta, ct, ...opt];
+    const dkv = b.bind1('attention_dkv', g, p);
+    const [B, H, M, , D] = dkv.shape as number[];
+    const half = (i: number): Var => b.reshape(b.slice(dkv, [0, 0, 0, i, 0], [B!, H!, M!, i + 1, D!]), [B!, H!, M!, D!]);
+    return [b.bind1('attention_dq', g, p), half(0), half(1), null];
+  },
+  attention_lse: secondOrder,
+  attention_dq: secondOrder,
+  attention_dkv: secondOrder,
 };
+
+function secondOrder(): never {
+  throw new IRError('the fused attention backward is not differentiable (second derivatives of attention are not supported)');
+}
 
 function keptAxes(rank: number, axes: readonly number[]): number[] {
   return Array.from({ length: rank }, (_, i) => i).filter((i) => !axes.includes(i));

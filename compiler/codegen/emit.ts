@@ -275,4 +275,8 @@ const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
   matmul: 'kernel',
   scatter_add: 'kernel',
   argsort: 'kernel',
+  attention: 'kernel',
+  attention_lse: 'kernel',
+  attention_dq: 'kernel',
+  attention_dkv: 'kernel',
 };

@@ -6,6 +6,7 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
+import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
 
@@ -175,6 +176,10 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
       return { label, bindings, ...argsort(k, root, decls, opts.caps) };
     case 'scatter_add':
       return { label, bindings, ...scatter(k, root, decls, opts.caps) };
+    case 'attention': {
+      const r = attentionBody(k, root, opts.caps);
+      return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops };
+    }
   }
 }
 

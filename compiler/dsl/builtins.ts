@@ -6,6 +6,7 @@ import { erf64 } from '../ir/interp.ts';
 import type { Span } from '../frontend/diagnostics.ts';
 import { type InitKind, NONE, POISON, type Value, describe, fmtShape } from './values.ts';
 import { WORD_VECTOR_TABLES } from '../names.ts';
+import { type AttentionMode, attention } from '../ir/nn.ts';
 
 export interface BuiltinCtx {
   b: GraphBuilder;
@@ -14,6 +15,8 @@ export interface BuiltinCtx {
   error(message: string): Value;
   /** A fresh uniform [0,1) tensor from the step's RNG key, with a seed unique to this call site. */
   rand(shape: Shape): Var;
+  /** How scaled_dot_attention is lowered (the compile's choice). */
+  attention: AttentionMode;
 }
 
 export interface Builtin {
@@ -376,6 +379,30 @@ export const BUILTINS: Record<string, Builtin> = {
       if (!t) return POISON;
       if (!d) return c.error(`cast: dtype must be one of "f32", "i32", "u32", "bool", got ${describe(dtype!)}`);
       return T(c.b.cast(t, d));
+    },
+  },
+  // Fused or not by the compile's attention mode (ir/nn.ts attention); q [B,H,N,D], k and v
+  // [B,H,M,D] (k is not transposed), key_mask [B,M].
+  scaled_dot_attention: {
+    params: [{ name: 'q' }, { name: 'k' }, { name: 'v' }, { name: 'key_mask', default: NONE }],
+    run(c, [q, k, v, mask]) {
+      const [tq, tk, tv] = [tensorArg(c, q!, 'q'), tensorArg(c, k!, 'k'), tensorArg(c, v!, 'v')];
+      if (!tq || !tk || !tv) return POISON;
+      const tm = mask!.t === 'none' ? undefined : tensorArg(c, mask!, 'key_mask');
+      if (mask!.t !== 'none' && !tm) return POISON;
+      if (tq.shape.length !== 4) return c.error(`q must be [B, H, N, D], got ${fmtShape(tq.shape)}`);
+      const [B, H, , D] = tq.shape as number[];
+      const M = tk.shape[2] ?? 0;
+      for (const [name, t] of [
+        ['k', tk],
+        ['v', tv],
+      ] as const) {
+        if (t.shape.length !== 4 || t.shape[0] !== B || t.shape[1] !== H || t.shape[2] !== M || t.shape[3] !== D) {
+          return c.error(`${name} must be [${B}, ${H}, M, ${D}] like q (keys not transposed), got ${fmtShape(t.shape)}`);
+        }
+      }
+      if (tm && (tm.shape.length !== 2 || tm.shape[0] !== B || tm.shape[1] !== M)) return c.error(`key_mask must be [${B}, ${M}], got ${fmtShape(tm.shape)}`);
+      return T(attention(c.b, tq, tk, tv, tm, c.attention));
     },
   },
   stop_gradient: {

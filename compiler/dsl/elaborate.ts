@@ -7,6 +7,7 @@ import { type DType, IRError, type Var, numel } from '../ir/types.ts';
 import { fnv1a } from '../plan/plan.ts';
 import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 import type { Arg, Expr, FnDecl, Program, Stmt, TypeAnn } from './ast.ts';
+import type { AttentionMode } from '../ir/nn.ts';
 import { BUILTINS, type Builtin, type BuiltinCtx, INITS } from './builtins.ts';
 import { NONE, POISON, type Value, describe, fmtShape, fromConfig } from './values.ts';
 import { binaryOp, bindArgs } from './operators.ts';
@@ -43,6 +44,8 @@ export interface ElabOptions {
   entrySpan: Span;
   /** Files whose errors are reported at the user's call site (the standard library). */
   libraryFiles: ReadonlySet<string>;
+  /** How scaled_dot_attention is lowered (default 'auto': fused where it pays). */
+  attention?: AttentionMode;
 }
 
 /** Thrown to unwind a function body at `return`. */
@@ -507,6 +510,7 @@ class Elaborator {
         const seed = parseInt(fnv1a(`${f.path}#${this.rands++}`), 16) >>> 0;
         return this.b.randomUniform(this.rngKey, shape, seed);
       },
+      attention: this.opts.attention ?? 'auto',
     };
     let out: Value;
     // A builtin called from the spec records its call site too (a user fn call already does).

@@ -17,6 +17,7 @@ import type { KernelGraph } from '../fuse/kernel-ir.ts';
 import { Diagnostics, type Span } from './diagnostics.ts';
 import { type LoadedSpec, type Located, type TrainConfig, loadSpec } from './load.ts';
 import { lossTerm } from '../names.ts';
+import { ATTENTION_MODES, type AttentionMode } from '../ir/nn.ts';
 
 export const STDLIB_FILE = 'stdlib.flap';
 const STDLIB_PATH = fileURLToPath(new URL('../dsl/stdlib.flap', import.meta.url));
@@ -59,7 +60,13 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
   const entryFn = prog.fns.find((f) => f.name === spec.model.entry);
   if (entryFn) spec.model.entrySpan = entryFn.span;
   const namespaces = { hp: c.hyper, audio: c.audio, text: c.text, train: c.train, data: c.data };
-  const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]) };
+  // FLAPC_ATTENTION=fused|unfused|auto picks attention's lowering (A/B runs, debugging).
+  const attention = (process.env.FLAPC_ATTENTION || 'auto') as AttentionMode;
+  if (!ATTENTION_MODES.includes(attention)) {
+    diags.error(`FLAPC_ATTENTION must be one of ${ATTENTION_MODES.join(', ')}, got '${attention}'`);
+    return undefined;
+  }
+  const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]), attention };
   const masked = elaborateTraining(prog, common, c.hyper, diags);
   if (!masked) return undefined;
   const ev = elaborate(prog, { ...common, training: false }, diags);

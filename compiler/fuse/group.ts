@@ -1,6 +1,6 @@
 // Fusion: decide which values live in GPU buffers ("realized") and which kernel computes
 // each of them. One function per rule, in order:
-//  1. seedRealized: graph inputs/outputs and the results of matmul, argsort, scatter_add and
+//  1. seedRealized: graph inputs/outputs and the results of matmul, argsort, scatter_add, attention and
 //     reductions are realized; operands those routines read must be buffers or views of buffers.
 //  2. realizeShared: elementwise values are inlined into every kernel that needs them; a computed
 //     value needed by two or more kernels is realized once instead (unless cheap to recompute).
@@ -11,7 +11,7 @@
 //  5. splitWide: a kernel with more buffers than the adapter allows gets an intermediate realized.
 // Then mergeElementwise joins aligned elementwise kernels. Every walk over inline values is
 // kernel-ir.ts's walkInline with a stop rule.
-import { type Eqn, type Graph, type Var, IRError, isReduce, sameShape } from '../ir/types.ts';
+import { ATTENTION_PRIMS, type Eqn, type Graph, type Var, IRError, isReduce, sameShape } from '../ir/types.ts';
 import { type Kernel, type KernelGraph, type KernelKind, isElementwise, readsOnlyAligned, walkInline } from './kernel-ir.ts';
 
 export interface FuseOptions {
@@ -23,7 +23,13 @@ export interface FuseOptions {
 }
 
 const isIndexView = (e: Eqn): boolean => e.prim === 'reshape' || e.prim === 'transpose' || e.prim === 'broadcast' || e.prim === 'slice';
-const ROUTINES = new Set(['matmul', 'argsort', 'scatter_add']);
+/** Primitives a kernel template computes, and the kernel kind each one anchors. */
+const ROUTINES = new Map<string, KernelKind>([
+  ['matmul', 'matmul'],
+  ['argsort', 'argsort'],
+  ['scatter_add', 'scatter_add'],
+  ...ATTENTION_PRIMS.map((p): [string, KernelKind] => [p, 'attention']),
+]);
 /** Rounds of fusion before giving up; each round realizes at least one more value. */
 const MAX_ROUNDS = 10000;
 
@@ -237,7 +243,7 @@ function fuseOnce(g: Graph, opts: FuseOptions, forced: ReadonlySet<number>): Ker
     .filter((e) => realized.has(e.outputs[0]!.id))
     .map((e) => {
       const root = e.outputs[0]!;
-      if (ROUTINES.has(e.prim)) return { kind: e.prim as KernelKind, root, anchor: e, stages: [], fullRow: false };
+      if (ROUTINES.has(e.prim)) return { kind: ROUTINES.get(e.prim)!, root, anchor: e, stages: [], fullRow: false };
       if (isReduce(e.prim)) return { kind: 'reduce', root, anchor: e, stages: [{ reduce: e, result: root }], fullRow: false };
       return { kind: 'elementwise', root, anchor: null, stages: [], fullRow: false };
     });

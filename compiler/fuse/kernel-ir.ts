@@ -2,13 +2,13 @@
 // computes everything else inline from the graph equations it owns; views are index maps.
 import { type Eqn, type Graph, type Var, isBinary, isCompare, isUnary } from '../ir/types.ts';
 
-export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'argsort' | 'scatter_add';
+export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'argsort' | 'scatter_add' | 'attention';
 
 export interface Kernel {
   readonly kind: KernelKind;
   /** Realized values written, in binding order. Elementwise kernels may write several of one shape. */
   readonly outputs: Var[];
-  /** The equation that shapes the loop nest: matmul/argsort/scatter_add, or the last reduction. */
+  /** The equation that shapes the loop nest: matmul/argsort/scatter_add/attention_*, or the last reduction. */
   readonly anchor: Eqn | null;
   /**
    * Reduce kernels: reductions computed in order within one row (softmax: max then sum).

@@ -1,6 +1,7 @@
 // Float64 reference interpreter: the independent oracle every GPU kernel and every
 // gradient rule is tested against. Written for clarity, not speed.
 import { randomUniform } from './rng.ts';
+import { attentionDkvRef, attentionDqRef, attentionLseRef, attentionRef } from './interp-attention.ts';
 import { type DType, type Eqn, type Graph, type Prim, type PrimParams, type Shape, IRError, numel, shapeStr, stridesOf } from './types.ts';
 
 export interface Tensor {
@@ -266,6 +267,10 @@ export const EVAL_RULES: { [P in Prim]: EvalRule<P> } = {
     }
     return [{ shape: x!.shape, dtype: 'i32', data: out }];
   },
+  attention: (ins, p) => [attentionRef(ins, p.scale)],
+  attention_lse: (ins, p) => [attentionLseRef(ins, p.scale)],
+  attention_dq: (ins, p) => [attentionDqRef(ins, p.scale)],
+  attention_dkv: (ins, p) => [attentionDkvRef(ins, p.scale)],
 };
 
 export function evalEqn(eqn: Eqn, ins: Tensor[]): Tensor[] {

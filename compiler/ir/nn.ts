@@ -2,7 +2,7 @@
 // recognises them: max-subtracted softmax / log-softmax / cross-entropy and layer norm
 // each become one row kernel; linear + bias + activation becomes one matmul kernel.
 import type { GraphBuilder } from './builder.ts';
-import type { Var } from './types.ts';
+import { MASK_BIAS, type Var } from './types.ts';
 
 /** Softmax over the last axis, max-subtracted. */
 export function softmax(b: GraphBuilder, x: Var): Var {
@@ -48,6 +48,42 @@ export function linear(b: GraphBuilder, x: Var, w: Var, bias?: Var): Var {
   const y = b.matmul(flat, w);
   const yb = bias ? b.add(y, bias) : y;
   return b.reshape(yb, [...lead, w.shape[1]!]);
+}
+
+/** How scaled dot-product attention is lowered: one fused primitive, matmuls + softmax, or by shape. */
+export type AttentionMode = 'fused' | 'unfused' | 'auto';
+export const ATTENTION_MODES: readonly AttentionMode[] = ['fused', 'unfused', 'auto'];
+
+/**
+ * 'auto' fuses attention whose unfused scores [B,H,N,M] would not fit one storage binding of a
+ * baseline adapter (128 MiB): there the fused kernels are what makes the model compile at all.
+ * Below it the unfused matmul + softmax stay, because on the only adapters measured so far
+ * (lavapipe; bench/RESULTS.md "Fused attention") the fused kernels ran 0.5-1.7x as fast and
+ * took 5-60x longer to compile; on a GPU this rule should be re-measured.
+ */
+const SCORES_BINDING_BYTES = 134217728;
+
+/** Whether 'auto' fuses attention over these operands (q [B,H,N,D], k [B,H,M,D]). */
+export function fusedAttentionPays(q: Var, k: Var): boolean {
+  const [B, H, N] = q.shape as [number, number, number];
+  return B * H * N * k.shape[2]! * 4 > SCORES_BINDING_BYTES;
+}
+
+/**
+ * softmax(q·kᵀ/√D + (mask - 1)·1e9)·v over q [B,H,N,D], k and v [B,H,M,D], mask [B,M] (1 keeps a
+ * key). Fused: one primitive whose kernels never hold the [B,H,N,M] scores (the backward
+ * recomputes them); unfused: the matmul / softmax / matmul the fused kernels are tested against.
+ * The key mask is a selector and gets no gradient either way.
+ */
+export function attention(b: GraphBuilder, q: Var, k: Var, v: Var, mask: Var | undefined, mode: AttentionMode): Var {
+  const scale = 1 / Math.sqrt(q.shape[3]!);
+  const m = mask && b.stopGradient(mask);
+  // the kernels hold rows as vec4s: head widths not divisible by 4 stay unfused in every mode
+  if (q.shape[3]! % 4 === 0 && (mode === 'fused' || (mode === 'auto' && fusedAttentionPays(q, k))))
+    return b.bind1('attention', m ? [q, k, v, m] : [q, k, v], { scale });
+  let scores = b.mul(b.matmul(q, b.mT(k)), scale);
+  if (m) scores = b.add(scores, b.mul(b.sub(b.reshape(m, [m.shape[0]!, 1, 1, m.shape[1]!]), 1), MASK_BIAS));
+  return b.matmul(softmax(b, scores), v);
 }
 
 /** Multi-head self-attention over [B, T, D] with packed qkv weights [D, 3D] and output [D, D]. */

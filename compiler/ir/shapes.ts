@@ -245,7 +245,47 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
     if (ins[0]!.dtype === 'bool') fail('cannot sort bool');
     return [{ shape: ins[0]!.shape, dtype: 'i32' }];
   },
+  attention: (ins, p) => {
+    const { q } = attentionOperands(ins, ['q', 'k', 'v'], p.scale);
+    return [{ shape: q.shape, dtype: 'f32' }];
+  },
+  attention_lse: (ins, p) => {
+    const { q } = attentionOperands(ins, ['q', 'k'], p.scale);
+    return [{ shape: q.shape.slice(0, 3), dtype: 'f32' }];
+  },
+  attention_dq: (ins, p) => {
+    const { q } = attentionOperands(ins, GRAD_OPERANDS, p.scale);
+    return [{ shape: q.shape, dtype: 'f32' }];
+  },
+  attention_dkv: (ins, p) => {
+    const { q, k } = attentionOperands(ins, GRAD_OPERANDS, p.scale);
+    return [{ shape: [...k.shape.slice(0, 3), 2, q.shape[3]!], dtype: 'f32' }];
+  },
 };
+
+const GRAD_OPERANDS = ['q', 'k', 'v', 'lse', 'delta', 'dO'] as const;
+
+/**
+ * The fused-attention operands: q [B,H,N,D], k and v [B,H,M,D], lse and delta [B,H,N], dO like q,
+ * in the order named, then an optional key mask [B,M]; all f32.
+ */
+function attentionOperands(ins: readonly Var[], names: readonly string[], scale: number): { q: Var; k: Var } {
+  if (ins.length !== names.length && ins.length !== names.length + 1) fail(`expects ${names.join(', ')} and an optional key mask, got ${ins.length} inputs`);
+  if (!Number.isFinite(scale)) fail(`scale must be finite, got ${scale}`);
+  const q = ins[0]!,
+    k = ins[1]!;
+  if (q.shape.length !== 4) fail(`q must be [B, H, N, D], got ${shapeStr(q.shape)}`);
+  const [B, H, N, D] = q.shape as [number, number, number, number];
+  const M = k.shape[2] ?? -1;
+  const want: Record<string, Shape> = { q: q.shape, k: [B, H, M, D], v: [B, H, M, D], lse: [B, H, N], delta: [B, H, N], dO: q.shape, mask: [B, M] };
+  [...names, 'mask'].forEach((name, i) => {
+    const v = ins[i];
+    if (!v) return;
+    if (v.dtype !== 'f32') fail(`${name} must be f32, got ${v.dtype}`);
+    if (!sameShape(v.shape, want[name]!)) fail(`${name} must be ${shapeStr(want[name]!)}, got ${shapeStr(v.shape)}`);
+  });
+  return { q, k };
+}
 
 export function inferTypes<P extends Prim>(prim: P, inputs: readonly Var[], params: PrimParams[P]): OutType[] {
   const rule = SHAPE_RULES[prim] as ShapeRule<P> | undefined;

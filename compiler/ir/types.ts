@@ -77,7 +77,29 @@ export interface PrimParams {
   scatter_add: { batchDims: number; shape: Shape };
   /** Stable ascending argsort along the last axis; i32 result. */
   argsort: NoParams;
+  // fused attention (FlashAttention-style; ir/nn.ts attention() decides when to use it)
+  /**
+   * softmax(q·kᵀ·scale + (mask - 1)·1e9) · v without the scores: q [B,H,N,D], k and v [B,H,M,D],
+   * optional mask [B,M] (1 = real key, 0 = padding) -> [B,H,N,D].
+   */
+  attention: AttentionParams;
+  /** The attention rows' log-sum-exp (q, k, mask?) -> [B,H,N], for the backward pass. */
+  attention_lse: AttentionParams;
+  /** dq from (q, k, v, lse, delta = rowsum(dO·o), dO, mask?) -> [B,H,N,D], recomputing the scores. */
+  attention_dq: AttentionParams;
+  /** dk and dv from the same inputs -> [B,H,M,2,D] (index 0 of axis 3 is dk, 1 is dv). */
+  attention_dkv: AttentionParams;
 }
+
+/** Score scale of a fused attention (1/sqrt(D) for scaled dot-product attention). */
+export interface AttentionParams {
+  scale: number;
+}
+
+export type AttentionPrim = 'attention' | 'attention_lse' | 'attention_dq' | 'attention_dkv';
+export const ATTENTION_PRIMS: readonly AttentionPrim[] = ['attention', 'attention_lse', 'attention_dq', 'attention_dkv'];
+/** Additive score bias of a masked key: (mask - 1) * MASK_BIAS, the unfused stdlib's constant. */
+export const MASK_BIAS = 1e9;
 
 export type Prim = keyof PrimParams;
 
@@ -160,6 +182,7 @@ export const ALL_PRIMS: readonly Prim[] = [
   'gather',
   'scatter_add',
   'argsort',
+  ...ATTENTION_PRIMS,
 ];
 
 export function isUnary(p: Prim): p is UnaryPrim {

@@ -14,13 +14,14 @@ import { initParam } from '../train/init.ts';
 import { syntheticBatch } from '../train/trainer.ts';
 import { benchMatmul } from './matmul.ts';
 
-export const KERNEL_CLASSES = ['matmul', 'reduction/row', 'elementwise', 'scatter/sort', 'optimizer'] as const;
+export const KERNEL_CLASSES = ['matmul', 'attention', 'reduction/row', 'elementwise', 'scatter/sort', 'optimizer'] as const;
 export type KernelClass = (typeof KERNEL_CLASSES)[number];
 
-/** The class of a dispatch, from its label and source (attention is not yet one kernel: its matmuls and softmax rows count as such). */
+/** The class of a dispatch, from its label and source (unfused attention counts as its matmuls and softmax rows). */
 export function kernelClass(label: string, source: string | undefined): KernelClass {
   if (source === 'optimizer') return 'optimizer';
   if (label.startsWith('matmul')) return 'matmul';
+  if (label.startsWith('attention')) return 'attention';
   if (label.startsWith('reduce')) return 'reduction/row';
   if (label.startsWith('scatter') || label.startsWith('argsort')) return 'scatter/sort';
   return 'elementwise';

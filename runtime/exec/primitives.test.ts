@@ -186,6 +186,28 @@ const CASES: Case[] = [
     build: (b, [k]) => b.argsort(b.randomUniform(k!, [5, 64], 1)),
     tol: { rtol: 0, atol: 0 },
   },
+  // The fused attention primitives one at a time (runtime/exec/attention.test.ts checks them
+  // against the unfused decomposition, with gradients); lse/delta inputs are arbitrary here.
+  ...(['attention', 'attention_lse', 'attention_dq', 'attention_dkv'] as const).map(
+    (p): Case => ({
+      name: `${p} (key mask)`,
+      prims: [p],
+      inputs: [
+        { shape: [2, 2, 9, 8], lo: -1, hi: 1 },
+        { shape: [2, 2, 11, 8], lo: -1, hi: 1 },
+        { shape: [2, 2, 11, 8] },
+        { shape: [2, 2, 9], lo: 1, hi: 3 },
+        { shape: [2, 2, 9] },
+        { shape: [2, 2, 9, 8] },
+        { shape: [2, 11], ints: (_r, i) => (i % 11 < 8 ? 1 : 0) },
+      ],
+      build: (b, [q, k, v, lse, delta, dO, mask]) => {
+        const ins = p === 'attention' ? [q!, k!, v!, mask!] : p === 'attention_lse' ? [q!, k!, mask!] : [q!, k!, v!, lse!, delta!, dO!, mask!];
+        return b.bind1(p, ins, { scale: 0.35 });
+      },
+      tol: { rtol: 1e-4, atol: 1e-4 },
+    }),
+  ),
 ];
 
 describe('primitives on Dawn vs float64 reference', () => {
