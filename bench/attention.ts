@@ -1,6 +1,7 @@
 // Fused vs unfused attention, forward + backward (o, dq, dk, dv of Σ o·w), by shape, on the
 // current adapter: the median wall time of a run (waited for), both lowerings alternated, and
-// the fused run's GPU time per kernel (timestamp queries).
+// the fused run's GPU time per kernel (timestamp queries), and each lowering's first run (where
+// lavapipe compiles the pipelines; run with MESA_SHADER_CACHE_DISABLE=true for the cold cost).
 //   node --import tsx bench/attention.ts [B,H,N,M,D[,mask]] ...   (default: flap-tiny's shapes)
 import { grad } from '../compiler/autodiff/grad.ts';
 import { compileGraph } from '../compiler/compile.ts';
@@ -38,6 +39,7 @@ for (const arg of process.argv.length > 2 ? process.argv.slice(2) : DEFAULTS) {
   const masked = parts[5] === 'mask';
   const dims = parts.slice(0, 5).map(Number);
   const exes: Partial<Record<AttentionMode, Executable>> = {};
+  const firstRun: Record<string, number> = {};
   for (const mode of ['fused', 'unfused'] as const) {
     const { plan } = compileGraph(graph(dims, masked, mode), { caps: gpu.caps, debug: 0 });
     const exe = await Executable.create(gpu, plan);
@@ -45,8 +47,11 @@ for (const arg of process.argv.length > 2 ? process.argv.slice(2) : DEFAULTS) {
       const n = numel(i.shape);
       exe.write(i.name, i.name === 'mask' ? new Float32Array(n).fill(1) : Float32Array.from({ length: n }, (_, j) => Math.sin(j * 0.37)));
     }
+    // lavapipe compiles a pipeline at its first dispatch: the first run is mostly compilation
+    const t0 = performance.now();
     exe.run();
     await exe.sync();
+    firstRun[mode] = performance.now() - t0;
     exes[mode] = exe;
   }
   const times: Record<string, number[]> = { fused: [], unfused: [] };
@@ -65,6 +70,9 @@ for (const arg of process.argv.length > 2 ? process.argv.slice(2) : DEFAULTS) {
     `[${dims.join(',')}]${masked ? ' masked' : ''}: fused ${f.toFixed(1)} ms (${exes.fused!.plan.stats.kernels} kernels), unfused ${u.toFixed(1)} ms (${exes.unfused!.plan.stats.kernels} kernels): fused ${(u / f).toFixed(2)}x`,
   );
   const prof = await exes.fused!.profile();
+  console.log(
+    `    first run (pipeline compilation on lavapipe): fused ${(firstRun.fused! / 1000).toFixed(1)} s, unfused ${(firstRun.unfused! / 1000).toFixed(1)} s`,
+  );
   for (const p of prof ?? []) if (p.label.startsWith('attention')) console.log(`    ${p.ms.toFixed(2).padStart(8)} ms  ${p.label}`);
   for (const e of Object.values(exes)) e!.destroy();
 }

@@ -21,8 +21,10 @@ type Body = { body: string; dispatch: [number, number, number]; flops: number };
 const MAX_LANES = 64;
 /**
  * Rows each lane owns on a CPU adapter, at most (1 on GPUs), keeping at least 8 lanes (a SIMD
- * group of lavapipe) busy. Measured on lavapipe (bench/attention.ts, [16,4,128,128,16]):
- * forward 28-33 ms with 1-2 rows per lane, 26 with 4, 16 with 8.
+ * group of lavapipe) busy. More rows run faster and compile far slower (lavapipe, decoder shape
+ * [16,4,128,128,16], bench/attention.ts): the forward kernel took 28-33 ms with 1-2 rows, 26 ms
+ * with 4 and 16 ms with 8, but with 8 rows and 8-key chunks each kernel compiled in 24-78 s; 2
+ * rows and 2-key chunks compile in 2-8 s.
  */
 const ROWS_CPU = 2;
 /** Keys scored between two online-softmax rescales (each rescale costs an exp and D multiplies). */

@@ -58,8 +58,9 @@ export const ATTENTION_MODES: readonly AttentionMode[] = ['fused', 'unfused', 'a
  * 'auto' fuses attention whose unfused scores [B,H,N,M] would not fit one storage binding of a
  * baseline adapter (128 MiB): there the fused kernels are what makes the model compile at all.
  * Below it the unfused matmul + softmax stay, because on the only adapters measured so far
- * (lavapipe; bench/RESULTS.md "Fused attention") the fused kernels ran 0.5-1.7x as fast and
- * took 5-60x longer to compile; on a GPU this rule should be re-measured.
+ * (lavapipe; bench/RESULTS.md "Fused attention") the fused kernels ran 0.8-1.5x as fast as
+ * the unfused ones on flap-tiny's shapes, and one attention's forward + backward took 6.7 s to
+ * compile from a cold cache against 1.0 s unfused; on a GPU this rule should be re-measured.
  */
 const SCORES_BINDING_BYTES = 134217728;
 
@@ -95,8 +96,7 @@ export function selfAttention(b: GraphBuilder, x: Var, wqkv: Var, bqkv: Var, wo:
   const q = split(0),
     k = split(1),
     v = split(2);
-  const scores = b.mul(b.matmul(q, b.mT(k)), 1 / Math.sqrt(hd)); // [B, H, T, T]
-  const att = b.matmul(softmax(b, scores), v); // [B, H, T, hd]
+  const att = attention(b, q, k, v, undefined, 'unfused'); // [B, H, T, hd]
   const merged = b.reshape(b.transpose(att, [0, 2, 1, 3]), [B, T, D]);
   return linear(b, merged, wo, bo);
 }

@@ -49,11 +49,12 @@ function attentionGraph(c: Case, mode: AttentionMode): Graph {
   return b.build();
 }
 
-/** A key mask with a padded tail per batch row (at least one key kept). */
+/** A key mask whose batch row r pads its last r·⌊M/3⌋ keys (the first key is always kept). */
 function maskFor(B: number, M: number): Tensor {
+  const kept = (r: number): number => Math.max(1, M - r * Math.floor(M / 3));
   return tensor(
     [B, M],
-    Array.from({ length: B * M }, (_, i) => (i % M < M - ((i / M) | 0) * Math.floor(M / 3) || i % M === 0 ? 1 : 0)),
+    Array.from({ length: B * M }, (_, i) => (i % M < kept(Math.floor(i / M)) ? 1 : 0)),
   );
 }
 
