@@ -6,7 +6,7 @@ import { erf64 } from '../ir/interp.ts';
 import type { Span } from '../frontend/diagnostics.ts';
 import { type InitKind, NONE, POISON, type Value, describe, fmtShape } from './values.ts';
 import { WORD_VECTOR_TABLES } from '../names.ts';
-import { type AttentionMode, attention } from '../ir/nn.ts';
+import { type AttentionMode, attention, rowParts } from '../ir/nn.ts';
 
 export interface BuiltinCtx {
   b: GraphBuilder;
@@ -17,6 +17,8 @@ export interface BuiltinCtx {
   rand(shape: Shape): Var;
   /** How scaled_dot_attention is lowered (the compile's choice). */
   attention: AttentionMode;
+  /** The storage binding size row_parts cuts values to. */
+  bindingBytes: number;
 }
 
 export interface Builtin {
@@ -426,6 +428,24 @@ export const BUILTINS: Record<string, Builtin> = {
       if (!t) return POISON;
       const a = axisOf(c, axis!, t.shape.length);
       return a === undefined ? POISON : I(t.shape[a]!);
+    },
+  },
+  // How many pieces axis 0 of x must be cut into (each of ceil(dim(x, 0) / parts) rows) so that
+  // a value with x's leading dims and a last axis of `width` f32 fits one storage binding of the
+  // baseline adapter (128 MiB). stdlib's mlp and attention cut their widest values by it.
+  row_parts: {
+    params: [{ name: 'x' }, { name: 'width' }],
+    run(c, [x, width]) {
+      const t = tensorArg(c, x!, 'x');
+      if (!t) return POISON;
+      if (width!.t !== 'int' || width!.v < 1) return c.error(`row_parts: width must be a positive int, got ${describe(width!)}`);
+      const lead = t.shape.length > 1 ? t.shape.slice(0, -1) : [1];
+      const parts = rowParts(lead, width!.v, c.bindingBytes);
+      if (parts === undefined)
+        return c.error(
+          `row_parts: one row of axis 0 of ${fmtShape(lead)} x ${width!.v} f32 is larger than a storage binding (${c.bindingBytes} bytes); cut the value along another axis`,
+        );
+      return I(parts);
     },
   },
   rank: {

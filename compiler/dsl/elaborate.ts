@@ -7,7 +7,7 @@ import { type DType, IRError, type Var, numel } from '../ir/types.ts';
 import { fnv1a } from '../plan/plan.ts';
 import type { Diagnostics, Span } from '../frontend/diagnostics.ts';
 import type { Arg, Expr, FnDecl, Program, Stmt, TypeAnn } from './ast.ts';
-import type { AttentionMode } from '../ir/nn.ts';
+import { type AttentionMode, BASELINE_BINDING_BYTES } from '../ir/nn.ts';
 import { BUILTINS, type Builtin, type BuiltinCtx, INITS } from './builtins.ts';
 import { NONE, POISON, type Value, describe, fmtShape, fromConfig } from './values.ts';
 import { binaryOp, bindArgs } from './operators.ts';
@@ -46,6 +46,9 @@ export interface ElabOptions {
   libraryFiles: ReadonlySet<string>;
   /** How scaled_dot_attention is lowered (default 'auto': fused where it pays). */
   attention?: AttentionMode;
+  /** The binding size row_parts cuts values to (default: the baseline adapter's 128 MiB; tests
+   *  pass a small one to exercise the cut paths on small models). */
+  bindingBytes?: number;
 }
 
 /** Thrown to unwind a function body at `return`. */
@@ -511,6 +514,7 @@ class Elaborator {
         return this.b.randomUniform(this.rngKey, shape, seed);
       },
       attention: this.opts.attention ?? 'auto',
+      bindingBytes: this.opts.bindingBytes ?? BASELINE_BINDING_BYTES,
     };
     let out: Value;
     // A builtin called from the spec records its call site too (a user fn call already does).

@@ -9,7 +9,7 @@ import type { DeviceCaps } from '../caps.ts';
 import { compileGraph } from '../compile.ts';
 import type { Program } from '../dsl/ast.ts';
 import { checkProgram } from '../dsl/check.ts';
-import { type Elaboration, type ParamInfo, elaborate } from '../dsl/elaborate.ts';
+import { type ElabOptions, type Elaboration, type ParamInfo, elaborate } from '../dsl/elaborate.ts';
 import { parseDsl } from '../dsl/parser.ts';
 import { type Graph, IRError, formatSource, numel } from '../ir/types.ts';
 import type { Plan } from '../plan/plan.ts';
@@ -44,7 +44,7 @@ export interface ModelGraphs {
 }
 
 /** Everything up to graph IR. Returns undefined when diagnostics were reported. */
-export function buildModel(path: string, diags: Diagnostics, cwd?: string): ModelGraphs | undefined {
+export function buildModel(path: string, diags: Diagnostics, cwd?: string, elab?: Pick<ElabOptions, 'bindingBytes'>): ModelGraphs | undefined {
   diags.sources.set(STDLIB_FILE, STDLIB_TEXT);
   const spec = loadSpec(path, diags, cwd);
   if (!spec) return undefined;
@@ -66,7 +66,7 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string): Mode
     diags.error(`FLAPC_ATTENTION must be one of ${ATTENTION_MODES.join(', ')}, got '${attention}'`);
     return undefined;
   }
-  const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]), attention };
+  const common = { namespaces, entry: spec.model.entry, entrySpan: spec.model.entrySpan, libraryFiles: new Set([STDLIB_FILE]), attention, ...elab };
   const masked = elaborateTraining(prog, common, c.hyper, diags);
   if (!masked) return undefined;
   const ev = elaborate(prog, { ...common, training: false }, diags);

@@ -2,7 +2,7 @@
 // recognises them: max-subtracted softmax / log-softmax / cross-entropy and layer norm
 // each become one row kernel; linear + bias + activation becomes one matmul kernel.
 import type { GraphBuilder } from './builder.ts';
-import { MASK_BIAS, type Var } from './types.ts';
+import { MASK_BIAS, type Var, numel } from './types.ts';
 
 /** Softmax over the last axis, max-subtracted. */
 export function softmax(b: GraphBuilder, x: Var): Var {
@@ -62,12 +62,28 @@ export const ATTENTION_MODES: readonly AttentionMode[] = ['fused', 'unfused', 'a
  * the unfused ones on flap-tiny's shapes, and one attention's forward + backward took 6.7 s to
  * compile from a cold cache against 1.0 s unfused; on a GPU this rule should be re-measured.
  */
-const SCORES_BINDING_BYTES = 134217728;
+export const BASELINE_BINDING_BYTES = 134217728;
+
+/**
+ * How many pieces axis 0 of `lead` (the leading dims of a value) must be cut into so that a
+ * [...lead, width] f32 value fits one baseline binding, as a count of non-empty pieces of
+ * ceil(lead[0] / parts) rows; undefined where even one row of axis 0 is too large. Like
+ * fusedAttentionPays it reads the baseline limit, not the adapter's, so a model's graph (and its
+ * checkpoints) do not depend on the machine that compiles it.
+ */
+export function rowParts(lead: readonly number[], width: number, bindingBytes = BASELINE_BINDING_BYTES): number | undefined {
+  const n = lead[0] ?? 1;
+  const perRow = (numel(lead) / Math.max(n, 1)) * width * 4;
+  if (perRow > bindingBytes) return undefined;
+  const rows = Math.max(1, Math.floor(bindingBytes / perRow));
+  const step = Math.min(n, rows);
+  return step === 0 ? 1 : Math.ceil(n / step);
+}
 
 /** Whether 'auto' fuses attention over these operands (q [B,H,N,D], k [B,H,M,D]). */
 export function fusedAttentionPays(q: Var, k: Var): boolean {
   const [B, H, N] = q.shape as [number, number, number];
-  return B * H * N * k.shape[2]! * 4 > SCORES_BINDING_BYTES;
+  return B * H * N * k.shape[2]! * 4 > BASELINE_BINDING_BYTES;
 }
 
 /**
