@@ -8,7 +8,8 @@ import { fuse, type FuseOptions } from './fuse/group.ts';
 import { printGraph } from './ir/print.ts';
 import { type Graph, IRError, formatSource, numel, shapeStr } from './ir/types.ts';
 import { verifyGraph } from './ir/verify.ts';
-import { planMemory } from './plan/memory.ts';
+import { bufferBytes, planMemory } from './plan/memory.ts';
+import { type Precision, halfStorage } from './plan/precision.ts';
 import { fnv1a, type Plan } from './plan/plan.ts';
 import { simplify } from './simplify/simplify.ts';
 
@@ -18,6 +19,11 @@ export interface CompileOptions {
   matmulVariant?: MatmulVariant;
   /** The adapter's autotuned matmul choice (runtime/tune); defaults apply without it. */
   matmulTuning?: MatmulTuning;
+  /** 'f16': large temporaries stored as f16, f32 arithmetic (plan/precision.ts); needs shader-f16. */
+  precision?: Precision;
+  /** With precision 'f16': the smallest value stored as f16 (default precision.ts SMALL; tests
+   *  pass 0 to put every eligible value of a micro model through f16). */
+  halfMinElements?: number;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
   debug?: number;
   log?: (line: string) => void;
@@ -53,7 +59,9 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       }
     }
   });
-  const mem = planMemory(kg);
+  if (opts.precision === 'f16' && !opts.caps.shaderF16) throw new IRError('precision "f16" needs an adapter with the shader-f16 feature; this one has none');
+  const half = opts.precision === 'f16' ? halfStorage(kg, opts.halfMinElements) : undefined;
+  const mem = planMemory(kg, half);
   const pipelines: Plan['pipelines'] = [];
   const byHash = new Map<string, number>();
   const cache = new Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>();
@@ -63,6 +71,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       caps: opts.caps,
       aliases: mem.aliases,
       cache,
+      ...(half && { half }),
       ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }),
       ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
     });
@@ -80,13 +89,16 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
     if (debug >= 3) log(ck.wgsl);
     const bindings = ck.bindings.map((b) => {
       const v = [...k.inputs, ...k.outputs].find((x) => x.id === b.varId)!;
-      return { buffer: mem.bufferOf.get(b.varId)!, bytes: Math.max(4, numel(v.shape) * 4) };
+      return { buffer: mem.bufferOf.get(b.varId)!, bytes: bufferBytes(v, half) };
     });
     const t = ck.texture;
     const texture = t && { buffer: mem.bufferOf.get(t.varId)!, width: t.width, height: t.height, binding: t.binding };
     const eqnSource = (k.anchor ?? kg.producer.get(k.outputs[0]!.id))?.source;
     const source = eqnSource && formatSource(eqnSource);
-    const f32Outputs = ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') ? [i] : []));
+    const floatOutputs = (h: boolean): number[] =>
+      ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') && (half?.has(b.varId) ?? false) === h ? [i] : []));
+    const f32Outputs = floatOutputs(false);
+    const f16Outputs = half ? floatOutputs(true) : [];
     return {
       pipeline: p,
       bindings,
@@ -94,6 +106,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       label: ck.label,
       flops: ck.flops,
       f32Outputs,
+      ...(f16Outputs.length > 0 && { f16Outputs }),
       ...(texture && { texture }),
       ...(source && { source }),
     };

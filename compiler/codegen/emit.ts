@@ -19,6 +19,31 @@ export interface KernelContext {
   readonly writes: ReadonlySet<number>;
   /** Buffers bound as array<vec4<f32>> (scalar reads index the vec4's component). */
   readonly vec4?: ReadonlySet<number>;
+  /** f32 values stored as f16 (train.precision "f16"): converted on every load and store, so
+   *  all arithmetic stays f32. */
+  readonly half?: ReadonlySet<number>;
+}
+
+/** A value as its buffer stores it: bools as u32, half-stored floats as f16. */
+export function storeValue(ctx: KernelContext, v: Var, value: string): string {
+  if (v.dtype === 'bool') return `select(0u, 1u, ${value})`;
+  return ctx.half?.has(v.id) ? `f16(${value})` : value;
+}
+
+/** A vec4<f32> value as a vec4 buffer of `v` stores it. */
+export function storeVec4(ctx: KernelContext, v: Var, value: string): string {
+  return ctx.half?.has(v.id) ? `vec4<f16>(${value})` : value;
+}
+
+/** A vec4 loaded from `v`'s vec4 buffer, as vec4<f32>. */
+export function loadVec4(ctx: KernelContext, v: Var, load: string): string {
+  return ctx.half?.has(v.id) ? `vec4<f32>(${load})` : load;
+}
+
+/** The WGSL element type of v's storage binding. */
+export function bindingElement(v: Var, vec4: boolean, half: boolean): string {
+  if (vec4) return half ? 'vec4<f16>' : 'vec4<f32>';
+  return half ? 'f16' : storageType(v.dtype);
 }
 
 export function wgslType(d: DType): string {
@@ -145,6 +170,7 @@ export class Scope {
     if (buf !== undefined) {
       const l = this.lin(idx);
       const load = this.ctx.vec4?.has(v.id) ? `${buf}[${l} / 4][${l} % 4]` : `${buf}[${l}]`;
+      if (this.ctx.half?.has(v.id)) return `f32(${load})`;
       return v.dtype === 'bool' ? `(${load} != 0u)` : load;
     }
     const e = this.ctx.producer.get(v.id);

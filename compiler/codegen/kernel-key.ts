@@ -6,12 +6,14 @@ import type { Var } from '../ir/types.ts';
 
 const num = (_k: string, v: unknown): unknown => (typeof v === 'number' ? String(v) : v);
 
-export function kernelKey(k: Kernel, kg: KernelGraph, aliases?: ReadonlyMap<number, number>): string {
+export function kernelKey(k: Kernel, kg: KernelGraph, aliases?: ReadonlyMap<number, number>, half?: ReadonlySet<number>): string {
+  // f16-stored values load and store differently: part of the structure
+  const h = (v: Var): string => (half?.has(v.id) ? ' f16' : '');
   const parts: string[] = [`${k.kind}|${k.fullRow}`];
   const tok = new Map<number, string>();
   k.inputs.forEach((v, i) => {
     tok.set(v.id, `b${i}`);
-    parts.push(`b${i}:${v.dtype}[${v.shape.join(',')}]`);
+    parts.push(`b${i}:${v.dtype}[${v.shape.join(',')}]${h(v)}`);
   });
   let n = 0;
   const visit = (root: Var): string => {
@@ -46,7 +48,7 @@ export function kernelKey(k: Kernel, kg: KernelGraph, aliases?: ReadonlyMap<numb
   };
   for (const o of k.outputs) {
     const a = aliases?.get(o.id);
-    parts.push(`out ${visit(o)} alias ${a === undefined ? '-' : (tok.get(a) ?? `?${a}`)}`);
+    parts.push(`out ${visit(o)} alias ${a === undefined ? '-' : (tok.get(a) ?? `?${a}`)}${h(o)}`);
   }
   if (k.anchor) parts.push(`anchor ${k.anchor.outputs.map(visit).join(',')}`);
   for (const s of k.stages) parts.push(`stage ${visit(s.reduce.outputs[0]!)} -> ${visit(s.result)}`);

@@ -4,7 +4,7 @@
 import type { Kernel } from '../fuse/kernel-ir.ts';
 import type { Eqn, Var } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
-import type { Idx, Scope } from './emit.ts';
+import { type Idx, type Scope, loadVec4, storeValue, storeVec4 } from './emit.ts';
 import type { DeviceCaps } from '../caps.ts';
 
 /**
@@ -115,10 +115,12 @@ export function textureOperand(
   v: MatmulVariant,
   caps: DeviceCaps,
   aliases?: ReadonlyMap<number, number>,
+  half?: ReadonlySet<number>,
 ): { b: Var; width: number; height: number } | undefined {
   if (!v.texB) return undefined;
   const b = vec4Operand(k, v, aliases);
-  if (!b) return undefined;
+  // the texture is rgba32float, copied from the buffer as it is: not from f16 storage
+  if (!b || half?.has(b.id)) return undefined;
   const r = b.shape.length,
     K = b.shape[r - 2]!,
     N = b.shape[r - 1]!;
@@ -215,7 +217,7 @@ export function matmulBody(
       lines.push(
         `if (m0 + ${i} < ${M} && n0 + ${j} < ${N}) {`,
         ...ep.lines.map((l) => `  ${l}`),
-        `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${val};`,
+        `  ${buf}[bz * ${M * N} + (m0 + ${i}) * ${N} + n0 + ${j}] = ${storeValue(s.ctx, out, val)};`,
         '}',
       );
     }
@@ -308,7 +310,7 @@ function subgroupBody(
       if (texB) return blk.let(`textureLoad(${texB}, vec2<i32>(min(nc${c}, ${N - 4}) / 4, ${kb}), ${level})`, 'b');
       if (wideB) {
         const buf = s.ctx.buffers.get(wideB.id)!;
-        return blk.let(`${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`, 'b');
+        return blk.let(loadVec4(s.ctx, wideB, `${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`), 'b');
       }
       const q = [0, 1, 2, 3].map((t) => blk.value(b, { shape: b.shape, dims: [...bdims, kb, `min(nc${c} + ${t}, ${N - 1})`] }));
       return blk.let(`vec4<f32>(${q.join(', ')})`, 'b');
@@ -333,7 +335,9 @@ function subgroupBody(
         for (let t = 0; t < (wideOut ? 1 : 4); t++) {
           const g = [M % tileM ? `m0 + ${i} < ${M}` : '', N % tileN ? `nc${c} + ${t} < ${N}` : ''].filter((x) => x);
           const at = `bz * ${M * N} + (m0 + ${i}) * ${N} + nc${c}`;
-          const st = wideOut ? `${buf}[(${at}) / 4] = c${i}_${c};` : `${buf}[${at} + ${t}] = c${i}_${c}[${t}];`;
+          const st = wideOut
+            ? `${buf}[(${at}) / 4] = ${storeVec4(s.ctx, out, `c${i}_${c}`)};`
+            : `${buf}[${at} + ${t}] = ${storeValue(s.ctx, out, `c${i}_${c}[${t}]`)};`;
           lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
         }
     return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
@@ -351,12 +355,12 @@ function subgroupBody(
       wide.push(...e4.lines, `let o${t} = ${val};`);
       continue;
     }
-    const store = [...e4.lines, `${buf}[${lin}] = ${val};`];
+    const store = [...e4.lines, `${buf}[${lin}] = ${storeValue(s.ctx, out, val)};`];
     guard.push(...(N % tileN ? [`if (ni + ${t} < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
   if (wideOut) {
     // The four columns of a lane are all in range or all out (N % 4 == 0).
-    const store = [...wide, `${buf}[(bz * ${M * N} + mi * ${N} + ni) / 4] = vec4<f32>(o0, o1, o2, o3);`];
+    const store = [...wide, `${buf}[(bz * ${M * N} + mi * ${N} + ni) / 4] = ${storeVec4(s.ctx, out, 'vec4<f32>(o0, o1, o2, o3)')};`];
     guard.push(...(N % tileN ? [`if (ni < ${N}) {`, ...store.map((l) => `  ${l}`), '}'] : ['{', ...store.map((l) => `  ${l}`), '}']));
   }
   lines.push(

@@ -4,7 +4,7 @@
 import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
 import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
-import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, literal, storageType } from './emit.ts';
+import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, bindingElement, literal, storageType, storeValue } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
 import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
@@ -41,6 +41,8 @@ export interface CodegenOptions {
   matmulVariant?: MatmulVariant;
   /** Per-adapter matmul choice from the autotuner (size class -> variant name). */
   matmulTuning?: MatmulTuning;
+  /** f32 values stored as f16 (compiler/plan/precision.ts); needs the adapter's shader-f16. */
+  half?: ReadonlySet<number>;
   /** Kernels already generated in this compile, by structural key (see kernel-key.ts). */
   cache?: Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>;
 }
@@ -64,7 +66,7 @@ function header(k: Kernel, opts: CodegenOptions, vec4: ReadonlySet<number>): { d
     if (a !== undefined) aliasOf.set(a, o.id);
   }
   const add = (v: Var, access: 'read' | 'read_write', name: string): void => {
-    const elem = vec4.has(v.id) ? 'vec4<f32>' : storageType(v.dtype);
+    const elem = bindingElement(v, vec4.has(v.id), opts.half?.has(v.id) === true);
     decls.push(`@group(0) @binding(${bindings.length}) var<storage, ${access}> ${name}: array<${elem}>;`);
     bindings.push({ varId: v.id, access });
     names.set(v.id, name);
@@ -78,12 +80,9 @@ function header(k: Kernel, opts: CodegenOptions, vec4: ReadonlySet<number>): { d
   return { decls, bindings, names };
 }
 
-function store(v: Var, value: string): string {
-  return v.dtype === 'bool' ? `select(0u, 1u, ${value})` : value;
-}
-
 function finish(decls: string[], scope: Scope, body: string): string {
   return [
+    'enable f16;'.repeat(decls.some((d) => d.includes('f16>')) ? 1 : 0),
     'enable subgroups;'.repeat(body.includes('subgroup') ? 1 : 0),
     ...decls,
     body.includes('nonfinite_bits') ? NONFINITE_WGSL : '',
@@ -98,7 +97,7 @@ function finish(decls: string[], scope: Scope, body: string): string {
 const indent = (lines: string[], pad: string): string => lines.map((l) => pad + l).join('\n');
 
 export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
-  const key = opts.cache && kernelKey(k, kg, opts.aliases);
+  const key = opts.cache && kernelKey(k, kg, opts.aliases, opts.half);
   const hit = key ? opts.cache!.get(key) : undefined;
   if (hit) {
     // Same structure: same WGSL and grid; only the bound buffers differ.
@@ -120,7 +119,7 @@ function variantOf(k: Kernel, opts: CodegenOptions): MatmulVariant {
 /** The matmul operand read through a texture, bound after the storage buffers. */
 function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelTexture | undefined {
   if (k.kind !== 'matmul') return undefined;
-  const t = textureOperand(k, variantOf(k, opts), opts.caps, opts.aliases);
+  const t = textureOperand(k, variantOf(k, opts), opts.caps, opts.aliases, opts.half);
   return t && { varId: t.b.id, width: t.width, height: t.height, binding };
 }
 
@@ -159,7 +158,8 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   const wide = variant && vec4Operand(k, variant, opts.aliases);
   const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
-  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4 }, counter);
+  const half = opts.half;
+  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4, ...(half && { half }) }, counter);
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
     case 'elementwise':
@@ -195,7 +195,7 @@ function elementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { 
   const body = s.child();
   const writes = k.outputs.map((o) => {
     const val = body.value(o, { shape: o.shape, lin: 'gid' });
-    return `${s.ctx.buffers.get(o.id)}[gid] = ${store(o, val)};`;
+    return `${s.ctx.buffers.get(o.id)}[gid] = ${storeValue(s.ctx, o, val)};`;
   });
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`, indent([...body.lines, ...writes], '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: n * Math.max(1, body.lines.length) };
@@ -305,11 +305,11 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     const loop = rowScope.child();
     const val = loop.value(out, { shape: out.shape, dims: [...rowDims, 'kf'], lin: `${rowVar} * ${L.K} + kf` });
     lines.push(lanes === 1 ? `for (var kf = 0; kf < ${L.K}; kf++) {` : `for (var kf = i32(lid); kf < ${L.K}; kf += ${lanes}) {`);
-    lines.push(...loop.lines.map((l) => `  ${l}`), `  ${buf}[${rowVar} * ${L.K} + kf] = ${store(out, val)};`, '}');
+    lines.push(...loop.lines.map((l) => `  ${l}`), `  ${buf}[${rowVar} * ${L.K} + kf] = ${storeValue(s.ctx, out, val)};`, '}');
   } else {
     const val = rowScope.value(out, { shape: out.shape, dims: rowDims, lin: rowVar });
     lines.push(...rowScope.lines.splice(0));
-    lines.push(lanes === 1 ? `${buf}[${rowVar}] = ${store(out, val)};` : `if (lid == 0u) { ${buf}[${rowVar}] = ${store(out, val)}; }`);
+    lines.push(lanes === 1 ? `${buf}[${rowVar}] = ${storeValue(s.ctx, out, val)};` : `if (lid == 0u) { ${buf}[${rowVar}] = ${storeValue(s.ctx, out, val)}; }`);
   }
   let text: string;
   let dispatch: [number, number, number];

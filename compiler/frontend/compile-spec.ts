@@ -199,16 +199,22 @@ export function compileSpec(path: string, caps: DeviceCaps, diags: Diagnostics, 
   if (!model) return undefined;
   let unmaskedPlan: Plan | undefined;
   let trainPlan: Plan, evalPlan: Plan, trainKernels: KernelGraph, evalKernels: KernelGraph;
+  const precision = model.spec.config.train.precision;
+  if (precision === 'f16' && !caps.shaderF16) {
+    const at = keySpan(model.spec.tree, 'train', 'precision') ?? model.spec.model.entrySpan;
+    diags.error('train.precision "f16" needs an adapter with the shader-f16 feature; this one has none (use "f32")', at);
+    return undefined;
+  }
   try {
     // FLAPC_DEBUG=1..3 prints each graph's IR, kernels and WGSL (compileGraph reads it).
     const debug = Number(process.env.FLAPC_DEBUG ?? 0);
     if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: training step ==\n`);
-    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
+    ({ plan: trainPlan, kernelGraph: trainKernels } = compileGraph(model.train.graph, { caps, debug, precision, ...(tuning && { matmulTuning: tuning }) }));
     if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: evaluation step ==\n`);
     ({ plan: evalPlan, kernelGraph: evalKernels } = compileGraph(model.eval.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }));
     if (model.unmasked) {
       if (debug >= 1) process.stderr.write(`== ${model.spec.config.name}: unmasked training step ==\n`);
-      unmaskedPlan = compileGraph(model.unmasked.graph, { caps, debug, ...(tuning && { matmulTuning: tuning }) }).plan;
+      unmaskedPlan = compileGraph(model.unmasked.graph, { caps, debug, precision, ...(tuning && { matmulTuning: tuning }) }).plan;
     }
   } catch (e) {
     if (!(e instanceof IRError)) throw e;

@@ -74,6 +74,10 @@ const SCHEMA = {
     aug_freq_masks: { type: 'int', min: 0, max: 100, default: 0 },
     aug_freq_width: { type: 'int', min: 0, max: 512, default: 0 },
     aug_mix_prob: { type: 'number', min: 0, max: 1, default: 0 },
+    // "f16": the training steps store their large temporaries (activations, backward values) as
+    // f16 and compute in f32; weights, moments and the gradients AdamW reads stay f32
+    // (compiler/plan/precision.ts). Needs an adapter with shader-f16. Evaluation stays f32.
+    precision: { type: 'string', oneOf: ['f32', 'f16'], default: 'f32' },
   },
 } as const satisfies Record<string, Record<string, Check>>;
 

@@ -31,15 +31,18 @@ export interface MemoryPlan {
   liveLowerBound: number;
 }
 
-const bytesOf = (v: Var): number => Math.max(4, numel(v.shape) * 4);
+/** Bytes of v's buffer: 4 per element, 2 for values stored as f16 (bindings stay 4-byte multiples). */
+export const bufferBytes = (v: Var, half?: ReadonlySet<number>): number =>
+  half?.has(v.id) ? Math.max(4, Math.ceil(numel(v.shape) / 2) * 4) : Math.max(4, numel(v.shape) * 4);
 
 /** True when elementwise kernel k reads `id` only at the index it writes (safe to overwrite in place). */
 function readsAtOwnIndex(k: Kernel, id: number, kg: KernelGraph): boolean {
   return k.kind === 'elementwise' && readsOnlyAligned(k, id, kg);
 }
 
-export function planMemory(kg: KernelGraph): MemoryPlan {
+export function planMemory(kg: KernelGraph, half?: ReadonlySet<number>): MemoryPlan {
   const g = kg.graph;
+  const bytesOf = (v: Var): number => bufferBytes(v, half);
   const buffers: PlannedBuffer[] = [];
   const bufferOf = new Map<number, number>();
   const aliases = new Map<number, number>();
@@ -106,11 +109,17 @@ export function planMemory(kg: KernelGraph): MemoryPlan {
     aliases,
     copies,
     totalBytes: buffers.reduce((s, b) => s + b.bytes, 0),
-    liveLowerBound: liveLowerBound(kg, buffers, producerKernel, lastRead),
+    liveLowerBound: liveLowerBound(kg, buffers, producerKernel, lastRead, bytesOf),
   };
 }
 
-function liveLowerBound(kg: KernelGraph, buffers: PlannedBuffer[], producerKernel: Map<number, number>, lastRead: Map<number, number>): number {
+function liveLowerBound(
+  kg: KernelGraph,
+  buffers: PlannedBuffer[],
+  producerKernel: Map<number, number>,
+  lastRead: Map<number, number>,
+  bytesOf: (v: Var) => number,
+): number {
   const resident = buffers.filter((b) => b.kind !== 'temp').reduce((s, b) => s + b.bytes, 0);
   const outputIds = new Set(kg.graph.outputs.map((o) => o.v.id));
   const delta = new Array<number>(kg.kernels.length + 1).fill(0);

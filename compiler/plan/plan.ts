@@ -24,6 +24,8 @@ export interface PlanDispatch {
   source?: string;
   /** Binding slots of the f32 values this dispatch writes (the trainer's non-finite check reads them). */
   f32Outputs?: number[];
+  /** Bindings of f16-stored outputs (train.precision "f16"), checked the same way. */
+  f16Outputs?: number[];
 }
 
 export interface PlanIO {

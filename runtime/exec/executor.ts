@@ -187,6 +187,12 @@ export class Executable {
         const b = d.bindings[slot]!;
         if (bad(await this.readBinding(b.buffer, b.bytes))) return { dispatch: i, label: d.label, ...(d.source && { source: d.source }) };
       }
+      for (const slot of d.f16Outputs ?? []) {
+        const b = d.bindings[slot]!;
+        const h = new Uint16Array((await this.readBinding(b.buffer, b.bytes)).buffer);
+        // exponent bits all ones: infinity or NaN in IEEE half
+        if (h.some((x) => (x & 0x7c00) === 0x7c00)) return { dispatch: i, label: d.label, ...(d.source && { source: d.source }) };
+      }
     }
     return null;
   }

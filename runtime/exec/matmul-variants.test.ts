@@ -77,3 +77,56 @@ describe('matmul variants on Dawn vs float64 reference', async () => {
     });
   }
 });
+
+// train.precision "f16": a product stored as f16 and read back as A and as B (B's rows are 128
+// floats, the texture path where B is f32: from f16 storage it must take the vec4 path). Each
+// output element is held to the first-order bound of rounding h to f16, u * sum_k |h_ik| |c_kj|
+// (u = 2^-11), plus the f32 tolerance above.
+describe('matmul variants with f16-stored operands and products', async () => {
+  const gpu = await testGpu();
+  const names = [...Object.keys(MATMUL_VARIANTS), ...Object.keys(THIN_MATMUL_VARIANTS)].filter((n) => usable(n, gpu.caps));
+  const absMatmul = (x: ArrayLike<number>, y: ArrayLike<number>, m: number, k: number, n: number): Float64Array => {
+    const out = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) out[i * n + j]! += Math.abs(x[i * k + q]!) * Math.abs(y[q * n + j]!);
+    return out;
+  };
+  for (const name of gpu.caps.shaderF16 ? names : []) {
+    for (const epilogue of [false, true]) {
+      it(`${name}: h = ${epilogue ? 'gelu(a @ b + bias)' : 'a @ b'} stored f16, then h @ c and d @ h`, async () => {
+        const b = new GraphBuilder();
+        const a = b.input('a', [40, 36]);
+        const w = b.input('b', [36, 128]);
+        let h = b.matmul(a, w);
+        if (epilogue) h = nn.gelu(b, b.add(h, b.input('bias', [128])));
+        b.output('y1', b.matmul(h, b.input('c', [128, 52])));
+        b.output('y2', b.matmul(b.input('d', [44, 40]), h));
+        const g = b.build();
+        const inputs = randomInputs(g, 900);
+        const hb = new GraphBuilder();
+        let hh = hb.matmul(hb.input('a', [40, 36]), hb.input('b', [36, 128]));
+        if (epilogue) hh = nn.gelu(hb, hb.add(hh, hb.input('bias', [128])));
+        hb.output('h', hh);
+        const href = reference(hb.build(), inputs).h!.data;
+        const ref = reference(g, inputs);
+        const { outputs, plan } = await runOnGpu(g, inputs, { matmulVariant: usable(name, gpu.caps)!, precision: 'f16', halfMinElements: 0 });
+        expect(plan.dispatches.some((d) => d.f16Outputs?.length)).toBe(true);
+        // only f32 buffers are copied into textures (here b, an input), never the f16 h
+        for (const d of plan.dispatches) if (d.texture) expect(plan.buffers[d.texture.buffer]!.kind).not.toBe('temp');
+        const u = 2 ** -11;
+        const bounds = { y1: absMatmul(href, inputs.c!.data, 40, 128, 52), y2: absMatmul(inputs.d!.data, href, 44, 40, 128) };
+        for (const [o, k] of [
+          ['y1', 128],
+          ['y2', 40],
+        ] as const) {
+          const got = outputs[o]!,
+            want = ref[o]!.data,
+            bound = bounds[o];
+          for (let i = 0; i < want.length; i++) {
+            const tol = u * bound[i]! + 1e-4 * Math.sqrt(k) + 1e-5 * Math.abs(want[i]!);
+            expect(Math.abs(got[i]! - want[i]!), `${o}[${i}]: gpu ${got[i]} ref ${want[i]}`).toBeLessThanOrEqual(tol);
+          }
+        }
+      });
+    }
+  }
+});

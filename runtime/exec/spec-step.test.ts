@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HYPER_NAME, adamwHyper } from '../../compiler/autodiff/train-step.ts';
-import { compileGraph } from '../../compiler/compile.ts';
+import { type CompileOptions, compileGraph } from '../../compiler/compile.ts';
 import { type Tensor, interpret, tensor } from '../../compiler/ir/interp.ts';
 import { numel } from '../../compiler/ir/types.ts';
 import { buildModel } from '../../compiler/frontend/compile-spec.ts';
@@ -16,14 +16,19 @@ import { Executable } from './executor.ts';
 
 const FIX = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-async function trajectories(spec: string, steps: number): Promise<{ gpu: number[][]; ref: number[][] }> {
+async function trajectories(
+  spec: string,
+  steps: number,
+  opts: Partial<CompileOptions> = {},
+): Promise<{ gpu: number[][]; ref: number[][]; halfBindings: number }> {
   const d = new Diagnostics();
   const m = buildModel(join(FIX, spec), d);
   if (!m) throw new Error(renderDiagnostics(d.list, d.sources));
   const g = m.train.graph;
   const c = m.spec.config.train;
   const gpu = await testGpu();
-  const exe = await Executable.create(gpu, compileGraph(g, { caps: gpu.caps, debug: 0 }).plan);
+  const plan = compileGraph(g, { caps: gpu.caps, debug: 0, ...opts }).plan;
+  const exe = await Executable.create(gpu, plan);
   const state: Record<string, Tensor> = {};
   const byName = new Map(m.params.map((p) => [p.name, p]));
   for (const i of g.inputs) {
@@ -43,7 +48,8 @@ async function trajectories(spec: string, steps: number): Promise<{ gpu: number[
     Array.from({ length: numel(tokShape) }, (_, k) => (k % tokShape[1]! < 3 + (Math.floor(k / tokShape[1]!) % 4) ? 1 + Math.floor(r() * 299) : 0)),
     'i32',
   );
-  const out = { gpu: [] as number[][], ref: [] as number[][] };
+  const halfBindings = plan.dispatches.reduce((a, d) => a + (d.f16Outputs?.length ?? 0), 0);
+  const out = { gpu: [] as number[][], ref: [] as number[][], halfBindings };
   for (const [name, t] of Object.entries(state)) exe.write(name, t.data);
   const cfg = { beta1: c.beta1 as number, beta2: c.beta2 as number, eps: c.eps as number, weightDecay: c.weight_decay as number, clipNorm: c.clip as number };
   for (let step = 1; step <= steps; step++) {
@@ -83,4 +89,32 @@ describe('FLAP training step from a spec on Dawn vs float64 reference', () => {
       expect(ref[2]![0]).toBeLessThan(ref[0]![0]!); // it trains: same batch and masks, the loss falls
     }, 300_000);
   }
+
+  // train.precision "f16" with every eligible value of the micro model stored as f16 (at real
+  // sizes only values of >= 16384 elements are): each store rounds to f16's 11-bit significand
+  // (unit roundoff 2^-11 = 4.9e-4) and the values pass through a dozen stores per step, so the
+  // step's scalars are held to F16_RTOL = 16 unit roundoffs of the float64 reference.
+  const F16_RTOL = 16 * 2 ** -11;
+  it('micro-flap.yaml with f16 storage: loss, grad norm and per-loss values within f16 tolerance for 3 steps', async () => {
+    const gpuCaps = (await testGpu()).caps;
+    if (!gpuCaps.shaderF16) {
+      // SwiftShader has no shader-f16: there the plan must be refused with the reason
+      const d = new Diagnostics();
+      const g = buildModel(join(FIX, 'micro-flap.yaml'), d)!.train.graph;
+      expect(() => compileGraph(g, { caps: gpuCaps, debug: 0, precision: 'f16' })).toThrow('needs an adapter with the shader-f16 feature');
+      return;
+    }
+    const { gpu, ref, halfBindings } = await trajectories('micro-flap.yaml', 3, { precision: 'f16', halfMinElements: 0 });
+    expect(halfBindings).toBeGreaterThan(50);
+    let worst = 0;
+    for (let s = 0; s < ref.length; s++)
+      for (let k = 0; k < ref[s]!.length; k++) {
+        const a = gpu[s]![k]!,
+          b = ref[s]![k]!;
+        worst = Math.max(worst, Math.abs(a - b) / Math.abs(b));
+        expect(Math.abs(a - b), `step ${s + 1} value ${k}: gpu ${a} ref ${b}`).toBeLessThanOrEqual(F16_RTOL * Math.abs(b) + 1e-5);
+      }
+    console.log(`f16 storage: worst relative difference from float64 ${worst.toExponential(2)}`);
+    expect(gpu[2]![0]).toBeLessThan(gpu[0]![0]!);
+  }, 300_000);
 });
