@@ -48,7 +48,7 @@ function summaryText(c: CompiledSpec, adapter: string): string {
     `  inputs          ${s.inputs.map((i) => `${i.name} ${i.dtype}[${i.shape.join(', ')}]`).join(', ')}`,
     `  losses          ${s.losses.map((l) => `${l.name} x${l.weight}`).join(', ')}`,
     `  outputs (eval)  ${s.outputs.map((o) => `${o.name} [${o.shape.join(', ')}]`).join(', ')}`,
-    `  training step   ${gflop(s.train.flops)}, ${s.train.kernels} kernels (${s.train.pipelines} pipelines), ${s.train.equations} equations, planned memory ${mem(s.train)}`,
+    `  training step   ${gflop(s.train.flops)}, ${s.train.kernels} kernels (${s.train.pipelines} pipelines), ${s.train.equations} equations, planned memory ${mem(s.train)}${c.model.spec.config.train.precision === 'f16' ? ', large temporaries stored f16 (train.precision)' : ''}`,
     `  evaluation      ${gflop(s.eval.flops)}, ${s.eval.kernels} kernels (${s.eval.pipelines} pipelines), planned memory ${mem(s.eval)}`,
     `  limits checked  ${adapter}: ${s.limits.maxStorageBuffersPerShaderStage} storage buffers/kernel, ${mib(s.limits.maxStorageBufferBindingSize)}/binding, ${s.limits.maxComputeInvocationsPerWorkgroup} invocations/workgroup, ${s.limits.maxComputeWorkgroupsPerDimension} workgroups/dim${s.limits.subgroups ? `, subgroups of ${s.limits.subgroupSize || 'varying size'}` : ''}`,
     `  compiled in     ${s.compileMs} ms`,

@@ -76,15 +76,11 @@ describe('matmul variants on Dawn vs float64 reference', async () => {
       });
     });
   }
-});
 
-// train.precision "f16": a product stored as f16 and read back as A and as B (B's rows are 128
-// floats, the texture path where B is f32: from f16 storage it must take the vec4 path). Each
-// output element is held to the first-order bound of rounding h to f16, u * sum_k |h_ik| |c_kj|
-// (u = 2^-11), plus the f32 tolerance above.
-describe('matmul variants with f16-stored operands and products', async () => {
-  const gpu = await testGpu();
-  const names = [...Object.keys(MATMUL_VARIANTS), ...Object.keys(THIN_MATMUL_VARIANTS)].filter((n) => usable(n, gpu.caps));
+  // train.precision "f16": a product stored as f16 and read back as A and as B (B's rows are 128
+  // floats, the texture path where B is f32: from f16 storage it must take the vec4 path). Each
+  // output element is held to the first-order bound of rounding h to f16, u * sum_k |h_ik| |c_kj|
+  // (u = 2^-11), plus the f32 tolerance above.
   const absMatmul = (x: ArrayLike<number>, y: ArrayLike<number>, m: number, k: number, n: number): Float64Array => {
     const out = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) out[i * n + j]! += Math.abs(x[i * k + q]!) * Math.abs(y[q * n + j]!);
