@@ -95,8 +95,18 @@ function splitWide(kg: KernelGraph, over: Kernel[], opts: FuseOptions, forced: S
   }
 }
 
-/** Inline values are recomputed where used when this cheap (ALU ops, transcendentals x4). */
+/** Inline values are recomputed where used when this cheap (ALU ops, transcendentals x4, buffer reads x3). */
 const RECOMPUTE_LIMIT = 12;
+/**
+ * Each buffer a recomputation reads. Without it (0, until session 10) a residual stream was never
+ * realized: every layer norm re-summed it from all earlier blocks' outputs, so each block's kernels
+ * differed and read up to a dozen buffers. At 3, flap-tiny's training step has 234 distinct
+ * pipelines instead of 284 (row reductions 86 instead of 138), its first step from an empty Mesa
+ * cache takes 23 s instead of 31-33 s, and the step time moved within noise (-3 % and +4 % in
+ * two alternations; bench/RESULTS.md). 2, 4 and 6 gave 237, 236 and 230 pipelines; 6 also 25 %
+ * more memory.
+ */
+const LOAD_COST = 3;
 const EXPENSIVE = new Set(['exp', 'log', 'tanh', 'erf', 'sin', 'cos', 'pow', 'sqrt', 'rsqrt']);
 const opCost = (e: Eqn | undefined): number => (!e ? 0 : isElementwise(e) ? (EXPENSIVE.has(e.prim) ? 4 : 1) : e.prim === 'gather' ? 2 : 0);
 
@@ -108,7 +118,7 @@ function recomputeCost(id: number, kg: KernelGraph): number {
     kg.producer,
     (v) => kg.realized.has(v.id),
     (v, stopped) => {
-      if (!stopped) cost += opCost(kg.producer.get(v.id));
+      cost += stopped ? (kg.realized.has(v.id) ? LOAD_COST : 0) : opCost(kg.producer.get(v.id));
     },
   );
   return cost;

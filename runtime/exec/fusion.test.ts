@@ -123,12 +123,15 @@ function blockLoss(b: GraphBuilder): void {
 }
 
 describe('kernel counts (fusion regressions fail here)', () => {
-  it('2-layer MLP training step (fwd + bwd + clip + AdamW) compiles to 21 kernels', () => {
+  // 21 and 42 until session 10, when recomputation began to count the buffers it reads
+  // (group.ts LOAD_COST): shared values that read several buffers (in the MLP, the softmax's exp)
+  // are realized once instead of recomputed in each consumer.
+  it('2-layer MLP training step (fwd + bwd + clip + AdamW) compiles to 22 kernels', () => {
     const b = new GraphBuilder();
     mlpLoss(b);
-    expect(kernelsOf(b.build())).toBe(21);
+    expect(kernelsOf(b.build())).toBe(22);
   });
-  it('pre-norm transformer block forward + backward compiles to 42 kernels', () => {
+  it('pre-norm transformer block forward + backward compiles to 44 kernels', () => {
     const b = new GraphBuilder();
     const x = b.input('x', [2, 16, 32]);
     const p = nn.blockParams(b, 'blk', 32, 64);
@@ -137,7 +140,7 @@ describe('kernel counts (fusion regressions fail here)', () => {
     const gs = grad(b, loss, Object.values(p));
     b.output('loss', loss);
     gs.forEach((gv, i) => b.output(`g${i}`, gv));
-    expect(kernelsOf(b.build())).toBe(42);
+    expect(kernelsOf(b.build())).toBe(44);
   });
   it('AdamW updates each parameter in place in one kernel', () => {
     const b = new GraphBuilder();
