@@ -102,8 +102,8 @@ const RECOMPUTE_LIMIT = 12;
  * realized: every layer norm re-summed it from all earlier blocks' outputs, so each block's kernels
  * differed and read up to a dozen buffers. At 3, flap-tiny's training step has 234 distinct
  * pipelines instead of 284 (row reductions 86 instead of 138), its first step from an empty Mesa
- * cache takes 23 s instead of 31-33 s, and the step time moved within noise (-3 % and +4 % in
- * two alternations; bench/RESULTS.md). 2, 4 and 6 gave 237, 236 and 230 pipelines; 6 also 25 %
+ * cache takes 23 s instead of 31-33 s, and the step time moved within noise (+3.9 %, +2.9 % and
+ * -3.0 % in three alternations; bench/RESULTS.md). 2, 4 and 6 gave 237, 236 and 230 pipelines; 6 also 25 %
  * more memory.
  */
 const LOAD_COST = 3;
