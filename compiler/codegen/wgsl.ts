@@ -158,8 +158,10 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   const wide = variant && vec4Operand(k, variant, opts.aliases);
   const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
-  const half = opts.half;
-  const root = new Scope({ producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4, ...(half && { half }) }, counter);
+  const root = new Scope(
+    { producer: kg.producer, buffers: names, writes: new Set(k.outputs.map((o) => o.id)), vec4, ...(opts.half && { half: opts.half }) },
+    counter,
+  );
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
     case 'elementwise':
