@@ -31,6 +31,12 @@ const SINGLE: Shape[] = [
   ([s, , g], m) => `Someone recorded ${s} ${g}${m}.`,
   ([s, , g], m) => `This recording captures ${s} ${g}${m}.`,
   ([s, v], m) => `Here, ${s} ${v}${m}.`,
+  ([s, , g], m) => `Listen to ${s} ${g}${m}.`,
+  ([s, , g], m) => `There is the sound of ${s} ${g}${m}.`,
+  ([s, , g], m) => `An audio clip of ${s} ${g}${m}.`,
+  ([s, v], m) => `In this recording, ${s} ${v}${m}.`,
+  ([s, , g], m) => `The audio features ${s} ${g}${m}.`,
+  ([s, , g], m) => `What we hear is ${s} ${g}${m}.`,
 ];
 
 type Shape2 = (a: Say, b: Say, ma: string, mb: string) => string;
@@ -43,6 +49,9 @@ const WHILE: Shape2[] = [
   ([s, v], [t, , h], ma) => `Against a background of ${t} ${h}, ${s} ${v}${ma}.`,
   ([s, v], [t, , h], ma) => `${cap(s)} ${v}${ma}, accompanied by ${t} ${h}.`,
   ([s, , g], [t, w], ma) => `While ${t} ${w} behind it, we hear ${s} ${g}${ma}.`,
+  ([s, v], [t, , h], ma) => `${cap(s)} ${v}${ma} amid ${t} ${h}.`,
+  ([s, , g], [t, w], ma) => `${cap(t)} ${w} quietly beneath ${s} ${g}${ma}.`,
+  ([s, v], [t, w], ma) => `In the foreground ${s} ${v}${ma}, and ${t} ${w} behind.`,
 ];
 const THEN: Shape2[] = [
   ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}, then ${t} ${w}${mb}.`,
@@ -53,6 +62,10 @@ const THEN: Shape2[] = [
   ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}; afterwards ${t} ${w}${mb}.`,
   ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma} before ${t} ${w}${mb}.`,
   ([s, , g], [t, , h], ma, mb) => `The clip begins with ${s} ${g}${ma} and ends with ${t} ${h}${mb}.`,
+  ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}, and later ${t} ${w}${mb}.`,
+  ([s, v], [t, w], ma, mb) => `${cap(s)} ${v}${ma}; next, ${t} ${w}${mb}.`,
+  ([s, , g], [t, , h], ma, mb) => `${cap(s)} ${g}${ma} gives way to ${t} ${h}${mb}.`,
+  ([s, v], [t, w], ma, mb) => `Shortly after ${s} ${v}${ma}, ${t} ${w}${mb}.`,
 ];
 const DISTANT: Shape[] = [
   ([s, v], m) => `${cap(s)} ${v}${m} in the distance.`,
@@ -63,6 +76,9 @@ const DISTANT: Shape[] = [
   ([s, v], m) => `Faintly, ${s} ${v}${m} somewhere far off.`,
   ([s, , g], m) => `A faraway recording of ${s} ${g}${m}.`,
   ([s, , g], m) => `We hear ${s} ${g}${m} from a long way off.`,
+  ([s, v], m) => `Off in the distance, ${s} ${v}${m}.`,
+  ([s, v], m) => `${cap(s)} ${v}${m}, barely audible.`,
+  ([s, , g], m) => `A remote, hushed sound of ${s} ${g}${m}.`,
 ];
 
 /** Seeded Fisher-Yates over candidate captions; the first five distinct ones win. */

@@ -82,36 +82,42 @@ export function phraseWords(kind: PhraseKind, slow: boolean): [string, string][]
         [`plays a ${pace} melody`, `playing a ${pace} melody`],
         ['plays a tune', 'playing a tune'],
         ['performs a short motif', 'performing a short motif'],
+        ['carries a simple tune', 'carrying a simple tune'],
       ];
     case 'scale-up':
       return [
         ['plays a rising scale', 'playing a rising scale'],
         ['plays notes that climb up a scale', 'playing notes that climb up a scale'],
         ['ascends note by note', 'ascending note by note'],
+        ['moves upward through a scale', 'moving upward through a scale'],
       ];
     case 'scale-down':
       return [
         ['plays a descending scale', 'playing a descending scale'],
         ['plays notes that step down a scale', 'playing notes that step down a scale'],
         ['descends note by note', 'descending note by note'],
+        ['walks down a scale', 'walking down a scale'],
       ];
     case 'arpeggio':
       return [
         ['plays arpeggios', 'playing arpeggios'],
         ['plays broken chords', 'playing broken chords'],
         ['spells out chords one note at a time', 'spelling out chords one note at a time'],
+        ['outlines chords with flowing notes', 'outlining chords with flowing notes'],
       ];
     case 'chords':
       return [
         ['plays a series of chords', 'playing a series of chords'],
         [`plays ${slow ? 'sustained' : 'short'} chords`, `playing ${slow ? 'sustained' : 'short'} chords`],
         ['plays harmonies', 'playing harmonies'],
+        ['sounds several notes together', 'sounding several notes together'],
       ];
     case 'repeated':
       return [
         ['plays the same note repeatedly', 'playing the same note repeatedly'],
         ['repeats a single note', 'repeating a single note'],
         ['plays one pitch again and again', 'playing one pitch again and again'],
+        ['sounds an unchanging note in a pulse', 'sounding an unchanging note in a pulse'],
       ];
   }
 }
@@ -190,6 +196,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['a drum kit', 'plays a steady rock beat', 'playing a steady rock beat'],
       ['drums', 'keep a steady beat', 'keeping a steady beat'],
+      ['a drummer', 'plays kick, snare and hi-hat', 'playing kick, snare and hi-hat'],
     ],
   },
   {
@@ -200,6 +207,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['a hi-hat', 'ticks in a fast rhythm', 'ticking in a fast rhythm'],
       ['a closed hi-hat', 'plays a fast steady pattern', 'playing a fast steady pattern'],
+      ['a drummer', 'taps a hi-hat cymbal', 'tapping a hi-hat cymbal'],
     ],
   },
   {
@@ -210,6 +218,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['bongos', 'play a quick pattern', 'playing a quick pattern'],
       ['hand drums', 'are played in a rhythm', 'being played in a rhythm'],
+      ['a percussionist', 'slaps a pair of bongos', 'slapping a pair of bongos'],
     ],
   },
   {
@@ -220,6 +229,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['hands', 'clap in a steady rhythm', 'clapping in a steady rhythm'],
       ['someone', 'claps to a beat', 'clapping to a beat'],
+      ['a person', 'keeps time by clapping', 'keeping time by clapping'],
     ],
   },
   {
@@ -230,6 +240,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['a cowbell', 'is struck in rhythm', 'being struck in rhythm'],
       ['a cowbell', 'clanks steadily', 'clanking steadily'],
+      ['a metal bell', 'clonks on every beat', 'clonking on every beat'],
     ],
   },
   {
@@ -240,6 +251,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['a tambourine', 'jingles in rhythm', 'jingling in rhythm'],
       ['a tambourine', 'is shaken to a beat', 'being shaken to a beat'],
+      ['tambourine zils', 'rattle on the beat', 'rattling on the beat'],
     ],
   },
   {
@@ -250,6 +262,7 @@ export const DRUM_PATTERNS: DrumPattern[] = [
     say: [
       ['a wood block', 'is tapped in rhythm', 'being tapped in rhythm'],
       ['wooden knocks', 'tick steadily', 'ticking steadily'],
+      ['a percussionist', 'clicks two wood blocks', 'clicking two wood blocks'],
     ],
   },
 ];

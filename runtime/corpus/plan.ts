@@ -93,7 +93,7 @@ function voiceSay(lang: string | undefined, gender: 'male' | 'female', text: str
     [who[0]![0], `speaks${inLang}`, `speaking${inLang}`],
     [who[0]![1], `says a sentence${inLang}`, `saying a sentence${inLang}`],
     [who[1]![0], `talks${inLang}`, `talking${inLang}`],
-    ...(lang ? [] : [[who[1]![1], ...SENTENCE_TOPICS[text]!] as Say]),
+    ...(lang ? [] : SENTENCE_TOPICS[text]!.map((t): Say => [who[1]![1], ...t])),
   ];
 }
 
