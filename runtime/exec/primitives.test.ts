@@ -121,6 +121,20 @@ const CASES: Case[] = [
     inputs: [{ shape: [6, 35] }],
     build: (b, [x]) => b.transpose(b.reshape(x!, [2, 3, 5, 7]), [3, 1, 0, 2]),
   },
+  // Per-axis indices cross a reshape group by group (emit.ts reshapeIndex): axes split, merged,
+  // both at once (6x10 -> 4x15 is one group), and size-1 axes on either side.
+  {
+    name: 'reshape groups: split, merge, one group of 2 -> 2 axes, size-1 axes',
+    prims: ['reshape', 'transpose'],
+    inputs: [{ shape: [6, 1, 10] }],
+    build: (b, [x]) => b.transpose(b.reshape(b.transpose(b.reshape(x!, [1, 4, 15]), [0, 2, 1]), [3, 5, 1, 4]), [2, 3, 1, 0]),
+  },
+  {
+    name: "reshape groups: a matmul reads attention's head-merged view (transpose then merge)",
+    prims: ['reshape', 'transpose', 'matmul'],
+    inputs: [{ shape: [2, 3, 9, 5] }, { shape: [15, 6] }],
+    build: (b, [x, w]) => b.matmul(b.reshape(b.transpose(x!, [0, 2, 1, 3]), [18, 15]), w!),
+  },
   { name: 'broadcast', prims: ['broadcast'], inputs: [{ shape: [5, 1] }, { shape: [3, 5, 7] }], build: (b, [x, y]) => b.add(x!, y!) },
   { name: 'slice', prims: ['slice'], inputs: [{ shape: [9, 40] }], build: (b, [x]) => b.slice(x!, [2, 3], [7, 39]) },
   { name: 'pad', prims: ['pad'], inputs: [{ shape: [4, 6] }], build: (b, [x]) => b.pad(x!, [1, 0], [2, 3]) },
