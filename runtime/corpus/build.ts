@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTools, fetchPackage } from './debian.ts';
+import { OPENSFX_PKG, splitOpensfx } from './opensfx.ts';
 import { type ClipPlan, type Recording, type Size, type Split, packagesFor, planCorpus } from './plan.ts';
 import { RATE, type RenderContext, renderBase, renderClip, seconds } from './render.ts';
 
@@ -113,7 +114,7 @@ export async function buildCorpus(o: BuildOptions): Promise<BuildResult> {
   await checkTools();
   const t0 = performance.now();
   const pkgs = new Map<string, string>();
-  for (const p of packagesFor(o.size)) pkgs.set(p, await fetchPackage(p, o.cacheDir, o.log));
+  for (const p of packagesFor(o.size)) pkgs.set(p, await fetchPackage(p, o.cacheDir, o.log, p === OPENSFX_PKG ? splitOpensfx : undefined));
   // Plan from the recordings' measured lengths (one-shots are counted in the captions).
   const recs0 = planCorpus(o.size, o.seed, () => 1).recordings;
   const ctx: RenderContext = { pkgs, recordings: new Map(recs0.map((r) => [r.id, r])), baseDir: join(o.cacheDir, 'bases') };

@@ -46,8 +46,17 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Ensures `name` is downloaded, verified and unpacked under cacheDir; returns the unpacked root. */
-export async function fetchPackage(name: string, cacheDir: string, log: (s: string) => void): Promise<string> {
+/**
+ * Ensures `name` is downloaded, verified and unpacked under cacheDir; returns the unpacked root.
+ * `prepare` runs on the unpacked files before they are moved into place (e.g. splitting a sound
+ * archive into files), so a cached root is always a prepared one.
+ */
+export async function fetchPackage(
+  name: string,
+  cacheDir: string,
+  log: (s: string) => void,
+  prepare?: (root: string) => void | Promise<void>,
+): Promise<string> {
   const info = await packageInfo(name);
   const safeVersion = info.version.replace(/[^A-Za-z0-9.+~-]/g, '_');
   const root = join(cacheDir, 'pkgs', `${name}_${safeVersion}`);
@@ -85,6 +94,12 @@ export async function fetchPackage(name: string, cacheDir: string, log: (s: stri
     rmSync(tmp, { recursive: true, force: true });
     const err = e as { code?: string; stderr?: string };
     throw new CorpusToolError(err.code === 'ENOENT' ? 'dpkg-deb not found (install dpkg)' : `dpkg-deb -x ${deb}: ${(err.stderr ?? '').trim()}`);
+  }
+  try {
+    await prepare?.(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
   }
   renameSync(tmp, root);
   return root;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FILE_SOURCES, GM_EFFECTS, MEGAGLEST_SOURCES, RESERVED_PACKAGES, TEXTURES, ktuberlingSources } from './catalog.ts';
+import { FILE_SOURCES, GAME_SOURCES, GM_EFFECTS, MEGAGLEST_SOURCES, RESERVED_PACKAGES, TEXTURES, ktuberlingSources } from './catalog.ts';
+import { OPENSFX_SOURCES } from './opensfx.ts';
 import { clothoCsv, corpusStats } from './build.ts';
 import { occurrences, packagesFor, planCorpus } from './plan.ts';
 import { rng } from './midi.ts';
@@ -65,7 +66,7 @@ describe('corpus plan', () => {
   });
 
   it('the reviewed table: 2-6 descriptions per source (varied nouns and verbs, issue 14), no reserved package, unique ids', () => {
-    const all = [...FILE_SOURCES, ...ktuberlingSources(), ...MEGAGLEST_SOURCES];
+    const all = [...FILE_SOURCES, ...ktuberlingSources(), ...MEGAGLEST_SOURCES, ...OPENSFX_SOURCES, ...GAME_SOURCES];
     for (const f of all) {
       expect(f.say.length, f.id).toBeGreaterThanOrEqual(2);
       // at most 6, so each still reaches a clip's captions: a source's two single clips draw 10 captions
@@ -74,10 +75,11 @@ describe('corpus plan', () => {
     }
     for (const t of [...TEXTURES, ...GM_EFFECTS]) expect(t.say.length).toBeGreaterThanOrEqual(2);
     expect(new Set(all.map((f) => f.id)).size).toBe(all.length);
-    // The full corpus adds ktuberling words, megaglest sounds and a second soundfont; small has none of them.
+    // The full corpus adds ktuberling words, megaglest, OpenTTD and game sounds, a second soundfont
+    // and more English sentences; small has none of them.
     const full = planCorpus('full', 0, lengths).recordings,
       small = planCorpus('small', 0, lengths).recordings;
-    for (const pre of ['ktuberling/', 'megaglest/', 'gm-ms/']) {
+    for (const pre of ['ktuberling/', 'megaglest/', 'gm-ms/', 'opensfx/', 'etr/', 'frozen-bubble/']) {
       expect(
         full.some((r) => r.id.startsWith(pre)),
         pre,
@@ -94,7 +96,12 @@ describe('corpus plan', () => {
       'ktuberling-data',
       'megaglest-data',
       'musescore-general-soundfont-small',
+      'openttd-opensfx',
+      'extremetuxracer-data',
+      'frozen-bubble-data',
     ]);
+    expect(full.some((r) => /^speech\/[^/]+\/x\d+$/.test(r.id))).toBe(true);
+    expect(small.some((r) => /^speech\/[^/]+\/x\d+$/.test(r.id))).toBe(false);
     for (const s of ['tiny', 'small', 'full'] as const) for (const p of packagesFor(s)) expect(RESERVED_PACKAGES).not.toContain(p);
   });
 
@@ -105,6 +112,14 @@ describe('corpus plan', () => {
     expect(Object.values(st.perCategory).reduce((a, b) => a + b, 0)).toBe(p.clips.length);
     expect(st.vocabulary).toBeGreaterThan(50);
     expect(st.seconds.min).toBeGreaterThanOrEqual(5);
+  });
+
+  // 1,136 before OpenTTD's sounds, the game sounds and the extra sentences; 1,591 with them. The
+  // issue's aim is 2,000, which needs more reviewed real sources.
+  it('the full corpus widens the training language: at least 1,550 distinct words', () => {
+    const p = planCorpus('full', 0, lengths);
+    const train = vocabulary(p.clips.filter((c) => c.split === 'train').flatMap((c) => c.captions));
+    expect(train.size).toBeGreaterThanOrEqual(1550);
   });
 
   it("corpus/small's training captions use at least 1,000 distinct words (issue 14's target)", () => {

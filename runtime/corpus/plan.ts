@@ -5,6 +5,7 @@
 import {
   type Category,
   FILE_SOURCES,
+  GAME_SOURCES,
   GM_EFFECTS,
   INSTRUMENTS,
   MEGAGLEST_SOURCES,
@@ -16,6 +17,10 @@ import {
   ktuberlingSources,
 } from './catalog.ts';
 import { type Arrangement, captionsFor } from './captions.ts';
+import { OPENSFX_PKG, OPENSFX_SOURCES } from './opensfx.ts';
+import { EXTRA_ENGLISH } from './sentences-full.ts';
+
+const EXTRA_TOPICS = new Map(EXTRA_ENGLISH);
 import { DRUM_PATTERNS, PHRASE_KINDS, type PhraseKind, phraseWords, rng } from './midi.ts';
 
 export type Size = 'tiny' | 'small' | 'full';
@@ -64,7 +69,7 @@ export const SOUNDFONT_FULL = { pkg: 'musescore-general-soundfont-small', path: 
 export function packagesFor(size: Size): string[] {
   const p = [SOUNDFONT.pkg];
   if (size !== 'tiny') p.push('tuxpaint-stamps-default', 'wesnoth-1.16-data');
-  if (size === 'full') p.push('ktuberling-data', 'megaglest-data', SOUNDFONT_FULL.pkg);
+  if (size === 'full') p.push('ktuberling-data', 'megaglest-data', SOUNDFONT_FULL.pkg, OPENSFX_PKG, 'extremetuxracer-data', 'frozen-bubble-data');
   return p;
 }
 
@@ -93,7 +98,7 @@ function voiceSay(lang: string | undefined, gender: 'male' | 'female', text: str
     [who[0]![0], `speaks${inLang}`, `speaking${inLang}`],
     [who[0]![1], `says a sentence${inLang}`, `saying a sentence${inLang}`],
     [who[1]![0], `talks${inLang}`, `talking${inLang}`],
-    ...(lang ? [] : SENTENCE_TOPICS[text]!.map((t): Say => [who[1]![1], ...t])),
+    ...(lang ? [] : (SENTENCE_TOPICS[text] ?? EXTRA_TOPICS.get(text)!).map((t): Say => [who[1]![1], ...t])),
   ];
 }
 
@@ -102,7 +107,7 @@ export function recordings(size: Size): Recording[] {
   const tiny = size === 'tiny',
     full = size === 'full';
   if (!tiny) {
-    for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES] : [])])
+    for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES, ...OPENSFX_SOURCES, ...GAME_SOURCES] : [])])
       if (!f.full || full)
         recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
   }
@@ -157,11 +162,13 @@ export function recordings(size: Size): Recording[] {
       });
     }
   const voices = tiny ? VOICES.filter(([, l]) => l === undefined).slice(0, 4) : VOICES;
-  for (const [voice, lang, gender] of voices) {
+  for (const [v, [voice, lang, gender]] of voices.entries()) {
     const sents = SENTENCES[lang ?? 'English']!;
     const per = tiny ? 2 : full ? sents.length : 3;
-    for (let k = 0; k < per; k++) {
-      const text = sents[(hashString(voice) + k) % sents.length]!;
+    const texts: [string, string][] = Array.from({ length: per }, (_, k) => [String(k), sents[(hashString(voice) + k) % sents.length]!]);
+    // Full: each extra English sentence is read by one of the eight English voices.
+    if (full && !lang) EXTRA_ENGLISH.forEach(([text], j) => j % 8 === v && texts.push([`x${j}`, text]));
+    for (const [k, text] of texts) {
       const r = rng(hashString(`${voice}/${k}`));
       recs.push({
         id: `speech/${voice}/${k}`,
