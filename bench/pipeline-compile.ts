@@ -24,7 +24,13 @@ for (const disp of plan.dispatches) {
   const pipe = await d.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   createMs += performance.now() - t0;
   const bufs = disp.bindings.map((b) => d.createBuffer({ size: Math.max(16, Math.ceil(b.bytes / 16) * 16), usage: GPUBufferUsage.STORAGE }));
-  const bg = d.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries: bufs.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const entries: GPUBindGroupEntry[] = bufs.map((buffer, binding) => ({ binding, resource: { buffer } }));
+  if (disp.constants) {
+    const k = d.createBuffer({ size: Math.ceil(disp.constants.length / 4) * 16, usage: GPUBufferUsage.UNIFORM });
+    bufs.push(k);
+    entries.push({ binding: disp.bindings.length, resource: { buffer: k } });
+  }
+  const bg = d.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
   const enc = d.createCommandEncoder();
   const pass = enc.beginComputePass();
   pass.setPipeline(pipe);

@@ -1,6 +1,7 @@
 // The compiler pipeline, top to bottom:
 //   verify -> simplify (fold views, CSE, DCE) -> limit checks -> fuse -> memory plan -> WGSL -> plan.
 import type { DeviceCaps } from './caps.ts';
+import { liftConstants } from './codegen/lift.ts';
 import { generateKernel } from './codegen/wgsl.ts';
 import type { MatmulTuning, MatmulVariant } from './codegen/matmul.ts';
 import { describeKernel, type KernelGraph } from './fuse/kernel-ir.ts';
@@ -24,6 +25,9 @@ export interface CompileOptions {
   /** With precision 'f16': the smallest value stored as f16 (default precision.ts SMALL; tests
    *  pass 0 to put every eligible value of a micro model through f16). */
   halfMinElements?: number;
+  /** Share one pipeline among matmul kernels that differ only in integer constants (default
+   *  true; codegen/lift.ts). */
+  liftConstants?: boolean;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
   debug?: number;
   log?: (line: string) => void;
@@ -66,7 +70,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   const byHash = new Map<string, number>();
   const cache = new Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>();
   const wgslHash = new Map<string, string>();
-  const dispatches: Plan['dispatches'] = kg.kernels.map((k) => {
+  const generated: Plan['dispatches'] = kg.kernels.map((k) => {
     const ck = generateKernel(k, kg, {
       caps: opts.caps,
       aliases: mem.aliases,
@@ -111,12 +115,13 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       ...(source && { source }),
     };
   });
+  const { pipelines: shared, dispatches } = opts.liftConstants === false ? { pipelines, dispatches: generated } : liftConstants(pipelines, generated, fnv1a);
   const params = s.inputs.filter((i) => i.role === 'param');
   const plan: Plan = {
     format: 'flapc-plan',
     version: 1,
     buffers: mem.buffers.map((b) => (b.name === undefined ? { bytes: b.bytes, kind: b.kind } : { bytes: b.bytes, kind: b.kind, name: b.name })),
-    pipelines,
+    pipelines: shared,
     dispatches,
     copies: mem.copies,
     inputs: s.inputs.map((i) => ({ name: i.name, shape: i.v.shape, dtype: i.v.dtype, buffer: mem.bufferOf.get(i.v.id)!, role: i.role })),
@@ -129,7 +134,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
     stats: {
       equations: s.eqns.length,
       kernels: dispatches.length,
-      pipelines: pipelines.length,
+      pipelines: shared.length,
       flops: dispatches.reduce((a, d) => a + d.flops, 0),
       bufferBytes: mem.totalBytes,
       liveBytesLowerBound: mem.liveLowerBound,

@@ -26,6 +26,9 @@ export interface PlanDispatch {
   f32Outputs?: number[];
   /** Bindings of f16-stored outputs (train.precision "f16"), checked the same way. */
   f16Outputs?: number[];
+  /** i32 constants of a pipeline shared by kernels that differ only in them (codegen/lift.ts):
+   *  a uniform buffer bound right after `bindings`, read as `flapc_k: array<vec4<i32>, n>`. */
+  constants?: number[];
 }
 
 export interface PlanIO {

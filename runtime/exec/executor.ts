@@ -85,6 +85,12 @@ export class Executable {
           resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 },
         }));
         if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
+        if (d.constants) {
+          const k = Int32Array.from({ length: Math.ceil(d.constants.length / 4) * 4 }, (_, i) => d.constants![i] ?? 0);
+          const buffer = device.createBuffer({ size: k.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `${d.label}.k` });
+          device.queue.writeBuffer(buffer, 0, k);
+          entries.push({ binding: d.bindings.length, resource: { buffer } });
+        }
         return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
       }),
     );

@@ -20,7 +20,7 @@ async function trajectories(
   spec: string,
   steps: number,
   opts: Partial<CompileOptions> = {},
-): Promise<{ gpu: number[][]; ref: number[][]; halfBindings: number }> {
+): Promise<{ gpu: number[][]; ref: number[][]; halfBindings: number; pipelines: number; shared: number }> {
   const d = new Diagnostics();
   const m = buildModel(join(FIX, spec), d);
   if (!m) throw new Error(renderDiagnostics(d.list, d.sources));
@@ -49,7 +49,8 @@ async function trajectories(
     'i32',
   );
   const halfBindings = plan.dispatches.reduce((a, d) => a + (d.f16Outputs?.length ?? 0), 0);
-  const out = { gpu: [] as number[][], ref: [] as number[][], halfBindings };
+  const shared = new Set(plan.dispatches.filter((d) => d.constants).map((d) => d.pipeline)).size;
+  const out = { gpu: [] as number[][], ref: [] as number[][], halfBindings, pipelines: plan.pipelines.length, shared };
   for (const [name, t] of Object.entries(state)) exe.write(name, t.data);
   const cfg = { beta1: c.beta1 as number, beta2: c.beta2 as number, eps: c.eps as number, weightDecay: c.weight_decay as number, clipNorm: c.clip as number };
   for (let step = 1; step <= steps; step++) {
@@ -89,6 +90,18 @@ describe('FLAP training step from a spec on Dawn vs float64 reference', () => {
       expect(ref[2]![0]).toBeLessThan(ref[0]![0]!); // it trains: same batch and masks, the loss falls
     }, 300_000);
   }
+
+  // codegen/lift.ts: matmul kernels that differ only in integer constants share a pipeline and
+  // read the constants from a uniform. Index arithmetic is exact, so the step must not change by
+  // a single bit.
+  it('micro-flap.yaml: shared matmul pipelines give bit-identical steps to one pipeline per kernel', async () => {
+    const lifted = await trajectories('micro-flap.yaml', 3),
+      plain = await trajectories('micro-flap.yaml', 3, { liftConstants: false });
+    expect(lifted.shared).toBeGreaterThan(0);
+    expect(lifted.pipelines).toBeLessThan(plain.pipelines);
+    expect(plain.shared).toBe(0);
+    expect(lifted.gpu).toEqual(plain.gpu);
+  }, 300_000);
 
   // train.precision "f16" with every eligible value of the micro model stored as f16 (at real
   // sizes only values of >= 16384 elements are): each store rounds to f16's 11-bit significand
