@@ -257,9 +257,12 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   const first = k.stages[0]!.reduce;
   const L = rowLayout(first);
   const x = first.inputs[0]!;
-  // One thread per row when rows are plentiful (no barriers: cheap on CPU-like adapters);
-  // a workgroup per row for long rows, so few rows still fill the device.
-  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 64) ? rowLanes(L.K, caps) : 1;
+  // One thread per row when rows are plentiful or short (no barriers: cheap on CPU-like adapters,
+  // where each barrier also costs compile time); a workgroup per row for long rows, so few rows
+  // still fill the device. Few rows of 64-255 elements (flap-tiny's gradient-norm sums, 1 row of
+  // 64 per piece) ran as 8 lanes with 3 barriers per sum: 0.3-0.7 s of LLVM per kernel, for a
+  // loop of 64 loads (bench/RESULTS.md, session 12).
+  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 256) ? rowLanes(L.K, caps) : 1;
   const lines: string[] = [];
   const rowVar = lanes === 1 ? 'gid' : 'row';
   const rowScope = s.child();
