@@ -74,7 +74,9 @@ export function liftConstants(
   cuts.forEach((c, i) => {
     if (!c) return;
     const key = `${c.values.length}\u0000${c.parts.join('\u0000')}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
   });
   // Old pipeline index -> new pipeline index and the constants its dispatches bind.
   const remap = new Map<number, { to: number; constants?: number[] }>();

@@ -26,6 +26,8 @@ export class Executable {
     private readonly bindGroups: GPUBindGroup[],
     /** Per dispatch: the texture its operand is copied into first (shared by equal sizes). */
     private readonly textures: (GPUTexture | undefined)[],
+    /** Uniform buffers of lifted constants, shared by dispatches with equal values. */
+    private readonly constantBuffers: GPUBuffer[],
   ) {}
 
   /** Shadow copies of the parameter and optimizer-state buffers, refreshed at the start of every run. */
@@ -78,6 +80,19 @@ export class Executable {
         return t;
       }),
     );
+    // Lifted constants (compiler/codegen/lift.ts): one uniform buffer per distinct vector.
+    const constants = new Map<string, GPUBuffer>();
+    const constantBuffer = (values: number[]): GPUBuffer => {
+      const key = values.join(',');
+      let buffer = constants.get(key);
+      if (!buffer) {
+        const k = Int32Array.from({ length: Math.ceil(values.length / 4) * 4 }, (_, i) => values[i] ?? 0);
+        buffer = device.createBuffer({ size: k.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `constants ${key}` });
+        device.queue.writeBuffer(buffer, 0, k);
+        constants.set(key, buffer);
+      }
+      return buffer;
+    };
     const bindGroups = await withErrorScopes(gpu, 'creating bind groups', () =>
       plan.dispatches.map((d, n) => {
         const entries: GPUBindGroupEntry[] = d.bindings.map((b, i) => ({
@@ -85,16 +100,11 @@ export class Executable {
           resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 },
         }));
         if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
-        if (d.constants) {
-          const k = Int32Array.from({ length: Math.ceil(d.constants.length / 4) * 4 }, (_, i) => d.constants![i] ?? 0);
-          const buffer = device.createBuffer({ size: k.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `${d.label}.k` });
-          device.queue.writeBuffer(buffer, 0, k);
-          entries.push({ binding: d.bindings.length, resource: { buffer } });
-        }
+        if (d.constants) entries.push({ binding: d.bindings.length, resource: { buffer: constantBuffer(d.constants) } });
         return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
       }),
     );
-    return new Executable(gpu, plan, buffers, pipelines, bindGroups, textures);
+    return new Executable(gpu, plan, buffers, pipelines, bindGroups, textures, [...constants.values()]);
   }
 
   private io(name: string, outputs = false): { buffer: number; dtype: DType; size: number } {
@@ -267,6 +277,7 @@ export class Executable {
     for (const b of this.buffers) b.destroy();
     for (const b of this.shadows?.values() ?? []) b.destroy();
     for (const t of new Set(this.textures)) t?.destroy();
+    for (const b of this.constantBuffers) b.destroy();
   }
 }
 
