@@ -4,6 +4,7 @@
 // against flapc's on the same weights, batch and token drops; a peer that disagrees is reported
 // and not timed.
 import type { Gpu } from '../gpu/device.ts';
+import { settle } from '../gpu/quiet-wait.ts';
 import { UserError } from '../errors.ts';
 import { syntheticBatch } from '../train/trainer.ts';
 import { benchHyper, prepare, timedStep } from './step.ts';
@@ -75,7 +76,7 @@ export async function benchStepVs(gpu: Gpu, spec: string, vs: string[], o: { ste
     try {
       const p = await peers.startPeer(name as (typeof peers.PEERS)[number], gpu, c.model.params, model.cfg, batch);
       const t0 = performance.now();
-      const loss = await p.step(1, benchHyper(c, 1));
+      const loss = await settle(gpu.caps, () => p.step(1, benchHyper(c, 1)));
       const lossOk = model.comparable ? Math.abs(loss - first.loss) <= PEER_LOSS_RTOL * Math.abs(first.loss) : null;
       result.peers[name] = { ms: 0, firstStepMs: performance.now() - t0, loss, lossOk };
       if (lossOk === false) {
@@ -89,13 +90,15 @@ export async function benchStepVs(gpu: Gpu, spec: string, vs: string[], o: { ste
   }
   const flapcSamples: number[] = [];
   await timedStep(c); // warm-up
-  for (const r of running) await r.step.step(++r.t, benchHyper(c, r.t));
+  // The peers wait for their results as flapc does (gpu/quiet-wait.ts): the comparison is of steps, not of Dawn's polling loop.
+  const peerStep = (r: (typeof running)[number]): Promise<number> => settle(gpu.caps, () => r.step.step(++r.t, benchHyper(c, r.t)));
+  for (const r of running) await peerStep(r);
   for (let round = 0; round < o.steps; round++) {
     o.log(`timing round ${round + 1}/${o.steps}`);
     flapcSamples.push((await timedStep(c)).ms);
     for (const r of running) {
       const t0 = performance.now();
-      await r.step.step(++r.t, benchHyper(c, r.t));
+      await peerStep(r);
       r.samples.push(performance.now() - t0);
     }
   }

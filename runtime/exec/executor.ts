@@ -5,6 +5,7 @@
 import { type DType, numel } from '../../compiler/ir/types.ts';
 import type { Plan } from '../../compiler/plan/plan.ts';
 import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
+import { settle } from '../gpu/quiet-wait.ts';
 
 export type HostArray = Float32Array | Int32Array | Uint32Array;
 
@@ -171,7 +172,7 @@ export class Executable {
     const enc = this.gpu.device.createCommandEncoder();
     enc.copyBufferToBuffer(this.buffers[buffer]!, 0, staging, 0, size);
     this.gpu.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
+    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
     const out = new Float32Array(staging.getMappedRange().slice(0));
     staging.unmap();
     staging.destroy();
@@ -230,7 +231,7 @@ export class Executable {
     const enc = this.gpu.device.createCommandEncoder();
     enc.copyBufferToBuffer(this.buffers[found.buffer]!, 0, staging, 0, bytes);
     this.gpu.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
+    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
     if (this.gpu.lost) throw new GpuError(this.gpu.lost);
     const out = hostArray(found.dtype, staging.getMappedRange().slice(0, numel(found.shape) * 4));
     staging.unmap();
@@ -240,7 +241,7 @@ export class Executable {
 
   /** Wait for submitted work; surfaces device loss instead of hanging silently. */
   async sync(): Promise<void> {
-    await this.gpu.device.queue.onSubmittedWorkDone();
+    await settle(this.gpu.caps, () => this.gpu.device.queue.onSubmittedWorkDone());
     if (this.gpu.lost) throw new GpuError(this.gpu.lost);
   }
 
@@ -264,7 +265,7 @@ export class Executable {
     enc.resolveQuerySet(qs, 0, 2 * n, resolve, 0);
     enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * n);
     device.queue.submit([enc.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
+    await settle(this.gpu.caps, () => read.mapAsync(GPUMapMode.READ));
     const t = new BigInt64Array(read.getMappedRange().slice(0));
     read.unmap();
     qs.destroy();

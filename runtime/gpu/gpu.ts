@@ -2,6 +2,7 @@
 // device with every limit and wanted feature the adapter offers, the limits turned into plain
 // DeviceCaps for the compiler, and error scopes. No Node imports: the web page bundles this.
 import type { DeviceCaps } from '../../compiler/caps.ts';
+import { settle } from './quiet-wait.ts';
 
 export class GpuError extends Error {
   constructor(message: string) {
@@ -132,12 +133,11 @@ export async function withErrorScopes<T>(gpu: Gpu, what: string, f: () => T | Pr
   gpu.device.pushErrorScope('validation');
   let result: T | undefined, failure: unknown;
   try {
-    result = await f();
+    result = await settle(gpu.caps, async () => f());
   } catch (e) {
     failure = e;
   }
-  const validation = await gpu.device.popErrorScope();
-  const oom = await gpu.device.popErrorScope();
+  const [validation, oom] = await settle(gpu.caps, async () => [await gpu.device.popErrorScope(), await gpu.device.popErrorScope()]);
   const err = validation ?? oom;
   // The scope's error names what went wrong on the GPU; it wins over an exception it caused.
   if (err) throw new GpuError(`${what}: ${err.message}`);
