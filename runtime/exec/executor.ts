@@ -239,6 +239,30 @@ export class Executable {
     return out;
   }
 
+  /**
+   * The first element of each named value, in one copy and one read-back (the trainer's per-step
+   * loss, gradient norm and logit scale: one wait for the GPU instead of one per value).
+   */
+  async readScalars(names: string[]): Promise<number[]> {
+    const found = names.map((name) => {
+      const io = this.plan.outputs.find((o) => o.name === name) ?? this.plan.inputs.find((i) => i.name === name);
+      if (!io) throw new Error(`plan has no value named '${name}'`);
+      return io;
+    });
+    const bytes = Math.max(4, found.length * 4);
+    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.gpu.device.createCommandEncoder();
+    found.forEach((io, k) => enc.copyBufferToBuffer(this.buffers[io.buffer]!, 0, staging, 4 * k, 4));
+    this.gpu.device.queue.submit([enc.finish()]);
+    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
+    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+    const raw = staging.getMappedRange().slice(0, found.length * 4);
+    const out = found.map((io, k) => hostArray(io.dtype, raw.slice(4 * k, 4 * k + 4))[0]!);
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
   /** Wait for submitted work; surfaces device loss instead of hanging silently. */
   async sync(): Promise<void> {
     await settle(this.gpu.caps, () => this.gpu.device.queue.onSubmittedWorkDone());

@@ -218,10 +218,11 @@ export class Trainer {
       if (exe.plan.inputs.some((i) => i.name === RNG_KEY)) exe.write(RNG_KEY, new Uint32Array([rngKey(this.p.seed, step)]));
       exe.write(HYPER_NAME, adamwHyper(adamwConfig(this.model.train), lr, step));
       exe.run();
+      const scalars = await exe.readScalars([LOSS, GRAD_NORM, ...lossNames, ...(hasScale ? ['logit_scale'] : [])]);
       const row: StepRow = {
         step,
-        loss: (await exe.read(LOSS))[0]!,
-        grad_norm: (await exe.read(GRAD_NORM))[0]!,
+        loss: scalars[0]!,
+        grad_norm: scalars[1]!,
         lr,
         ms: 0,
         clips_per_s: 0,
@@ -229,9 +230,11 @@ export class Trainer {
         epoch,
         elapsed_s: 0,
       };
-      for (const n of lossNames) row[n] = (await exe.read(n))[0]!;
+      lossNames.forEach((n, k) => {
+        row[n] = scalars[2 + k]!;
+      });
       if (!Number.isFinite(row.loss) || !Number.isFinite(row.grad_norm)) await this.nonFinite(step, row);
-      if (hasScale) row.logit_scale = Math.exp(Math.min((await exe.read('logit_scale'))[0]!, LOGIT_SCALE_MAX));
+      if (hasScale) row.logit_scale = Math.exp(Math.min(scalars[2 + lossNames.length]!, LOGIT_SCALE_MAX));
       row.ms = performance.now() - ts;
       row.clips_per_s = batch / ((performance.now() - tw) / 1000);
       row.elapsed_s = (performance.now() - t0) / 1000;
