@@ -3,7 +3,7 @@
 # (cached, resumable), augment its captions with the clips' event tags (offline rules), train
 # flap-small's recipe on it on the WebGPU adapter (models/flap-small-quick.yaml: validating as it
 # goes, keeping the best checkpoint), evaluate the best checkpoint on the held-out test split and
-# write the run's HTML report. STEPS (default: the spec's 700) sets the training length; OUT
+# write the run's HTML report. STEPS (default: the spec's 1400) sets the training length; OUT
 # (default runs/quickstart) the run folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ spec=models/flap-small-quick.yaml
 ./bin/flapc.js tune --if-missing
 # A fresh run each time (--overwrite); an interrupted one continues with the same line plus --resume.
 ./bin/flapc.js run train "$spec" --data "$corpus/train-augmented.jsonl" --val "$corpus/clotho_captions_val.csv" \
-  ${STEPS:+--steps "$STEPS"} --val-every 100 --out "$out" --overwrite
+  ${STEPS:+--steps "$STEPS"} --val-every 200 --out "$out" --overwrite
 echo "== retrieval of the best checkpoint on the held-out test split =="
 ./bin/flapc.js run eval "$spec" --checkpoint "$out/best.safetensors" --data "$corpus/clotho_captions_test.csv"
 report="$(./bin/flapc.js run report "$out")"

@@ -39,8 +39,14 @@ describe('executor profiling', async () => {
     b.input('ids', [5], 'i32');
     const { plan } = compileGraph(b.build(), { caps: gpu.caps, debug: 0 });
     const exe = await Executable.create(gpu, plan);
-    exe.write('x', Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.4));
-    exe.write('w', Float32Array.from({ length: 6 }, (_, i) => 0.3 * i - 1));
+    exe.write(
+      'x',
+      Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.4),
+    );
+    exe.write(
+      'w',
+      Float32Array.from({ length: 6 }, (_, i) => 0.3 * i - 1),
+    );
     exe.write('bb', [0.25, -0.5]);
     exe.write('ids', [-7, 2, 3, 4, 5]);
     exe.run();
