@@ -249,6 +249,10 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
       .option('--data <path>', "manifest(s) to evaluate (repeatable; default: the spec's data.eval)", collect)
       .option('--zero-shot <labels.csv>', 'file_name,label CSV: accuracy and confusion table with "the sound of {label}"')
       .option('--prompt <text>', 'zero-shot prompt', 'the sound of {label}')
+      .option(
+        '--long-audio <mode>',
+        "clips longer than the model's window: crop (the first window) or chunks (every window, embeddings averaged, as embed and search do); default: the spec's audio.long_audio",
+      )
       .option('--workers <n>')
       .option('--json', 'print the metrics as JSON'),
     'flapc run eval models/flap-tiny.yaml --checkpoint runs/flap-tiny/best.safetensors --data corpus/small/clotho_captions_test.csv',

@@ -111,6 +111,23 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
     }
     expect(m.bad.length).toBe(2);
     expect(m.bad[0]).toEqual({ path: expect.any(String), reason: expect.any(String) });
+    // every window of the longer clips, averaged: the same clips and captions are scored
+    const chunks = flapc([
+      'run',
+      'eval',
+      spec,
+      '--checkpoint',
+      join(run, 'last.safetensors'),
+      '--data',
+      join(corpus, 'folder'),
+      '--long-audio',
+      'chunks',
+      '--json',
+    ]);
+    expect(chunks.code, chunks.err).toBe(0);
+    expect((JSON.parse(chunks.out) as { clips: number }).clips).toBe(
+      JSON.parse(flapc(['run', 'eval', spec, '--checkpoint', join(run, 'last.safetensors'), '--data', join(corpus, 'folder'), '--json']).out).clips,
+    );
   });
 
   it('eval --zero-shot gives accuracy and a confusion table; a mismatched spec is refused', () => {
@@ -231,6 +248,10 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
       ],
       [['run', 'train', spec, '--data', join(dir, 'empty-folder-that-is-missing')], /no usable clips|no such|not found/i],
       [['run', 'eval', spec, '--checkpoint', join(dir, 'none.safetensors'), '--data', join(corpus, 'folder')], /cannot read checkpoint/],
+      [
+        ['run', 'eval', spec, '--checkpoint', join(run, 'last.safetensors'), '--data', join(corpus, 'folder'), '--long-audio', 'all'],
+        /--long-audio must be crop or chunks, not 'all'/,
+      ],
       [
         ['run', 'embed', spec, '--checkpoint', join(run, 'last.safetensors'), join(corpus, 'folder'), '--index', join(dir, 'x.lance'), '--shard', '3/3'],
         /--shard must be i\/N/,

@@ -45,6 +45,7 @@ export interface EvalOpts {
   prompt: string;
   workers?: string;
   json?: boolean;
+  longAudio?: string;
 }
 export interface EmbedOpts {
   checkpoint?: string;
@@ -188,6 +189,8 @@ function printTrainSummary(
 export async function evalCommand(spec: string, o: EvalOpts): Promise<number> {
   const ck = loadCheckpoint(resolveCheckpoint(spec, o.checkpoint));
   if (!o.prompt.includes('{label}')) throw new UserError('--prompt must contain {label}');
+  if (o.longAudio !== undefined && o.longAudio !== 'crop' && o.longAudio !== 'chunks')
+    throw new UserError(`--long-audio must be crop or chunks, not '${o.longAudio}'`);
   const log = o.json
     ? (): void => {}
     : (l: string): void => {
@@ -207,6 +210,7 @@ export async function evalCommand(spec: string, o: EvalOpts): Promise<number> {
       prompt: o.prompt,
       workers: int(o.workers, '--workers', 0) ?? 2,
       log,
+      ...(o.longAudio && { longAudio: o.longAudio as 'crop' | 'chunks' }),
     });
     const bad = [...(r.evaluation?.bad ?? []), ...(r.zeroShot?.bad ?? [])].map((b) => ({ path: b.item, reason: b.reason }));
     if (o.json) {

@@ -77,11 +77,19 @@ export function cropNormalise(f: Features, fe: FrontEnd, start: number, norm: { 
   out.fill(pad, at + take * m, at + fe.frames * m);
 }
 
-/** Evaluation windows of a clip: one crop at 0, or consecutive chunks covering it all. */
+/**
+ * Evaluation windows of a clip: one crop at 0, or the fewest full windows that cover it, spread
+ * evenly from its start to its end (they overlap rather than pad). Consecutive chunks with the
+ * last one padded with silence scored worse than the first window alone: a 6 s clip's second
+ * 5.12 s chunk is 83 % padding, an input training (random full crops) never shows; the quickstart model
+ * on corpus/small's test split, A->T / T->A R@1 15.5 / 13.6 (crop), 11.9 / 8.6 (padded chunks),
+ * see bench/RESULTS.md, session 13.
+ */
 export function evalStarts(f: Features, fe: FrontEnd): number[] {
   if (fe.longAudio === 'crop' || f.frames <= fe.frames) return [0];
   const n = Math.ceil(f.frames / fe.frames);
-  return Array.from({ length: n }, (_, i) => i * fe.frames);
+  const last = f.frames - fe.frames;
+  return Array.from({ length: n }, (_, i) => Math.round((i * last) / (n - 1)));
 }
 
 /** The normalised log-mel value of digital silence: the neutral audio input for text-only batches. */

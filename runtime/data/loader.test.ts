@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_FLOOR } from './fbank.ts';
-import type { FrontEnd } from './frontend.ts';
+import { type Features, type FrontEnd, evalStarts } from './frontend.ts';
 import { Loader, type LoaderOptions, estimateNorm, permutation } from './loader.ts';
 import { type Dataset, openDataset, sourceName } from './manifest.ts';
 import { FeaturizePool } from './pool.ts';
@@ -124,6 +124,17 @@ describe('loader over the bad-file corpus', () => {
     expect(crop.flatMap((b) => b.clips.slice(0, b.valid))).toEqual([0, 1]);
     const chunks = await take(new Loader(long, options({ fe: { ...fe, longAudio: 'chunks' } })).evalAudio(), 10);
     expect(chunks.flatMap((b) => b.clips.slice(0, b.valid))).toEqual([0, 1, 1, 1]);
+  });
+
+  it('chunks are full windows spread evenly over the clip, never padded past its end', () => {
+    const f = (frames: number): Features => ({ mel: new Float32Array(0), frames, seconds: frames / 100, silent: false });
+    const chunks: FrontEnd = { ...fe, frames: 512, longAudio: 'chunks' };
+    expect(evalStarts(f(600), chunks)).toEqual([0, 88]);
+    expect(evalStarts(f(1024), chunks)).toEqual([0, 512]);
+    expect(evalStarts(f(1100), chunks)).toEqual([0, 294, 588]);
+    expect(evalStarts(f(512), chunks)).toEqual([0]);
+    expect(evalStarts(f(300), chunks)).toEqual([0]);
+    expect(evalStarts(f(1100), { ...chunks, longAudio: 'crop' })).toEqual([0]);
   });
 
   it('estimates the dataset mean and std from a seeded sample', async () => {

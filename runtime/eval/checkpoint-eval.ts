@@ -64,7 +64,15 @@ export async function evaluateCheckpoint(
   gpu: Gpu,
   model: Model,
   ck: Checkpoint,
-  o: { ds?: Dataset; zeroShot?: string; prompt: string; workers: number; log: (l: string) => void },
+  o: {
+    ds?: Dataset;
+    zeroShot?: string;
+    prompt: string;
+    workers: number;
+    log: (l: string) => void;
+    /** Clips longer than the model's window: the first window, or every window averaged (default: the spec's audio.long_audio). */
+    longAudio?: 'crop' | 'chunks';
+  },
 ): Promise<EvalRun> {
   const weights = weightsFor(ck, model.params, model);
   const norm = normOf(ck);
@@ -78,7 +86,7 @@ export async function evaluateCheckpoint(
         .join('; ')})`,
     );
   const pool = new FeaturizePool(o.workers);
-  const fe = frontEndFromSpec(model.audio);
+  const fe = { ...frontEndFromSpec(model.audio), ...(o.longAudio && { longAudio: o.longAudio }) };
   try {
     const ctx = { fe, norm, tokenizer, pool, cacheDir: defaultCacheDir(), seed: 0, log: o.log };
     const evaluation = o.ds ? await evaluateRetrieval(gpu, model.evalPlan, model.params, weights, o.ds, ctx) : undefined;
