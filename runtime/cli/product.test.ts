@@ -81,18 +81,9 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
   });
 
   it('eval --json prints retrieval metrics with recalls as fractions and names bad items', () => {
-    const r = flapc([
-      'run',
-      'eval',
-      spec,
-      '--checkpoint',
-      join(run, 'last.safetensors'),
-      '--data',
-      join(corpus, 'folder'),
-      '--data',
-      join(corpus, 'audiocaps'),
-      '--json',
-    ]);
+    const evalJson = (...more: string[]) =>
+      flapc(['run', 'eval', spec, '--checkpoint', join(run, 'last.safetensors'), '--data', join(corpus, 'folder'), ...more, '--json']);
+    const r = evalJson('--data', join(corpus, 'audiocaps'));
     expect(r.code, r.err).toBe(0);
     const m = JSON.parse(r.out) as {
       a2t: Record<string, number>;
@@ -111,23 +102,10 @@ describe('flapc run: train -> eval -> embed -> search -> report', () => {
     }
     expect(m.bad.length).toBe(2);
     expect(m.bad[0]).toEqual({ path: expect.any(String), reason: expect.any(String) });
-    // every window of the longer clips, averaged: the same clips and captions are scored
-    const chunks = flapc([
-      'run',
-      'eval',
-      spec,
-      '--checkpoint',
-      join(run, 'last.safetensors'),
-      '--data',
-      join(corpus, 'folder'),
-      '--long-audio',
-      'chunks',
-      '--json',
-    ]);
+    // every window of the longer clips, averaged: the same clips are scored
+    const chunks = evalJson('--long-audio', 'chunks');
     expect(chunks.code, chunks.err).toBe(0);
-    expect((JSON.parse(chunks.out) as { clips: number }).clips).toBe(
-      JSON.parse(flapc(['run', 'eval', spec, '--checkpoint', join(run, 'last.safetensors'), '--data', join(corpus, 'folder'), '--json']).out).clips,
-    );
+    expect((JSON.parse(chunks.out) as { clips: number }).clips).toBe((JSON.parse(evalJson().out) as { clips: number }).clips);
   });
 
   it('eval --zero-shot gives accuracy and a confusion table; a mismatched spec is refused', () => {
