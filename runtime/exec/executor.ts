@@ -3,7 +3,7 @@
 // (a pass break only where a matmul reads an operand through a texture copy).
 // Runs in the web page too: node-free modules only (compiler/ir/types, gpu/gpu), not compiler/index.
 import { type DType, numel } from '../../compiler/ir/types.ts';
-import type { Plan } from '../../compiler/plan/plan.ts';
+import type { Plan, PlanIO } from '../../compiler/plan/plan.ts';
 import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
 import { settle } from '../gpu/quiet-wait.ts';
 
@@ -166,17 +166,37 @@ export class Executable {
     this.gpu.device.queue.submit([enc.finish()]);
   }
 
-  private async readBinding(buffer: number, bytes: number): Promise<Float32Array> {
-    const size = Math.ceil(bytes / 4) * 4;
-    const staging = this.gpu.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  /**
+   * Copy byte ranges of buffers, back to back, into one staging buffer and map it: one submit
+   * and one wait for the GPU (quiet on CPU adapters, gpu/quiet-wait.ts) for every read.
+   */
+  private async readBack(ranges: { buffer: number; bytes: number }[]): Promise<ArrayBuffer> {
+    const sizes = ranges.map((r) => Math.ceil(r.bytes / 4) * 4);
+    const staging = this.gpu.device.createBuffer({
+      size: Math.max(
+        4,
+        sizes.reduce((a, b) => a + b, 0),
+      ),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = this.gpu.device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.buffers[buffer]!, 0, staging, 0, size);
+    let at = 0;
+    ranges.forEach((r, k) => {
+      enc.copyBufferToBuffer(this.buffers[r.buffer]!, 0, staging, at, sizes[k]!);
+      at += sizes[k]!;
+    });
     this.gpu.device.queue.submit([enc.finish()]);
-    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    try {
+      await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
+      if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+      return staging.getMappedRange().slice(0, at);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  private async readBinding(buffer: number, bytes: number): Promise<Float32Array> {
+    return new Float32Array(await this.readBack([{ buffer, bytes }]));
   }
 
   /**
@@ -222,45 +242,28 @@ export class Executable {
     ]);
   }
 
-  /** Read a named output (or input, e.g. an updated parameter) back to the host. */
-  async read(name: string): Promise<HostArray> {
+  /** A named output, or an input (e.g. an updated parameter). */
+  private value(name: string): PlanIO {
     const found = this.plan.outputs.find((o) => o.name === name) ?? this.plan.inputs.find((i) => i.name === name);
     if (!found) throw new Error(`plan has no value named '${name}'`);
-    const bytes = Math.max(4, numel(found.shape) * 4);
-    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = this.gpu.device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.buffers[found.buffer]!, 0, staging, 0, bytes);
-    this.gpu.device.queue.submit([enc.finish()]);
-    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
-    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
-    const out = hostArray(found.dtype, staging.getMappedRange().slice(0, numel(found.shape) * 4));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    return found;
+  }
+
+  /** Read a named output (or input, e.g. an updated parameter) back to the host. */
+  async read(name: string): Promise<HostArray> {
+    const found = this.value(name);
+    const raw = await this.readBack([{ buffer: found.buffer, bytes: Math.max(4, numel(found.shape) * 4) }]);
+    return hostArray(found.dtype, raw.slice(0, numel(found.shape) * 4));
   }
 
   /**
-   * The first element of each named value, in one copy and one read-back (the trainer's per-step
-   * loss, gradient norm and logit scale: one wait for the GPU instead of one per value).
+   * The first element of each named value, in one read-back (the trainer's per-step loss,
+   * gradient norm and logit scale: one wait for the GPU instead of one per value).
    */
   async readScalars(names: string[]): Promise<number[]> {
-    const found = names.map((name) => {
-      const io = this.plan.outputs.find((o) => o.name === name) ?? this.plan.inputs.find((i) => i.name === name);
-      if (!io) throw new Error(`plan has no value named '${name}'`);
-      return io;
-    });
-    const bytes = Math.max(4, found.length * 4);
-    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = this.gpu.device.createCommandEncoder();
-    found.forEach((io, k) => enc.copyBufferToBuffer(this.buffers[io.buffer]!, 0, staging, 4 * k, 4));
-    this.gpu.device.queue.submit([enc.finish()]);
-    await settle(this.gpu.caps, () => staging.mapAsync(GPUMapMode.READ));
-    if (this.gpu.lost) throw new GpuError(this.gpu.lost);
-    const raw = staging.getMappedRange().slice(0, found.length * 4);
-    const out = found.map((io, k) => hostArray(io.dtype, raw.slice(4 * k, 4 * k + 4))[0]!);
-    staging.unmap();
-    staging.destroy();
-    return out;
+    const found = names.map((n) => this.value(n));
+    const raw = await this.readBack(found.map((io) => ({ buffer: io.buffer, bytes: 4 })));
+    return found.map((io, k) => hostArray(io.dtype, raw.slice(4 * k, 4 * k + 4))[0]!);
   }
 
   /** Wait for submitted work; surfaces device loss instead of hanging silently. */
