@@ -5,6 +5,7 @@
 import {
   type Category,
   FILE_SOURCES,
+  type FileSource,
   GAME_SOURCES,
   GM_EFFECTS,
   INSTRUMENTS,
@@ -18,9 +19,10 @@ import {
 } from './catalog.ts';
 import { type Arrangement, captionsFor } from './captions.ts';
 import { OPENSFX_PKG, OPENSFX_SOURCES } from './opensfx.ts';
-import { EXTRA_ENGLISH } from './sentences-full.ts';
+import { EXTRA_ENGLISH, MORE_ENGLISH } from './sentences-full.ts';
+import { HOMEDECOR_PKG, MINETEST_PKG, MINETEST_SOURCES, XDECOR_PKG } from './minetest.ts';
 
-const EXTRA_TOPICS = new Map(EXTRA_ENGLISH);
+const EXTRA_TOPICS = new Map([...EXTRA_ENGLISH, ...MORE_ENGLISH]);
 import { DRUM_PATTERNS, PHRASE_KINDS, type PhraseKind, phraseWords, rng } from './midi.ts';
 
 export type Size = 'tiny' | 'small' | 'full';
@@ -69,7 +71,18 @@ export const SOUNDFONT_FULL = { pkg: 'musescore-general-soundfont-small', path: 
 export function packagesFor(size: Size): string[] {
   const p = [SOUNDFONT.pkg];
   if (size !== 'tiny') p.push('tuxpaint-stamps-default', 'wesnoth-1.16-data');
-  if (size === 'full') p.push('ktuberling-data', 'megaglest-data', SOUNDFONT_FULL.pkg, OPENSFX_PKG, 'extremetuxracer-data', 'frozen-bubble-data');
+  if (size === 'full')
+    p.push(
+      'ktuberling-data',
+      'megaglest-data',
+      SOUNDFONT_FULL.pkg,
+      OPENSFX_PKG,
+      'extremetuxracer-data',
+      'frozen-bubble-data',
+      MINETEST_PKG,
+      HOMEDECOR_PKG,
+      XDECOR_PKG,
+    );
   return p;
 }
 
@@ -102,14 +115,48 @@ function voiceSay(lang: string | undefined, gender: 'male' | 'female', text: str
   ];
 }
 
-export function recordings(size: Size): Recording[] {
+function speechRecording(voice: string, lang: string | undefined, gender: 'male' | 'female', k: string, text: string): Recording {
+  const r = rng(hashString(`${voice}/${k}`));
+  return {
+    id: `speech/${voice}/${k}`,
+    category: 'speech',
+    tags: ['speech', gender === 'male' ? 'male_voice' : 'female_voice', ...(lang ? [lang.toLowerCase()] : ['english'])],
+    say: voiceSay(lang, gender, text),
+    render: { kind: 'speech', voice, text, speed: 140 + Math.floor(r() * 40), pitch: 35 + Math.floor(r() * 30) },
+  };
+}
+
+const fileRecording = (f: FileSource): Recording => ({
+  id: f.id,
+  category: f.category,
+  tags: f.tags,
+  say: f.say,
+  render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat },
+});
+
+/**
+ * The recordings of a size in the order they were added to the corpus: wave 0 is everything up
+ * to session 13; wave 1 (full only, session 14) adds Minetest's sounds and more English
+ * sentences, each read by one of the English voices.
+ */
+export function recordingWaves(size: Size): Recording[][] {
+  if (size !== 'full') return [recordings(size)];
+  const english = VOICES.filter(([, lang]) => lang === undefined);
+  const speech = MORE_ENGLISH.map(([text], j) => {
+    const [voice, , gender] = english[j % english.length]!;
+    return speechRecording(voice, undefined, gender, `y${j}`, text);
+  });
+  return [recordings(size), [...MINETEST_SOURCES.map(fileRecording), ...speech]];
+}
+
+/** Wave 0's recordings (see recordingWaves). */
+function recordings(size: Size): Recording[] {
   const recs: Recording[] = [];
   const tiny = size === 'tiny',
     full = size === 'full';
   if (!tiny) {
     for (const f of [...FILE_SOURCES, ...(full ? [...ktuberlingSources(), ...MEGAGLEST_SOURCES, ...OPENSFX_SOURCES, ...GAME_SOURCES] : [])])
-      if (!f.full || full)
-        recs.push({ id: f.id, category: f.category, tags: f.tags, say: f.say, render: { kind: 'file', pkg: f.pkg, path: f.path, repeat: !!f.repeat } });
+      if (!f.full || full) recs.push(fileRecording(f));
   }
   const instruments = tiny ? INSTRUMENTS.filter((i) => [0, 24, 40, 56, 73, 19].includes(i.program)) : INSTRUMENTS;
   const phrasesPer = tiny ? 2 : full ? 6 : 3;
@@ -168,16 +215,7 @@ export function recordings(size: Size): Recording[] {
     const texts: [string, string][] = Array.from({ length: per }, (_, k) => [String(k), sents[(hashString(voice) + k) % sents.length]!]);
     // Full: each extra English sentence is read by one of the eight English voices.
     if (full && !lang) EXTRA_ENGLISH.forEach(([text], j) => j % 8 === v && texts.push([`x${j}`, text]));
-    for (const [k, text] of texts) {
-      const r = rng(hashString(`${voice}/${k}`));
-      recs.push({
-        id: `speech/${voice}/${k}`,
-        category: 'speech',
-        tags: ['speech', gender === 'male' ? 'male_voice' : 'female_voice', ...(lang ? [lang.toLowerCase()] : ['english'])],
-        say: voiceSay(lang, gender, text),
-        render: { kind: 'speech', voice, text, speed: 140 + Math.floor(r() * 40), pitch: 35 + Math.floor(r() * 30) },
-      });
-    }
+    for (const [k, text] of texts) recs.push(speechRecording(voice, lang, gender, k, text));
   }
   for (const t of TEXTURES) {
     const vs = tiny ? t.variants.slice(0, 1) : t.variants;
@@ -219,11 +257,26 @@ export function occurrences(d: number | undefined, seg: number, r: () => number)
 /**
  * `oneShotSeconds(id)` gives the length of a repeatable one-shot recording (measured from the
  * unpacked package, so the plan depends only on the package versions, size and seed).
+ * The recordings come in waves (`recordingWaves`): each wave is dealt into splits and planned
+ * with its own random stream, and its clips are numbered after the previous wave's, so a wave
+ * added later leaves every earlier clip (name, split, audio recipe, captions) as it was; a
+ * checkpoint trained on the earlier corpus keeps an uncontaminated test split.
  */
 export function planCorpus(size: Size, seed: number, oneShotSeconds: (id: string) => number): { recordings: Recording[]; clips: ClipPlan[] } {
-  const recs = recordings(size);
-  assignSplits(recs, seed);
-  const r = rng(hashString(`corpus/${size}/${seed}`));
+  const recs: Recording[] = [],
+    clips: ClipPlan[] = [];
+  recordingWaves(size).forEach((wave, w) => {
+    if (wave.length === 0) return;
+    assignSplits(wave, seed);
+    recs.push(...wave);
+    clips.push(...planWave(wave, size, seed, w, clips.length, oneShotSeconds));
+  });
+  return { recordings: recs, clips };
+}
+
+/** The clips of one wave of recordings, numbered from `offset` + 1. */
+function planWave(recs: Recording[], size: Size, seed: number, wave: number, offset: number, oneShotSeconds: (id: string) => number): ClipPlan[] {
+  const r = rng(hashString(wave === 0 ? `corpus/${size}/${seed}` : `corpus/${size}/${seed}/wave${wave}`));
   const singlesPer = size === 'tiny' ? 1 : size === 'full' ? 3 : 2;
   const shot = (rec: Recording): number | undefined => (rec.render.kind === 'file' && rec.render.repeat ? oneShotSeconds(rec.id) : undefined);
   const length = (): number => Math.round(50 + r() * 50) / 10;
@@ -273,7 +326,8 @@ export function planCorpus(size: Size, seed: number, oneShotSeconds: (id: string
     const j = Math.floor(r() * (i + 1));
     [drafts[i], drafts[j]] = [drafts[j]!, drafts[i]!];
   }
-  const clips = drafts.map((d, i): ClipPlan => {
+  return drafts.map((d, k): ClipPlan => {
+    const i = offset + k;
     const cr = rng(hashString(`${seed}/clip/${i}`));
     const a = d.arr;
     return {
@@ -288,5 +342,4 @@ export function planCorpus(size: Size, seed: number, oneShotSeconds: (id: string
       sources: d.sources.map((s) => s.id),
     };
   });
-  return { recordings: recs, clips };
 }
