@@ -103,6 +103,9 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       ck.bindings.flatMap((b, i) => (k.outputs.some((o) => o.id === b.varId && o.dtype === 'f32') && (half?.has(b.varId) ?? false) === h ? [i] : []));
     const f32Outputs = floatOutputs(false);
     const f16Outputs = half ? floatOutputs(true) : [];
+    const slots = (pick: (b: (typeof ck.bindings)[number]) => boolean): number[] => ck.bindings.flatMap((b, i) => (pick(b) ? [i] : []));
+    const writes = slots((b) => b.access === 'read_write');
+    const inPlace = slots((b) => b.access === 'read_write' && k.inputs.some((v) => v.id === b.varId));
     return {
       pipeline: p,
       bindings,
@@ -111,6 +114,8 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       flops: ck.flops,
       f32Outputs,
       ...(f16Outputs.length > 0 && { f16Outputs }),
+      writes,
+      ...(inPlace.length > 0 && { inPlace }),
       ...(texture && { texture }),
       ...(source && { source }),
     };

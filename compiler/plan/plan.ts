@@ -26,6 +26,11 @@ export interface PlanDispatch {
   f32Outputs?: number[];
   /** Bindings of f16-stored outputs (train.precision "f16"), checked the same way. */
   f16Outputs?: number[];
+  /** Binding slots this dispatch writes; the others it only reads. With `inPlace`, the written
+   *  slots that also read their old contents (an update in place). The executor uses them to run
+   *  only the dispatches an output depends on (e.g. the text tower alone for a caption). */
+  writes?: number[];
+  inPlace?: number[];
   /** i32 constants of a pipeline shared by kernels that differ only in them (codegen/lift.ts):
    *  a uniform buffer bound right after `bindings`, read as `flapc_k: array<vec4<i32>, n>`. */
   constants?: number[];

@@ -43,9 +43,12 @@ export class Embedder {
   }
 
   private async run(mel: Float32Array, tokens: Int32Array, out: typeof AUDIO_EMB | typeof TEXT_EMB): Promise<Float32Array> {
-    this.exe.write(MEL, mel);
-    this.exe.write(TOKENS, tokens);
-    this.exe.run();
+    // Only the tower `out` needs runs, and only its input is uploaded: a caption batch skips the
+    // audio encoder and the 2 MB of silent log-mel, a clip batch the text encoder.
+    const only = [out];
+    if (this.exe.reads(MEL, only)) this.exe.write(MEL, mel);
+    if (this.exe.reads(TOKENS, only)) this.exe.write(TOKENS, tokens);
+    this.exe.run(only);
     return (await this.exe.read(out)) as Float32Array;
   }
 

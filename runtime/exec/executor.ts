@@ -6,6 +6,7 @@ import { type DType, numel } from '../../compiler/ir/types.ts';
 import type { Plan, PlanIO } from '../../compiler/plan/plan.ts';
 import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
 import { settle } from '../gpu/quiet-wait.ts';
+import { type PlanSlice, sliceFor } from './slice.ts';
 
 export type HostArray = Float32Array | Int32Array | Uint32Array;
 
@@ -123,13 +124,19 @@ export class Executable {
     this.gpu.device.queue.writeBuffer(this.buffers[io.buffer]!, 0, arr.buffer, arr.byteOffset, arr.byteLength);
   }
 
-  /** Encode every dispatch of the plan into one command buffer and submit it. */
-  run(): void {
+  /**
+   * Encode the plan's dispatches into one command buffer and submit it: all of them, or with
+   * `only`, those the named outputs depend on (runtime/exec/slice.ts; other outputs then hold
+   * stale values).
+   */
+  run(only?: readonly string[]): void {
     if (this.gpu.lost) throw new GpuError(this.gpu.lost);
+    const slice = only ? this.slice(only) : null;
     const enc = this.gpu.device.createCommandEncoder();
     if (this.shadows) for (const [b, sh] of this.shadows) enc.copyBufferToBuffer(this.buffers[b]!, 0, sh, 0, sh.size);
     let pass = enc.beginComputePass();
     this.plan.dispatches.forEach((d, i) => {
+      if (slice && !slice.dispatches[i]) return;
       if (d.texture) {
         pass.end();
         this.copyToTexture(enc, i);
@@ -140,8 +147,24 @@ export class Executable {
       pass.dispatchWorkgroups(...d.workgroups);
     });
     pass.end();
-    for (const c of this.plan.copies) enc.copyBufferToBuffer(this.buffers[c.from]!, 0, this.buffers[c.to]!, 0, Math.ceil(c.bytes / 4) * 4);
+    this.plan.copies.forEach((c, i) => {
+      if (!slice || slice.copies[i]) enc.copyBufferToBuffer(this.buffers[c.from]!, 0, this.buffers[c.to]!, 0, Math.ceil(c.bytes / 4) * 4);
+    });
     this.gpu.device.queue.submit([enc.finish()]);
+  }
+
+  /** Whether running only `outputs` reads input `name` (so a caller can skip uploading it). */
+  reads(name: string, outputs: readonly string[]): boolean {
+    const slice = this.slice(outputs);
+    return !slice || slice.reads.has(this.io(name).buffer);
+  }
+
+  private slices = new Map<string, PlanSlice | null>();
+  /** The dispatches `outputs` need (cached; null for a plan without recorded writes: run them all). */
+  slice(outputs: readonly string[]): PlanSlice | null {
+    const key = outputs.join('\n');
+    if (!this.slices.has(key)) this.slices.set(key, sliceFor(this.plan, outputs));
+    return this.slices.get(key)!;
   }
 
   /**
