@@ -14,6 +14,12 @@ function hostArray(dtype: DType, data: ArrayBuffer): HostArray {
   return dtype === 'f32' ? new Float32Array(data) : dtype === 'i32' ? new Int32Array(data) : new Uint32Array(data);
 }
 
+/** `data` as the typed array of `dtype`: as it is when it already is one (a batch's log-mel is 2 MB), else converted. */
+function typedFor(dtype: DType, data: ArrayLike<number>): HostArray {
+  const T = dtype === 'f32' ? Float32Array : dtype === 'i32' ? Int32Array : Uint32Array;
+  return data instanceof T ? data : T.from(data);
+}
+
 export interface RunOptions {
   /** Resolve timestamp queries per dispatch (FLAPC_DEBUG=4). */
   profile?: boolean;
@@ -120,7 +126,7 @@ export class Executable {
   write(name: string, data: ArrayLike<number>): void {
     const io = this.io(name);
     if (data.length !== io.size) throw new Error(`input '${name}' needs ${io.size} values, got ${data.length}`);
-    const arr = io.dtype === 'f32' ? Float32Array.from(data) : io.dtype === 'i32' ? Int32Array.from(data) : Uint32Array.from(data);
+    const arr = typedFor(io.dtype, data);
     this.gpu.device.queue.writeBuffer(this.buffers[io.buffer]!, 0, arr.buffer, arr.byteOffset, arr.byteLength);
   }
 
@@ -170,13 +176,15 @@ export class Executable {
   /**
    * Keep the state before each run (parameters and optimizer moments, which a training step
    * updates in place), so a step that went non-finite can be undone and replayed. Costs one
-   * buffer copy of that state per run (flap-tiny: 3 x 2.4 M floats).
+   * buffer copy of that state per run (flap-tiny: 3 x 2.4 M floats). Inputs the plan never
+   * updates (position tables, a frozen word-vector table: 3 M floats in flap-small) are left out.
    */
   enableSnapshots(): void {
     const usage = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const updated = new Set(this.plan.outputs.flatMap((o) => (o.updates === undefined ? [] : [o.updates])));
     this.shadows = new Map(
       this.plan.inputs
-        .filter((i) => i.role === 'param' || i.role === 'state')
+        .filter((i) => (i.role === 'param' || i.role === 'state') && updated.has(i.name))
         .map((i) => [i.buffer, this.gpu.device.createBuffer({ size: this.buffers[i.buffer]!.size, usage, label: `shadow.${i.name}` })]),
     );
   }
