@@ -28,6 +28,9 @@ export interface CompileOptions {
   /** Share one pipeline among matmul kernels that differ only in integer constants (default
    *  true; codegen/lift.ts). */
   liftConstants?: boolean;
+  /** Scatter-adds into large tables through a sort and binary searches (default true;
+   *  simplify.ts sortScatters; tests compare against the plain kernel). */
+  sortScatters?: boolean;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
   debug?: number;
   log?: (line: string) => void;
@@ -42,7 +45,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const debug = opts.debug ?? Number(process.env.FLAPC_DEBUG ?? 0);
   verifyGraph(g);
-  const s = simplify(g);
+  const s = simplify(g, { sortScatters: opts.sortScatters !== false });
   if (debug >= 1) log(`== graph IR (${s.eqns.length} equations) ==\n${printGraph(s)}`);
 
   // Limits the adapter imposes on single values, reported against the equation that made them.

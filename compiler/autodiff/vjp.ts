@@ -96,7 +96,7 @@ export const VJP_RULES: { [P in Prim]: VjpRule<P> } = {
   },
   matmul: (b, [x, y], _o, ct) => [b.matmul(ct, b.mT(y!)), b.matmul(b.mT(x!), ct)],
   gather: (b, [x, idx], _o, ct, p) => [b.scatterAdd(idx!, ct, x!.shape, p.batchDims), null],
-  scatter_add: (b, [idx], _o, ct, p) => [null, b.gather(ct, idx!, p.batchDims)],
+  scatter_add: (b, [idx, , perm], _o, ct, p) => [null, b.gather(ct, idx!, p.batchDims), ...(perm ? [null] : [])],
   argsort: () => [null],
   // FlashAttention's backward: the scores are recomputed from q and k (with the rows'
   // log-sum-exp) instead of stored; the key mask is a selector, not differentiated.

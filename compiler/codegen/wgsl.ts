@@ -339,6 +339,56 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
 
 // ---- routines ----
 
+/**
+ * Scatter-add of flat indices with their stable argsort (simplify.ts sortScatters): one thread
+ * per destination row finds the first sorted index >= its row by binary search and adds the run
+ * of equal ones, in ascending position order as the plain kernel does.
+ */
+function sortedScatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const e = k.anchor!;
+  const [idx, upd, perm] = [e.inputs[0]!, e.inputs[1]!, e.inputs[2]!];
+  const { shape } = e.params as { shape: number[] };
+  const out = s.ctx.buffers.get(k.outputs[0]!.id)!;
+  const rows = shape[0]!,
+    rest = numel(shape.slice(1)),
+    n = idx.shape[0]!;
+  const groups = Math.ceil(rows / WG);
+  // idx[perm[k]] for a k held in `at`: the order is read, then the index it points to.
+  const sortedAt = (sc: Scope, at: string, name: string): { lines: string[]; p: string; j: string } => {
+    const inner = sc.child();
+    const pv = inner.value(perm, { shape: perm.shape, lin: at });
+    inner.lines.push(`let ${name}p = ${pv};`);
+    const jv = inner.value(idx, { shape: idx.shape, lin: `${name}p` });
+    return { lines: inner.lines, p: `${name}p`, j: jv };
+  };
+  const probe = sortedAt(s.child(), 'mid', 'm');
+  const walk = sortedAt(s.child(), 'kk', 'w');
+  const inner = s.child();
+  const qd = inner.dims({ shape: shape.slice(1), lin: 'q' });
+  const u = inner.value(upd, { shape: upd.shape, dims: [`${walk.p}`, ...qd] });
+  const lines = [
+    `for (var q = 0; q < ${rest}; q++) { ${out}[gid * ${rest} + q] = 0.0f; }`,
+    'var lo = 0;',
+    `var hi = ${n};`,
+    'loop {',
+    '  if (lo >= hi) { break; }',
+    '  let mid = (lo + hi) / 2;',
+    ...probe.lines.map((l) => `  ${l}`),
+    `  if (${probe.j} < gid) { lo = mid + 1; } else { hi = mid; }`,
+    '}',
+    `for (var kk = lo; kk < ${n}; kk++) {`,
+    ...walk.lines.map((l) => `  ${l}`),
+    `  if (${walk.j} != gid) { break; }`,
+    `  for (var q = 0; q < ${rest}; q++) {`,
+    ...inner.lines.map((l) => `    ${l}`),
+    `    ${out}[gid * ${rest} + q] += ${u};`,
+    '  }',
+    '}',
+  ];
+  const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${rows}) { return; }`, indent(lines, '  '), '}'].join('\n');
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: rows * Math.ceil(Math.log2(n + 1)) + numel(upd.shape) };
+}
+
 function argsort(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
   const x = k.anchor!.inputs[0]!;
   const out = k.outputs[0]!;
@@ -372,6 +422,7 @@ function scatter(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl
   // embedding-table gradient (30522 rows) dropped from 1.5 s to a few ms per step.
   const e = k.anchor!;
   const [idx, upd] = [e.inputs[0]!, e.inputs[1]!];
+  if (e.inputs[2]) return sortedScatter(k, s, decls, caps);
   const { batchDims: bd, shape } = e.params as { batchDims: number; shape: number[] };
   const out = k.outputs[0]!;
   const buf = s.ctx.buffers.get(out.id)!;

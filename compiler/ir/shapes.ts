@@ -228,8 +228,14 @@ export const SHAPE_RULES: { [P in Prim]: ShapeRule<P> } = {
     return [{ shape: [...x.shape.slice(0, bd), ...idx.shape.slice(bd), ...x.shape.slice(bd + 1)], dtype: x.dtype }];
   },
   scatter_add: (ins, p) => {
-    arity(ins, 2);
-    const [idx, upd] = [ins[0]!, ins[1]!];
+    // A third input, the indices' stable argsort, selects the sorted kernel (simplify.ts
+    // sortScatters); it takes flat indices into the first axis.
+    if (ins.length !== 2 && ins.length !== 3) fail(`expects 2 or 3 inputs, got ${ins.length}`);
+    const [idx, upd, perm] = [ins[0]!, ins[1]!, ins[2]];
+    if (perm && (perm.dtype !== 'i32' || !sameShape(perm.shape, idx.shape) || idx.shape.length !== 1 || p.batchDims !== 0))
+      fail(
+        `a sort order needs flat indices, batchDims 0 and an i32 order of their shape; got ${shapeStr(perm.shape)} ${perm.dtype} for indices ${shapeStr(idx.shape)}`,
+      );
     if (idx.dtype !== 'i32') fail(`indices must be i32, got ${idx.dtype}`);
     checkDims(p.shape, 'shape');
     const bd = p.batchDims;

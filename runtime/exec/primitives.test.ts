@@ -187,6 +187,14 @@ const CASES: Case[] = [
     build: (b, [i, u]) => b.scatterAdd(i!, u!, [3, 6, 4], 1),
   },
   {
+    // >= SORTED_SCATTER_MIN_ROWS rows: simplify.ts sortScatters routes it through argsort and
+    // the binary-search kernel (rows no index hits stay zero; ids 0 and the last row occur).
+    name: 'scatter_add into a large table (sorted kernel, duplicates sum)',
+    prims: ['scatter_add', 'argsort'],
+    inputs: [{ shape: [4, 50], dtype: 'i32', ints: (r, j) => (j === 0 ? 0 : j === 1 ? 4999 : Math.floor(r() * 40) * 125) }, { shape: [4, 50, 3] }],
+    build: (b, [i, u]) => b.scatterAdd(i!, u!, [5000, 3], 0),
+  },
+  {
     name: 'argsort rows (stable, with ties)',
     prims: ['argsort'],
     inputs: [{ shape: [4, 77], lo: 0, hi: 5 }],
@@ -263,5 +271,28 @@ describe('primitives on Dawn vs float64 reference', () => {
       const { ratio, at } = errorRatio(outputs.y!, ref.data, tol.rtol, tol.atol);
       expect(ratio, `worst at ${at}: gpu ${outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
     });
+  });
+
+  // The sorted scatter adds each row's updates in ascending position order, as the plain kernel
+  // does, so the two agree bit for bit (the embedding gradient of a step does not change).
+  it('scatter_add into a large table: the sorted kernel equals the plain one bit for bit', async () => {
+    const b = new GraphBuilder();
+    const i = b.input('i', [8, 40], 'i32'),
+      u = b.input('u', [8, 40, 5], 'f32');
+    b.output('y', b.scatterAdd(i, u, [6000, 5], 0));
+    const g = b.build();
+    const r = lcg(77);
+    const inputs = randomInputs(g, 77, {
+      i: tensor(
+        [8, 40],
+        Array.from({ length: 320 }, () => Math.floor(r() * 90) * 61),
+        'i32',
+      ),
+    });
+    const sorted = await runOnGpu(g, inputs),
+      plain = await runOnGpu(g, inputs, { sortScatters: false });
+    expect(sorted.plan.dispatches.some((d) => d.label.startsWith('argsort'))).toBe(true);
+    expect(plain.plan.dispatches.some((d) => d.label.startsWith('argsort'))).toBe(false);
+    expect(sorted.outputs.y).toEqual(plain.outputs.y);
   });
 });
