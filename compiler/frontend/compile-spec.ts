@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { adamwConfig, appendTrainStep } from '../autodiff/train-step.ts';
+import { pushGathers } from '../simplify/push-gathers.ts';
 import type { MatmulTuning } from '../codegen/matmul.ts';
 import type { DeviceCaps } from '../caps.ts';
 import { compileGraph } from '../compile.ts';
@@ -44,7 +45,14 @@ export interface ModelGraphs {
 }
 
 /** Everything up to graph IR. Returns undefined when diagnostics were reported. */
-export function buildModel(path: string, diags: Diagnostics, cwd?: string, elab?: Pick<ElabOptions, 'bindingBytes'>): ModelGraphs | undefined {
+export function buildModel(
+  path: string,
+  diags: Diagnostics,
+  cwd?: string,
+  elab?: Pick<ElabOptions, 'bindingBytes'>,
+  /** Move token gathers ahead of per-token matmuls (simplify/push-gathers.ts; default on, FLAPC_PUSH_GATHERS=0 for A/B runs). */
+  opts: { pushGathers?: boolean } = {},
+): ModelGraphs | undefined {
   diags.sources.set(STDLIB_FILE, STDLIB_TEXT);
   const spec = loadSpec(path, diags, cwd);
   if (!spec) return undefined;
@@ -75,6 +83,7 @@ export function buildModel(path: string, diags: Diagnostics, cwd?: string, elab?
     diags.error(`the model has no outputs in evaluation (add e.g. output audio_emb = ... inside fn ${spec.model.entry})`, spec.model.entrySpan);
     return undefined;
   }
+  if (opts.pushGathers ?? process.env.FLAPC_PUSH_GATHERS !== '0') pushGathers(masked.b);
   const train = appendStep(masked, c.train, common, diags);
   if (!train) return undefined;
   const unmasked = c.train.unmasked_steps > 0 ? unmaskedGraph(spec, prog, common, train.params, diags) : undefined;
