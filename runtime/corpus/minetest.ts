@@ -11,25 +11,23 @@ import type { Category, FileSource, Say } from './catalog.ts';
 export const MINETEST_PKG = 'minetest-data';
 export const HOMEDECOR_PKG = 'minetest-mod-homedecor';
 export const XDECOR_PKG = 'minetest-mod-xdecor';
-const MODS = 'usr/share/games/minetest/games/minetest_game/mods/';
-const mt = (id: string, file: string, category: Category, tags: string[], say: Say[], repeat: boolean): FileSource => ({
-  kind: 'file',
-  id: `minetest/${id}`,
-  pkg: MINETEST_PKG,
-  path: MODS + file,
-  category,
-  tags,
-  say,
-  repeat,
-  full: true,
-});
-const HD = 'usr/share/games/minetest/mods/homedecor/';
-const hd = (id: string, file: string, category: Category, tags: string[], say: Say[], repeat: boolean): FileSource => ({
-  ...mt(id, '', category, tags, say, repeat),
-  id: `homedecor/${id}`,
-  pkg: HOMEDECOR_PKG,
-  path: HD + file,
-});
+/** A reviewed-source maker for one package: ids `<prefix>/<id>`, paths under `root`. */
+const sourcesOf =
+  (pkg: string, root: string, prefix: string) =>
+  (id: string, file: string, category: Category, tags: string[], say: Say[], repeat: boolean): FileSource => ({
+    kind: 'file',
+    id: `${prefix}/${id}`,
+    pkg,
+    path: root + file,
+    category,
+    tags,
+    say,
+    repeat,
+    full: true,
+  });
+const mt = sourcesOf(MINETEST_PKG, 'usr/share/games/minetest/games/minetest_game/mods/', 'minetest');
+const hd = sourcesOf(HOMEDECOR_PKG, 'usr/share/games/minetest/mods/homedecor/', 'homedecor');
+const xd = sourcesOf(XDECOR_PKG, 'usr/share/games/minetest/mods/xdecor/', 'xdecor');
 
 export const MINETEST_SOURCES: FileSource[] = [
   mt(
@@ -503,20 +501,15 @@ export const MINETEST_SOURCES: FileSource[] = [
     ],
     true,
   ),
-  {
-    ...mt(
-      'boiling',
-      '',
-      'household',
-      ['water', 'boiling'],
-      [
-        ['water', 'boils in a pot', 'boiling in a pot'],
-        ['a saucepan', 'bubbles on the stove', 'bubbling on the stove'],
-      ],
-      false,
-    ),
-    id: 'xdecor/boiling',
-    pkg: XDECOR_PKG,
-    path: 'usr/share/games/minetest/mods/xdecor/sounds/xdecor_boiling_water.ogg',
-  },
+  xd(
+    'boiling',
+    'sounds/xdecor_boiling_water.ogg',
+    'household',
+    ['water', 'boiling'],
+    [
+      ['water', 'boils in a pot', 'boiling in a pot'],
+      ['a saucepan', 'bubbles on the stove', 'bubbling on the stove'],
+    ],
+    false,
+  ),
 ];
