@@ -31,6 +31,9 @@ export interface CompileOptions {
   /** Scatter-adds into large tables through a sort and binary searches (default true;
    *  simplify.ts sortScatters; tests compare against the plain kernel). */
   sortScatters?: boolean;
+  /** Elementwise kernels four elements per lane as vec4s where they can be (default true;
+   *  codegen/vectorize.ts; FLAPC_VEC4=0 for A/B runs). */
+  vectorize?: boolean;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */
   debug?: number;
   log?: (line: string) => void;
@@ -81,6 +84,7 @@ export function compileGraph(g: Graph, opts: CompileOptions): Compiled {
       ...(half && { half }),
       ...(opts.matmulVariant && { matmulVariant: opts.matmulVariant }),
       ...(opts.matmulTuning && { matmulTuning: opts.matmulTuning }),
+      vectorize: opts.vectorize ?? process.env.FLAPC_VEC4 !== '0',
     });
     // Cached kernels return the same string object, whose lookup V8 answers from the
     // string's own cached hash: each distinct WGSL text is hashed by fnv1a once.

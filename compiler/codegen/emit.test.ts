@@ -7,6 +7,7 @@ import { compileGraph } from '../compile.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import { RNG_WGSL } from '../ir/rng.ts';
 import { ERF_WGSL } from './emit.ts';
+import { ERF4_WGSL } from './vectorize.ts';
 
 /** Whether the kernel defines the helper, and whether its code (the helper's text taken out) calls it. */
 const defines = (w: string, helper: string): boolean => w.includes(helper);
@@ -19,7 +20,7 @@ const wgslOf = (build: (b: GraphBuilder) => void): string[] => {
 };
 
 describe('kernel preamble', () => {
-  it('includes erf_f32 only where erf is used: elementwise, inside a reduction, in a matmul epilogue', () => {
+  it('includes erf_f32 (erf_v4 in vectorised kernels) only where erf is used: elementwise, inside a reduction, in a matmul epilogue', () => {
     const cases = [
       wgslOf((b) => {
         b.output('y', b.exp(b.input('x', [8, 8])));
@@ -28,14 +29,23 @@ describe('kernel preamble', () => {
         b.output('y', b.erf(b.input('x', [8, 8])));
       }),
       wgslOf((b) => {
+        b.output('y', b.erf(b.input('x', [3, 5])));
+      }),
+      wgslOf((b) => {
         b.output('y', b.sum(b.erf(b.input('x', [8, 8])), [1]));
       }),
       wgslOf((b) => {
         b.output('y', b.erf(b.matmul(b.input('a', [8, 16]), b.input('w', [16, 8]))));
       }),
     ];
-    expect(cases.map((ws) => ws.some((w) => calls(w, ERF_WGSL, 'erf_f32')))).toEqual([false, true, true, true]);
-    for (const ws of cases) for (const w of ws) expect(defines(w, ERF_WGSL)).toBe(calls(w, ERF_WGSL, 'erf_f32'));
+    // [8, 8] elementwise runs four elements per lane (erf_v4); [3, 5] one per lane
+    expect(cases.map((ws) => ws.some((w) => calls(w, ERF_WGSL, 'erf_f32')))).toEqual([false, false, true, true, true]);
+    expect(cases.map((ws) => ws.some((w) => calls(w, ERF4_WGSL, 'erf_v4')))).toEqual([false, true, false, false, false]);
+    for (const ws of cases)
+      for (const w of ws) {
+        expect(defines(w, ERF_WGSL)).toBe(calls(w, ERF_WGSL, 'erf_f32'));
+        expect(defines(w, ERF4_WGSL)).toBe(calls(w, ERF4_WGSL, 'erf_v4'));
+      }
   });
 
   it('includes the RNG only in kernels that draw random numbers', () => {

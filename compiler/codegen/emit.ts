@@ -1,7 +1,7 @@
 // Expression emitter: the WGSL for "value v at index idx", recursing through inline
 // equations. Views become index arithmetic; realized values become buffer loads;
 // kernel-provided locals (matmul accumulators, row reductions) stop the recursion.
-import type { DType, Eqn, Prim, Shape, Var } from '../ir/types.ts';
+import type { BinaryPrim, ComparePrim, DType, Eqn, Prim, Shape, Var } from '../ir/types.ts';
 import { stridesOf } from '../ir/types.ts';
 
 /** A multi-dimensional index into `shape`, held as per-axis i32 expressions and/or a flat one. */
@@ -42,7 +42,7 @@ export function loadVec4(ctx: KernelContext, v: Var, load: string): string {
 
 /** The WGSL element type of v's storage binding. */
 export function bindingElement(v: Var, vec4: boolean, half: boolean): string {
-  if (vec4) return half ? 'vec4<f16>' : 'vec4<f32>';
+  if (vec4) return `vec4<${half ? 'f16' : storageType(v.dtype)}>`;
   return half ? 'f16' : storageType(v.dtype);
 }
 
@@ -83,7 +83,7 @@ function castExpr(x: string, from: DType, to: DType): string {
 }
 
 /** WGSL helpers a kernel's preamble includes when its expressions use them. */
-export type Helper = 'erf' | 'rng';
+export type Helper = 'erf' | 'erf4' | 'rng';
 
 export const NONFINITE_WGSL = 'var<private> nonfinite_bits: array<u32, 3> = array<u32, 3>(0x7fc00000u, 0x7f800000u, 0xff800000u);';
 
@@ -192,6 +192,27 @@ const binary =
   (f: (a: string, b: string) => string): EmitRule<Prim> =>
   (s, e, _v, idx) =>
     f(s.value(e.inputs[0]!, idx), s.value(e.inputs[1]!, idx));
+/** WGSL of the two-operand prims: the same text for scalars and for vec4s (codegen/vectorize.ts). */
+export const BINARY_WGSL: { [P in BinaryPrim | ComparePrim]: (a: string, b: string) => string } = {
+  add: (a, b) => `(${a} + ${b})`,
+  sub: (a, b) => `(${a} - ${b})`,
+  mul: (a, b) => `(${a} * ${b})`,
+  div: (a, b) => `(${a} / ${b})`,
+  max: (a, b) => `max(${a}, ${b})`,
+  min: (a, b) => `min(${a}, ${b})`,
+  pow: (a, b) => `pow(${a}, ${b})`,
+  lt: (a, b) => `(${a} < ${b})`,
+  le: (a, b) => `(${a} <= ${b})`,
+  eq: (a, b) => `(${a} == ${b})`,
+};
+
+/** A rule per two-operand prim, each made by `make` from the prim's WGSL. */
+export function binaryRules<R>(make: (f: (a: string, b: string) => string) => R): { [P in BinaryPrim | ComparePrim]: R } {
+  const out = {} as { [P in BinaryPrim | ComparePrim]: R };
+  for (const p of Object.keys(BINARY_WGSL) as (BinaryPrim | ComparePrim)[]) out[p] = make(BINARY_WGSL[p]);
+  return out;
+}
+
 /** An input read at the output's own index (elementwise and identity prims). */
 const same = (s: Scope, e: Eqn, k: number, idx: Idx): string => s.value(e.inputs[k]!, idx);
 
@@ -216,16 +237,7 @@ const EMIT_RULES: { [P in Prim]: EmitRule<P> | 'kernel' } = {
     s.helpers.add('erf');
     return unary((a) => `erf_f32(${a})`)(s, e, v, idx);
   },
-  add: binary((a, b) => `(${a} + ${b})`),
-  sub: binary((a, b) => `(${a} - ${b})`),
-  mul: binary((a, b) => `(${a} * ${b})`),
-  div: binary((a, b) => `(${a} / ${b})`),
-  max: binary((a, b) => `max(${a}, ${b})`),
-  min: binary((a, b) => `min(${a}, ${b})`),
-  pow: binary((a, b) => `pow(${a}, ${b})`),
-  lt: binary((a, b) => `(${a} < ${b})`),
-  le: binary((a, b) => `(${a} <= ${b})`),
-  eq: binary((a, b) => `(${a} == ${b})`),
+  ...binaryRules(binary),
   select: (s, e, _v, idx) => `select(${same(s, e, 2, idx)}, ${same(s, e, 1, idx)}, ${same(s, e, 0, idx)})`,
   cast: (s, e, v, idx) => castExpr(same(s, e, 0, idx), e.inputs[0]!.dtype, v.dtype),
   stop_gradient: (s, e, _v, idx) => same(s, e, 0, idx),

@@ -6,6 +6,7 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, bindingElement, literal, storageType, storeValue } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
+import { ERF4_WGSL, storeVector, vectorReads, vectorValue } from './vectorize.ts';
 import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
@@ -43,6 +44,9 @@ export interface CodegenOptions {
   matmulTuning?: MatmulTuning;
   /** f32 values stored as f16 (compiler/plan/precision.ts); needs the adapter's shader-f16. */
   half?: ReadonlySet<number>;
+  /** Elementwise kernels four elements per lane where they can be (codegen/vectorize.ts;
+   *  default true, FLAPC_VEC4=0 for A/B runs). */
+  vectorize?: boolean;
   /** Kernels already generated in this compile, by structural key (see kernel-key.ts). */
   cache?: Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>;
 }
@@ -87,6 +91,7 @@ function finish(decls: string[], scope: Scope, body: string): string {
     ...decls,
     body.includes('nonfinite_bits') ? NONFINITE_WGSL : '',
     scope.helpers.has('erf') ? ERF_WGSL : '',
+    scope.helpers.has('erf4') ? ERF4_WGSL : '',
     scope.helpers.has('rng') ? RNG_WGSL : '',
     body,
   ]
@@ -101,7 +106,7 @@ export function generateKernel(k: Kernel, kg: KernelGraph, opts: CodegenOptions)
   const hit = key ? opts.cache!.get(key) : undefined;
   if (hit) {
     // Same structure: same WGSL and grid; only the bound buffers differ.
-    const { bindings } = header(k, opts, vec4Set(k, opts));
+    const { bindings } = header(k, opts, vec4Set(k, kg, opts));
     const texture = textureOf(k, opts, bindings.length);
     return { label: `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`, bindings, ...hit, ...(texture && { texture }) };
   }
@@ -123,9 +128,19 @@ function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelText
   return t && { varId: t.b.id, width: t.width, height: t.height, binding };
 }
 
-/** Matmul operands and output bound as vec4 (same decision generateKernel1 makes). */
-function vec4Set(k: Kernel, opts: CodegenOptions): Set<number> {
+/**
+ * Values bound as vec4: a matmul's wide operand and output, or every value a vectorised
+ * elementwise kernel reads as vec4s, its outputs and the inputs they overwrite in place.
+ */
+function vec4Set(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> {
   const out = new Set<number>();
+  if (k.kind === 'elementwise') {
+    const reads = opts.vectorize === false ? undefined : vectorReads(k, kg.producer);
+    if (!reads) return out;
+    for (const v of [...reads, ...k.outputs.map((o) => o.id)]) out.add(v);
+    for (const o of k.outputs) if (opts.aliases?.has(o.id)) out.add(opts.aliases.get(o.id)!);
+    return out;
+  }
   if (k.kind !== 'matmul') return out;
   const variant = variantOf(k, opts);
   const wide = vec4Operand(k, variant, opts.aliases);
@@ -154,7 +169,7 @@ export function opaqueLoopBounds(wgsl: string): string {
 function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
   const variant = k.kind === 'matmul' ? variantOf(k, opts) : undefined;
   // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
-  const vec4 = vec4Set(k, opts);
+  const vec4 = vec4Set(k, kg, opts);
   const wide = variant && vec4Operand(k, variant, opts.aliases);
   const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
@@ -165,7 +180,7 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
     case 'elementwise':
-      return { label, bindings, ...elementwise(k, root, decls, opts.caps) };
+      return { label, bindings, ...(vec4.size ? vectorElementwise(k, root, decls, opts.caps) : elementwise(k, root, decls, opts.caps)) };
     case 'reduce':
       return { label, bindings, ...reduce(k, root, decls, opts.caps) };
     case 'matmul': {
@@ -201,6 +216,23 @@ function elementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { 
   });
   const text = [ENTRY(WG), `  ${threadId(caps, groups)}`, `  if (gid >= ${n}) { return; }`, indent([...body.lines, ...writes], '  '), '}'].join('\n');
   return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops: n * Math.max(1, body.lines.length) };
+}
+
+/** An elementwise kernel four elements per lane (codegen/vectorize.ts): lane gid writes elements 4·gid.. as one vec4. */
+function vectorElementwise(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const n = numel(k.outputs[0]!.shape);
+  const groups = Math.ceil(n / 4 / WG);
+  const body = s.child();
+  const memo = new Map<string, string>();
+  const writes = k.outputs.map((o) => {
+    const val = vectorValue(body, o, { shape: o.shape, lin: 'e0' }, memo);
+    return `${s.ctx.buffers.get(o.id)}[gid] = ${storeVector(s, o, val)};`;
+  });
+  const head = [`  ${threadId(caps, groups)}`, `  if (gid >= ${n / 4}) { return; }`, '  let e0 = gid * 4;'];
+  const text = [ENTRY(WG), ...head, indent([...body.lines, ...writes], '  '), '}'].join('\n');
+  // FLOPs as the one-per-lane kernel counts them, so a step's GFLOP does not depend on the layout
+  const { flops } = elementwise(k, new Scope(s.ctx, { n: 0 }), [], caps);
+  return { wgsl: finish(decls, s, text), dispatch: grid(groups, caps), flops };
 }
 
 // ---- reductions (row kernels) ----

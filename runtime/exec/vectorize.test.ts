@@ -1,0 +1,106 @@
+// Elementwise kernels four elements per lane (compiler/codegen/vectorize.ts) on Dawn: every
+// vector rule against the float64 reference and bit for bit against the same graph compiled
+// one element per lane, and the kernels that must stay scalar do.
+import { afterAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../compiler/ir/builder.ts';
+import type { Var } from '../../compiler/ir/types.ts';
+import { F32_TOL, errorRatio, randomInputs, reference, runOnGpu, testGpu } from '../testing/harness.ts';
+
+interface Case {
+  name: string;
+  build: (b: GraphBuilder) => Var;
+  /** Whether the kernel that computes y runs four elements per lane. */
+  vector: boolean;
+}
+
+const VECTOR_MARK = 'let e0 = gid * 4;';
+
+const CASES: Case[] = [
+  {
+    name: 'unary prims',
+    vector: true,
+    build: (b) => {
+      const x = b.input('x', [4, 8]);
+      const p = b.add(b.abs(x), 0.5);
+      const parts = [b.neg(x), b.exp(x), b.log(p), b.sqrt(p), b.rsqrt(p), b.tanh(b.mul(x, 9)), b.sin(x), b.cos(x), b.recip(p), b.erf(x)];
+      return parts.reduce((a, c) => b.add(a, c));
+    },
+  },
+  {
+    name: 'binary prims, compare and select',
+    vector: true,
+    build: (b) => {
+      const x = b.input('x', [3, 12]),
+        y = b.input('y', [3, 12]);
+      const p = b.add(b.abs(y), 0.25);
+      const s = b.add(b.add(b.sub(x, y), b.mul(x, y)), b.add(b.div(x, p), b.pow(p, x)));
+      return b.add(s, b.select(b.lt(x, y), b.maximum(x, y), b.select(b.le(y, x), b.minimum(x, y), b.select(b.eq(x, x), x, y))));
+    },
+  },
+  {
+    name: 'row vector broadcast (vec4 reads) and column broadcast (one scalar for four)',
+    vector: true,
+    build: (b) => b.add(b.mul(b.input('x', [6, 16]), b.input('row', [16])), b.input('col', [6, 1])),
+  },
+  {
+    name: 'scalar broadcast and constants',
+    vector: true,
+    build: (b) => b.mul(b.add(b.input('x', [5, 8]), b.input('s', [])), 3),
+  },
+  {
+    name: 'transpose that keeps the last axis',
+    vector: true,
+    build: (b) => b.add(b.transpose(b.input('x', [2, 3, 8]), [1, 0, 2]), b.input('y', [3, 2, 8])),
+  },
+  {
+    name: 'slice of leading axes',
+    vector: true,
+    build: (b) => b.mul(b.slice(b.input('x', [6, 2, 8]), [1, 0, 0], [5, 2, 8]), 2),
+  },
+  {
+    name: 'iota along the last axis and along another, cast to f32',
+    vector: true,
+    build: (b) => b.add(b.input('x', [3, 8]), b.add(b.cast(b.iota([3, 8], 1), 'f32'), b.mul(b.cast(b.iota([3, 8], 0), 'f32'), 10))),
+  },
+  {
+    name: 'bool and i32 through casts',
+    vector: true,
+    build: (b) => {
+      const x = b.input('x', [4, 4]);
+      const i = b.add(b.cast(b.mul(x, 3), 'i32'), b.cast(b.lt(x, 0), 'i32'));
+      return b.add(b.cast(i, 'f32'), b.cast(b.cast(b.abs(x), 'bool'), 'f32'));
+    },
+  },
+  {
+    name: 'reshape between elementwise ops',
+    vector: true,
+    build: (b) => b.mul(b.reshape(b.exp(b.input('x', [4, 6, 4])), [24, 4]), b.input('w', [24, 4])),
+  },
+  { name: 'a last-axis slice stays scalar', vector: false, build: (b) => b.mul(b.slice(b.input('x', [4, 10]), [0, 1], [4, 9]), 2) },
+  { name: 'a transpose of the last axis stays scalar', vector: false, build: (b) => b.add(b.transpose(b.input('x', [8, 4]), [1, 0]), 1) },
+  { name: 'a size that is not a multiple of 4 stays scalar', vector: false, build: (b) => b.exp(b.input('x', [3, 5])) },
+];
+
+describe('elementwise kernels four elements per lane', () => {
+  afterAll(async () => {
+    (await testGpu()).destroy();
+  });
+
+  CASES.forEach((c, n) => {
+    it(c.name, async () => {
+      const b = new GraphBuilder();
+      b.output('y', c.build(b));
+      const g = b.build();
+      const inputs = randomInputs(g, 300 + n);
+      const vec = await runOnGpu(g, inputs),
+        scalar = await runOnGpu(g, inputs, { vectorize: false });
+      const marked = (p: typeof vec.plan): boolean => p.pipelines.some((q) => q.wgsl.includes(VECTOR_MARK));
+      expect(marked(vec.plan)).toBe(c.vector);
+      expect(marked(scalar.plan)).toBe(false);
+      const ref = reference(g, inputs).y!;
+      const { ratio, at } = errorRatio(vec.outputs.y!, ref.data, F32_TOL.rtol, F32_TOL.atol);
+      expect(ratio, `worst at ${at}: gpu ${vec.outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
+      expect(vec.outputs.y).toEqual(scalar.outputs.y);
+    });
+  });
+});
