@@ -150,12 +150,35 @@ const VEC_RULES: { [P in Prim]: VecRule<P> | null } = {
  */
 export function vectorReads(k: Kernel, producer: ReadonlyMap<number, Eqn>): Set<number> | undefined {
   if (k.kind !== 'elementwise' || k.outputs.some((o) => numel(o.shape) % 4 !== 0)) return undefined;
+  return readsOf(k.outputs, k, producer, new Set());
+}
+
+/**
+ * The same for a reduce kernel with one lane per row (`onePerRow`, the row layout's choice): each
+ * stage reduces the last axis, a multiple of 4 long, so a lane sums its row four at a time; the
+ * row's reduced values are scalars for all four. Undefined when it cannot.
+ */
+export function vectorRowReads(k: Kernel, producer: ReadonlyMap<number, Eqn>, onePerRow: boolean): Set<number> | undefined {
+  if (k.kind !== 'reduce' || !onePerRow) return undefined;
+  const lastAxisOnly = (e: Eqn): boolean => {
+    const x = e.inputs[0]!,
+      axes = (e.params as { axes: readonly number[] }).axes;
+    return axes.length === 1 && axes[0] === x.shape.length - 1 && last(x) % 4 === 0;
+  };
+  if (!k.stages.every((st) => lastAxisOnly(st.reduce))) return undefined;
+  const rowValues = new Set(k.stages.flatMap((st) => [st.reduce.outputs[0]!.id, st.result.id]));
+  const roots = [...k.stages.map((st) => st.reduce.inputs[0]!), ...(k.fullRow ? [k.outputs[0]!] : [])];
+  return readsOf(roots, k, producer, rowValues);
+}
+
+/** Buffers read as vec4s when `roots` are computed four elements at a time (`scalars`: the row's own values). */
+function readsOf(roots: Var[], k: Kernel, producer: ReadonlyMap<number, Eqn>, scalars: ReadonlySet<number>): Set<number> | undefined {
   const inputs = new Set(k.inputs.map((v) => v.id));
   const written = new Set(k.outputs.map((v) => v.id));
   const reads = new Set<number>();
   const seen = new Set<number>();
   const visit = (v: Var): boolean => {
-    if (seen.has(v.id)) return true;
+    if (seen.has(v.id) || scalars.has(v.id)) return true;
     seen.add(v.id);
     if (inputs.has(v.id) && !written.has(v.id)) {
       reads.add(v.id);
@@ -167,7 +190,7 @@ export function vectorReads(k: Kernel, producer: ReadonlyMap<number, Eqn>): Set<
     if (!modes) return false;
     return modes.every((m, i) => m === 'splat' || visit(e!.inputs[i]!));
   };
-  return k.outputs.every(visit) ? reads : undefined;
+  return roots.every(visit) ? reads : undefined;
 }
 
 /** The vec4 WGSL of v's four elements from `idx` (the first of them; four-aligned in v). */
@@ -181,6 +204,8 @@ export function vectorValue(s: Scope, v: Var, idx: Idx, memo: Map<string, string
 }
 
 function vectorCompute(s: Scope, v: Var, idx: Idx, memo: Map<string, string>): string {
+  const local = s.locals.get(v.id);
+  if (typeof local === 'string') return splat(v.dtype, local); // a row's reduced value
   const buf = s.ctx.writes.has(v.id) ? undefined : s.ctx.buffers.get(v.id);
   if (buf !== undefined) {
     const l = s.lin(idx);

@@ -4,9 +4,9 @@
 import type { Kernel, KernelGraph } from '../fuse/kernel-ir.ts';
 import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
-import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, bindingElement, literal, storageType, storeValue } from './emit.ts';
+import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, bindingElement, literal, storageType, storeValue, wgslType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
-import { ERF4_WGSL, storeVector, vectorReads, vectorValue } from './vectorize.ts';
+import { ERF4_WGSL, storeVector, vectorReads, vectorRowReads, vectorValue } from './vectorize.ts';
 import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
@@ -129,16 +129,29 @@ function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelText
 }
 
 /**
- * Values bound as vec4: a matmul's wide operand and output, or every value a vectorised
- * elementwise kernel reads as vec4s, its outputs and the inputs they overwrite in place.
+ * The values a vectorised kernel (codegen/vectorize.ts) reads as vec4s; undefined when the
+ * kernel runs one element per lane (or is not elementwise / a one-lane-per-row reduction).
+ */
+function vectorPlan(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> | undefined {
+  if (opts.vectorize === false) return undefined;
+  if (k.kind === 'elementwise') return vectorReads(k, kg.producer);
+  if (k.kind === 'reduce') return vectorRowReads(k, kg.producer, onePerRow(rowLayout(k.stages[0]!.reduce)));
+  return undefined;
+}
+
+/**
+ * Values bound as vec4: a matmul's wide operand and output, or what a vectorised kernel reads
+ * as vec4s, the outputs it stores as vec4s and the inputs they overwrite in place.
  */
 function vec4Set(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> {
   const out = new Set<number>();
-  if (k.kind === 'elementwise') {
-    const reads = opts.vectorize === false ? undefined : vectorReads(k, kg.producer);
+  if (k.kind === 'elementwise' || k.kind === 'reduce') {
+    const reads = vectorPlan(k, kg, opts);
     if (!reads) return out;
-    for (const v of [...reads, ...k.outputs.map((o) => o.id)]) out.add(v);
-    for (const o of k.outputs) if (opts.aliases?.has(o.id)) out.add(opts.aliases.get(o.id)!);
+    // a reduce kernel stores vec4s only when its output covers the row (softmax), not one value per row
+    const stores = k.kind === 'elementwise' || k.fullRow ? k.outputs : [];
+    for (const v of [...reads, ...stores.map((o) => o.id)]) out.add(v);
+    for (const o of stores) if (opts.aliases?.has(o.id)) out.add(opts.aliases.get(o.id)!);
     return out;
   }
   if (k.kind !== 'matmul') return out;
@@ -180,9 +193,9 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   const label = `${k.kind}_${k.outputs.map((o) => o.id).join('_')}`;
   switch (k.kind) {
     case 'elementwise':
-      return { label, bindings, ...(vec4.size ? vectorElementwise(k, root, decls, opts.caps) : elementwise(k, root, decls, opts.caps)) };
+      return { label, bindings, ...(vectorPlan(k, kg, opts) ? vectorElementwise(k, root, decls, opts.caps) : elementwise(k, root, decls, opts.caps)) };
     case 'reduce':
-      return { label, bindings, ...reduce(k, root, decls, opts.caps) };
+      return { label, bindings, ...reduce(k, root, decls, opts.caps, vectorPlan(k, kg, opts) !== undefined) };
     case 'matmul': {
       const texture = textureOf(k, opts, bindings.length);
       if (texture) decls.push(`@group(0) @binding(${texture.binding}) var bT: texture_2d<f32>;`);
@@ -285,7 +298,16 @@ export function rowLanes(K: number, caps: DeviceCaps): number {
   return Math.min(lanes, caps.maxComputeInvocationsPerWorkgroup);
 }
 
-function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+/** Whether a reduction runs one lane per row (else a workgroup per row; see reduce()). */
+function onePerRow(L: RowLayout): boolean {
+  return !(L.K >= 1024 || (L.rows < 256 && L.K >= 256));
+}
+
+/**
+ * A row reduction. `vector` (codegen/vectorize.ts vectorRowReads): one lane per row walks its row
+ * four elements at a time as vec4s, with four partial sums added at the end.
+ */
+function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps, vector = false): { wgsl: string; dispatch: [number, number, number]; flops: number } {
   const first = k.stages[0]!.reduce;
   const L = rowLayout(first);
   const x = first.inputs[0]!;
@@ -294,7 +316,7 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   // still fill the device. Few rows of 64-255 elements (flap-tiny's gradient-norm sums, 1 row of
   // 64 per piece) ran as 8 lanes with 3 barriers per sum: 0.3-0.7 s of LLVM per kernel, for a
   // loop of 64 loads (bench/RESULTS.md, session 12).
-  const lanes = L.K >= 1024 || (L.rows < 256 && L.K >= 256) ? rowLanes(L.K, caps) : 1;
+  const lanes = onePerRow(L) ? 1 : rowLanes(L.K, caps);
   const lines: string[] = [];
   const rowVar = lanes === 1 ? 'gid' : 'row';
   const rowScope = s.child();
@@ -310,12 +332,18 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
     const comb = (a: string, b: string): string => (isMax ? `max(${a}, ${b})` : `${a} + ${b}`);
     const loop = rowScope.child();
     const kv = `k${j}`;
-    const val = loop.value(st.reduce.inputs[0]!, inputIdx(loop, st.reduce, L, rowDims, kv));
+    const x = st.reduce.inputs[0]!;
+    const val = vector
+      ? vectorValue(loop, x, { shape: x.shape, dims: [...rowDims, `(${kv} * 4)`] }, new Map())
+      : loop.value(x, inputIdx(loop, st.reduce, L, rowDims, kv));
     lines.push(...rowScope.lines.splice(0));
-    lines.push(`var acc${j} = ${init};`);
-    lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
-    lines.push(...loop.lines.map((l) => `  ${l}`), `  acc${j} = ${comb(`acc${j}`, val)};`, '}');
-    if (lanes > 1) {
+    const acc = `acc${j}`;
+    lines.push(`var ${acc} = ${vector ? `vec4<${wgslType(st.reduce.outputs[0]!.dtype)}>(${init})` : init};`);
+    if (vector) lines.push(`for (var ${kv} = 0; ${kv} < ${L.K / 4}; ${kv}++) {`);
+    else lines.push(lanes === 1 ? `for (var ${kv} = 0; ${kv} < ${L.K}; ${kv}++) {` : `for (var ${kv} = i32(lid); ${kv} < ${L.K}; ${kv} += ${lanes}) {`);
+    lines.push(...loop.lines.map((l) => `  ${l}`), `  ${acc} = ${comb(acc, val)};`, '}');
+    if (vector) lines.push(`let red${j} = ${comb(`(${comb(`${acc}.x`, `${acc}.y`)})`, `(${comb(`${acc}.z`, `${acc}.w`)})`)};`);
+    else if (lanes > 1) {
       lines.push(
         `sh[lid] = acc${j};`,
         'workgroupBarrier();',
@@ -338,7 +366,12 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
   });
   const out = k.outputs[0]!;
   const buf = s.ctx.buffers.get(out.id)!;
-  if (k.fullRow) {
+  if (k.fullRow && vector) {
+    const loop = rowScope.child();
+    const val = vectorValue(loop, out, { shape: out.shape, dims: [...rowDims, '(kf * 4)'] }, new Map());
+    lines.push(`for (var kf = 0; kf < ${L.K / 4}; kf++) {`);
+    lines.push(...loop.lines.map((l) => `  ${l}`), `  ${buf}[${rowVar} * ${L.K / 4} + kf] = ${storeVector(s, out, val)};`, '}');
+  } else if (k.fullRow) {
     const loop = rowScope.child();
     const val = loop.value(out, { shape: out.shape, dims: [...rowDims, 'kf'], lin: `${rowVar} * ${L.K} + kf` });
     lines.push(lanes === 1 ? `for (var kf = 0; kf < ${L.K}; kf++) {` : `for (var kf = i32(lid); kf < ${L.K}; kf += ${lanes}) {`);
@@ -366,6 +399,8 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl:
       '}',
     ].join('\n');
   }
+  // FLOPs as the one-element-per-step loop counts them, so a step's GFLOP does not depend on the layout
+  if (vector) flops = reduce(k, new Scope(s.ctx, { n: 0 }), [], caps).flops;
   return { wgsl: finish(decls, s, text), dispatch, flops };
 }
 
