@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import * as nn from '../ir/nn.ts';
-import { MATMUL_VARIANTS, usable } from './matmul.ts';
+import { MATMUL_VARIANTS, chooseMatmulVariant, matmulClass, usable } from './matmul.ts';
 import { BASELINE_CAPS } from '../caps.ts';
 
 const CAPS = { ...BASELINE_CAPS, maxComputeInvocationsPerWorkgroup: 1024, subgroups: true, subgroupSize: 8, cpu: true };
@@ -78,5 +78,27 @@ describe('subgroup matmul codegen', () => {
 
   it('every subgroup variant is usable with an 8-wide subgroup', () => {
     for (const [name, v] of Object.entries(MATMUL_VARIANTS)) if (v.kind === 'subgroup') expect(usable(name, CAPS)?.wx).toBe(8);
+  });
+});
+
+describe('matmul size classes', () => {
+  const eqn = (a: number[], bShape: number[]) => {
+    const b = new GraphBuilder();
+    b.output('y', b.matmul(b.input('a', a), b.input('b', bShape)));
+    return b.build().eqns.find((e) => e.prim === 'matmul')!;
+  };
+  const tuning = { small: 'regtile4x4', medium: 'subgroup32x8t', large: 'subgroup16x8' };
+
+  it('unbatched projections of at least 2^20 multiply-adds are medium; batched products stay small', () => {
+    expect(matmulClass(eqn([640, 64], [64, 256]))).toBe('medium');
+    expect(matmulClass(eqn([64, 40, 16], [64, 16, 40]))).toBe('small'); // attention's per-head scores
+    expect(matmulClass(eqn([32, 32], [32, 32]))).toBe('small');
+    expect(matmulClass(eqn([1024, 512], [512, 512]))).toBe('large');
+  });
+
+  it('each class gets its tuned variant; a record without medium gives medium the small choice', () => {
+    expect(chooseMatmulVariant(eqn([640, 64], [64, 256]), CAPS, tuning).texB).toBe(true);
+    expect(chooseMatmulVariant(eqn([64, 40, 16], [64, 16, 40]), CAPS, tuning).kind).toBe('regtile');
+    expect(chooseMatmulVariant(eqn([640, 64], [64, 256]), CAPS, { small: 'regtile8x4', large: 'subgroup16x8' })).toEqual(MATMUL_VARIANTS.regtile8x4);
   });
 });

@@ -52,14 +52,43 @@ export const THIN_MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   regtile_n16: { kind: 'regtile', wx: 4, wy: 16, rm: 4, rn: 4, kt: 1 }, // 64 x 16 tile
 };
 
-/** Autotuner result: the variant to use for small and for large matmuls on one adapter. */
+/**
+ * Autotuner result: the variant to use for small, medium and large matmuls on one adapter
+ * (a record without `medium` gives medium matmuls the small choice).
+ */
 export interface MatmulTuning {
   small: string;
+  medium?: string;
   large: string;
 }
 
 /** Matmuls with at least this many multiply-adds count as large (compile cost pays back). */
 export const LARGE_MATMUL_FMAS = 1 << 27;
+
+/**
+ * Unbatched matmuls with at least this many multiply-adds (and fewer than LARGE_MATMUL_FMAS)
+ * count as medium: a transformer's projections at width 64-256 over a batch of tokens. On
+ * lavapipe subgroup32x8t ran them 1.5-2.5x faster than the small choice (regtile4x4) while
+ * batched ones (attention's per-head products) ran 2-4x slower (bench/RESULTS.md, session 15).
+ */
+export const MEDIUM_MATMUL_FMAS = 1 << 20;
+
+/** The size class of a product of `fmas` multiply-adds (`batched`: several matrices at once). */
+export function sizeClass(fmas: number, batched: boolean): 'small' | 'medium' | 'large' {
+  if (fmas >= LARGE_MATMUL_FMAS) return 'large';
+  return !batched && fmas >= MEDIUM_MATMUL_FMAS ? 'medium' : 'small';
+}
+
+/** The size class of a matmul, for the tuned choice. */
+export function matmulClass(e: Eqn): 'small' | 'medium' | 'large' {
+  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+  return sizeClass(fmasOf(e), numel(a.shape.slice(0, -2)) > 1 || numel(b.shape.slice(0, -2)) > 1);
+}
+
+/** The tuned (or default) variant name of a size class. */
+export function tunedName(cls: 'small' | 'medium' | 'large', tuning: MatmulTuning): string {
+  return cls === 'medium' ? (tuning.medium ?? tuning.small) : tuning[cls];
+}
 
 /** The variant adapted to `caps`, or undefined where the adapter cannot run it. */
 export function usable(name: string, caps: DeviceCaps): MatmulVariant | undefined {
@@ -84,7 +113,8 @@ function fmasOf(e: Eqn): number {
  * matmuls (cheap to compile), subgroup broadcast for large ones where the adapter has it.
  */
 export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTuning): MatmulVariant {
-  const large = fmasOf(e) >= LARGE_MATMUL_FMAS;
+  const cls = matmulClass(e);
+  const large = cls === 'large';
   if (!large) {
     const [a, b] = [e.inputs[0]!, e.inputs[1]!];
     const M = a.shape[a.shape.length - 2] ?? 1,
@@ -92,7 +122,7 @@ export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTun
     const thin = M <= 16 && N >= 64 ? usable('regtile_m16', caps) : N <= 16 && M >= 64 ? usable('regtile_n16', caps) : undefined;
     if (thin) return thin;
   }
-  const pick = tuning ? (large ? tuning.large : tuning.small) : large ? 'subgroup16x8' : 'regtile4x4';
+  const pick = tuning ? tunedName(cls, tuning) : large ? 'subgroup16x8' : 'regtile4x4';
   return usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
 }
 

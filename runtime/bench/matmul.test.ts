@@ -16,7 +16,7 @@ describe('matmul benchmark', async () => {
   });
 
   it('times every usable variant and tfjs-webgpu on one device, each checked, with the tuned choice and ratio', async () => {
-    const rec = await tuneMatmul(gpu, () => {}, { small: 16, large: 24 });
+    const rec = await tuneMatmul(gpu, () => {}, { small: 16, medium: [24, 8, 16], large: 24 });
     const { results, perDispatchUs } = await benchMatmul(gpu, { sizes: [36, 64], rounds: 3, json: true, tfjs: true, log: () => {} });
     const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
     expect(results.map((r) => r.size)).toEqual([36, 64]);

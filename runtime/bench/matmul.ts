@@ -2,7 +2,7 @@
 // tfjs-webgpu on the same device with --tfjs), timed round-robin in one run so that the
 // ratios are fair on a noisy machine; first-run time (lavapipe compiles pipelines at the
 // first dispatch) and the fixed per-dispatch overhead.
-import { compileGraph, LARGE_MATMUL_FMAS, MATMUL_VARIANTS, usable, GraphBuilder } from '../../compiler/index.ts';
+import { compileGraph, MATMUL_VARIANTS, sizeClass, tunedName, usable, GraphBuilder } from '../../compiler/index.ts';
 import { type Gpu, vectorWidthHint } from '../gpu/device.ts';
 import { Executable } from '../exec/executor.ts';
 import { type Runnable, checkCase, matmulCase, timeInterleaved, tuningFor } from '../tune/matmul-tune.ts';
@@ -50,7 +50,7 @@ export async function benchMatmul(gpu: Gpu, opts: BenchOptions): Promise<{ resul
   const hint = vectorWidthHint(adapter.device);
   if (hint && !o.json) console.log(`hint: ${hint}`);
   for (const n of o.sizes) {
-    const chosen = n ** 3 >= LARGE_MATMUL_FMAS ? tuning.large : tuning.small;
+    const chosen = tunedName(sizeClass(n ** 3, false), tuning);
     const runs: { name: string; r: Runnable; firstRunMs: number; maxRelErr: number; destroy(): void }[] = [];
     let ref: Awaited<ReturnType<typeof matmulCase>> | undefined;
     for (const nm of names) {

@@ -108,6 +108,7 @@ export function buildProgram(argv: string[], result: { code: number }): Command 
         .command('tune')
         .description('time the matmul variants on this adapter and cache the fastest')
         .option('--if-missing', 'keep a valid cached choice')
+        .option('--long-runs', 'on a CPU adapter let medium matmuls use variants that take minutes to compile once (the driver caches them) for faster steps')
         .option('--json'),
       ['tune'],
       tuneCommand,

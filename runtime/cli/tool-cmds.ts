@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.ts';
 import { NoAdapterError, acquireGpu, describeAdapter, requestAdapter, vectorWidthHint } from '../gpu/device.ts';
-import { loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
+import { TUNE_SHAPES, loadTuning, tuneMatmul } from '../tune/matmul-tune.ts';
 import { benchMatmul } from '../bench/matmul.ts';
 import { benchStep } from '../bench/step.ts';
 import { benchStepVs, checkPeerNames, type PeerTiming, type VsResult } from '../bench/step-vs.ts';
@@ -87,13 +87,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
 }
 
 export async function tuneCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'if-missing': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, 'if-missing': { type: 'boolean' }, 'long-runs': { type: 'boolean' } },
+  });
+  const longRuns = !!values['long-runs'];
   const gpu = await acquireGpu();
   try {
-    // --if-missing: keep a valid cached choice for this adapter (scripts call it every run).
-    const rec = (values['if-missing'] ? loadTuning(gpu) : undefined) ?? (await tuneMatmul(gpu, progress));
+    // --if-missing: keep a valid cached choice for this adapter (scripts call it every run), made with the same --long-runs.
+    const cached = values['if-missing'] ? loadTuning(gpu) : undefined;
+    const rec = (cached?.longRuns === longRuns ? cached : undefined) ?? (await tuneMatmul(gpu, progress, TUNE_SHAPES, longRuns));
     if (values.json) console.log(JSON.stringify(rec, null, 2));
-    else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, large -> ${rec.tuning.large} (cached)`);
+    else console.log(`matmul variants for ${rec.adapter}: small -> ${rec.tuning.small}, medium -> ${rec.tuning.medium}, large -> ${rec.tuning.large} (cached)`);
   } finally {
     gpu.destroy();
   }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MATMUL_VARIANTS, usable } from '../../compiler/codegen/matmul.ts';
 import { testGpu } from '../testing/harness.ts';
 import { useTempCacheDir } from '../testing/temp-cache.ts';
-import { loadTuning, smallCandidate, tuneMatmul } from './matmul-tune.ts';
+import { candidate, loadTuning, smallCandidate, tuneMatmul } from './matmul-tune.ts';
 
 describe('matmul autotuner', async () => {
   const gpu = await testGpu();
@@ -19,10 +19,11 @@ describe('matmul autotuner', async () => {
 
   it('times every usable variant, checks it, and caches the fastest per size class', async () => {
     const lines: string[] = [];
-    const rec = await tuneMatmul(gpu, (l) => lines.push(l), { small: 24, large: 40 });
+    const rec = await tuneMatmul(gpu, (l) => lines.push(l), { small: 24, medium: [40, 12, 36], large: 40 });
     const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
-    for (const cls of ['small', 'large'] as const) {
-      const competing = names.filter((n) => cls === 'large' || smallCandidate(n));
+    expect(rec.longRuns).toBe(false);
+    for (const cls of ['small', 'medium', 'large'] as const) {
+      const competing = names.filter((n) => candidate(cls, n, gpu.caps.cpu, false));
       expect(rec.timings[cls].map((t) => t.variant).sort()).toEqual([...competing].sort());
       for (const t of rec.timings[cls]) {
         expect(t.maxRelErr).toBeLessThan(1e-5);
@@ -48,6 +49,15 @@ describe('matmul autotuner', async () => {
     expect(smallCandidate('regtile8x4')).toBe(true);
     expect(smallCandidate('subgroup16x8')).toBe(false);
     expect(smallCandidate('no-such-variant')).toBe(false);
+  });
+
+  it('medium matmuls on a CPU adapter consider slow-compiling tiles only with --long-runs; other adapters always', () => {
+    expect(candidate('medium', 'subgroup32x8t', true, false)).toBe(false);
+    expect(candidate('medium', 'regtile8x4', true, false)).toBe(true);
+    expect(candidate('medium', 'subgroup32x8t', true, true)).toBe(true);
+    expect(candidate('medium', 'subgroup32x8t', false, false)).toBe(true);
+    expect(candidate('small', 'subgroup32x8t', false, true)).toBe(false);
+    expect(candidate('large', 'subgroup32x8t', true, false)).toBe(true);
   });
 
   it('ignores a corrupt or stale cache', () => {

@@ -1,5 +1,5 @@
-// Matmul autotuner: times every matmul variant the adapter can run, on one small and
-// one large shape, checks each result against a float64 product, and caches the
+// Matmul autotuner: times every matmul variant the adapter can run, on one small, one medium
+// and one large shape, checks each result against a float64 product, and caches the
 // fastest per size class for this adapter. The compiler receives the choice as data
 // (MatmulTuning), so plans stay reproducible for a given cache.
 import { createHash } from 'node:crypto';
@@ -12,9 +12,19 @@ import { Executable } from '../exec/executor.ts';
 import { lcg } from '../../compiler/ir/lcg.ts';
 
 /** Bump when variants or the method change, so stale choices are re-tuned. */
-const TUNER_VERSION = 4;
-/** Representative shapes for the two size classes (see LARGE_MATMUL_FMAS). */
-export const TUNE_SHAPES = { small: 128, large: 512 } as const;
+const TUNER_VERSION = 5;
+/** [M, K, N] of a tuning product; a number n is n x n x n. */
+export type TuneShape = number | readonly [number, number, number];
+/**
+ * Representative shapes of the size classes (see matmulClass): the medium one is a
+ * transformer projection at width 64 over 512 tokens, the shape most of a small FLAP's
+ * matmul time is spent on.
+ */
+export const TUNE_SHAPES = { small: 128, medium: [512, 64, 256], large: 512 } as const satisfies Record<string, TuneShape>;
+type SizeClass = keyof typeof TUNE_SHAPES;
+const CLASSES = Object.keys(TUNE_SHAPES) as SizeClass[];
+const dimsOf = (s: TuneShape): readonly [number, number, number] => (typeof s === 'number' ? [s, s, s] : s);
+const describeShape = (s: TuneShape): string => (typeof s === 'number' ? `${s}³` : s.join('x'));
 
 export interface VariantTiming {
   variant: string;
@@ -27,7 +37,9 @@ export interface TuningRecord {
   adapter: string;
   version: number;
   tuning: MatmulTuning;
-  timings: Record<keyof typeof TUNE_SHAPES, VariantTiming[]>;
+  /** Medium matmuls could pick variants that are slow to compile on a CPU adapter (`flapc tune --long-runs`). */
+  longRuns: boolean;
+  timings: Record<SizeClass, VariantTiming[]>;
 }
 
 function cacheFile(gpu: Gpu): string {
@@ -42,7 +54,7 @@ function cacheFile(gpu: Gpu): string {
 export function loadTuning(gpu: Gpu): TuningRecord | undefined {
   try {
     const rec = JSON.parse(readFileSync(cacheFile(gpu), 'utf8')) as TuningRecord;
-    return rec.version === TUNER_VERSION && usable(rec.tuning.small, gpu.caps) && usable(rec.tuning.large, gpu.caps) ? rec : undefined;
+    return rec.version === TUNER_VERSION && CLASSES.every((c) => rec.tuning[c] !== undefined && usable(rec.tuning[c], gpu.caps)) ? rec : undefined;
   } catch {
     return undefined;
   }
@@ -59,38 +71,41 @@ export interface MatmulCase {
   exe: Executable;
   a: Float32Array;
   b: Float32Array;
-  n: number;
+  /** a is M x K, b is K x N. */
+  dims: readonly [number, number, number];
 }
 
-/** Compile an n×n×n matmul with one variant forced and upload random operands. */
-export async function matmulCase(gpu: Gpu, n: number, variant: MatmulVariant): Promise<MatmulCase> {
+/** Compile an M×K by K×N matmul (n: n×n×n) with one variant forced and upload random operands. */
+export async function matmulCase(gpu: Gpu, shape: TuneShape, variant: MatmulVariant): Promise<MatmulCase> {
+  const [M, K, N] = dimsOf(shape);
   const g = new GraphBuilder();
-  g.output('c', g.matmul(g.input('a', [n, n]), g.input('b', [n, n])));
+  g.output('c', g.matmul(g.input('a', [M, K]), g.input('b', [K, N])));
   const { plan } = compileGraph(g.build(), { caps: gpu.caps, matmulVariant: variant, debug: 0 });
   const exe = await Executable.create(gpu, plan);
-  const rnd = lcg(12345 + n, true);
-  const a = Float32Array.from({ length: n * n }, rnd),
-    b = Float32Array.from({ length: n * n }, rnd);
+  const rnd = lcg(12345 + M, true);
+  const a = Float32Array.from({ length: M * K }, rnd),
+    b = Float32Array.from({ length: K * N }, rnd);
   exe.write('a', a);
   exe.write('b', b);
-  return { exe, a, b, n };
+  return { exe, a, b, dims: [M, K, N] };
 }
 
 /** Max relative error of 64 sampled entries of the GPU product against float64. */
 export async function checkCase(c: MatmulCase, product?: Float32Array): Promise<number> {
   const out = product ?? (await c.exe.read('c'));
+  const [M, K, N] = c.dims;
   let worst = 0;
   for (let t = 0; t < 64; t++) {
-    const i = (t * 7919) % c.n,
-      j = (t * 104729 + 17) % c.n;
+    const i = (t * 7919) % M,
+      j = (t * 104729 + 17) % N;
     let ref = 0,
       mag = 0;
-    for (let q = 0; q < c.n; q++) {
-      const p = c.a[i * c.n + q]! * c.b[q * c.n + j]!;
+    for (let q = 0; q < K; q++) {
+      const p = c.a[i * K + q]! * c.b[q * N + j]!;
       ref += p;
       mag += Math.abs(p);
     }
-    worst = Math.max(worst, Math.abs(out[i * c.n + j]! - ref) / Math.max(mag, 1e-30));
+    worst = Math.max(worst, Math.abs(out[i * N + j]! - ref) / Math.max(mag, 1e-30));
   }
   return worst;
 }
@@ -101,14 +116,18 @@ export interface Runnable {
   sync(): Promise<void>;
 }
 
-export async function timeInterleaved(cases: Runnable[], rounds: number): Promise<number[]> {
+/**
+ * `reps` runs per sample, waited for once: a wait costs about a millisecond on lavapipe (the
+ * quiet wait's timer), as much as a 512x64x256 product, so short products are timed in batches.
+ */
+export async function timeInterleaved(cases: Runnable[], rounds: number, reps = 1): Promise<number[]> {
   const samples: number[][] = cases.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (const [i, c] of cases.entries()) {
       const t0 = performance.now();
-      c.run();
+      for (let k = 0; k < reps; k++) c.run();
       await c.sync();
-      samples[i]!.push(performance.now() - t0);
+      samples[i]!.push((performance.now() - t0) / reps);
     }
   }
   return samples.map((s) => s.sort((x, y) => x - y)[Math.floor(s.length / 2)]!);
@@ -124,23 +143,37 @@ export function smallCandidate(name: string): boolean {
   return v !== undefined && v.rm * v.rn <= 32;
 }
 
+/**
+ * The variants a size class considers. Medium matmuls on a CPU adapter keep to the quickly
+ * compiled tiles unless `longRuns`: with subgroup32x8t flap-tiny's step was 26 % faster but its
+ * first step took 150 s from an empty shader cache instead of ~20 s (50 fused matmul pipelines
+ * of 30-58k WGSL characters, 2.8 s of LLVM each; bench/RESULTS.md, session 15).
+ */
+export function candidate(cls: SizeClass, name: string, cpu: boolean, longRuns: boolean): boolean {
+  if (cls === 'large') return true;
+  if (cls === 'medium' && (longRuns || !cpu)) return true;
+  return smallCandidate(name);
+}
+
 /** Relative error that marks a variant broken (f32 products over n terms stay far below it). */
 const MAX_REL_ERR = 1e-4;
 
 export async function tuneMatmul(
   gpu: Gpu,
   log: (line: string) => void = () => {},
-  shapes: Record<keyof typeof TUNE_SHAPES, number> = TUNE_SHAPES,
+  shapes: Record<SizeClass, TuneShape> = TUNE_SHAPES,
+  longRuns = false,
 ): Promise<TuningRecord> {
   const names = Object.keys(MATMUL_VARIANTS).filter((nm) => usable(nm, gpu.caps));
-  const timings = { small: [] as VariantTiming[], large: [] as VariantTiming[] };
-  const tuning: MatmulTuning = { small: 'regtile4x4', large: 'regtile4x4' };
-  for (const cls of ['small', 'large'] as const) {
-    const n = shapes[cls];
+  const timings: TuningRecord['timings'] = { small: [], medium: [], large: [] };
+  const tuning: MatmulTuning = { small: 'regtile4x4', medium: 'regtile4x4', large: 'regtile4x4' };
+  for (const cls of CLASSES) {
+    const shape = shapes[cls];
+    const [M, K, N] = dimsOf(shape);
     const cases: { name: string; c: MatmulCase; firstRunMs: number; err: number }[] = [];
-    for (const nm of names.filter((x) => cls === 'large' || smallCandidate(x))) {
-      log(`tuning matmul ${n}³: compiling ${nm}`);
-      const c = await matmulCase(gpu, n, usable(nm, gpu.caps)!);
+    for (const nm of names.filter((x) => candidate(cls, x, gpu.caps.cpu, longRuns))) {
+      log(`tuning matmul ${describeShape(shape)}: compiling ${nm}`);
+      const c = await matmulCase(gpu, shape, usable(nm, gpu.caps)!);
       const t0 = performance.now();
       c.exe.run();
       await c.exe.sync(); // lavapipe compiles the pipeline here
@@ -150,17 +183,21 @@ export async function tuneMatmul(
       cases.push({ name: nm, c, firstRunMs, err });
     }
     const ok = cases.filter((x) => x.err <= MAX_REL_ERR);
+    // about 20 ms of GPU work per sample in each class on lavapipe
     const ms = await timeInterleaved(
       ok.map((x) => x.c.exe),
       cls === 'small' ? 15 : 11,
+      { small: 16, medium: 8, large: 2 }[cls],
     );
-    ok.forEach((x, i) => timings[cls].push({ variant: x.name, ms: ms[i]!, gflops: (2 * n ** 3) / (ms[i]! * 1e6), firstRunMs: x.firstRunMs, maxRelErr: x.err }));
+    ok.forEach((x, i) =>
+      timings[cls].push({ variant: x.name, ms: ms[i]!, gflops: (2 * M * K * N) / (ms[i]! * 1e6), firstRunMs: x.firstRunMs, maxRelErr: x.err }),
+    );
     for (const x of cases) x.c.exe.destroy();
     timings[cls].sort((p, q) => p.ms - q.ms);
     if (timings[cls][0]) tuning[cls] = timings[cls][0].variant;
-    log(`  ${n}³: ${timings[cls].map((t) => `${t.variant} ${t.gflops.toFixed(2)} GFLOP/s`).join(', ')} -> ${tuning[cls]}`);
+    log(`  ${describeShape(shape)}: ${timings[cls].map((t) => `${t.variant} ${t.gflops.toFixed(2)} GFLOP/s`).join(', ')} -> ${tuning[cls]}`);
   }
-  const rec: TuningRecord = { adapter: gpu.report.description, version: TUNER_VERSION, tuning, timings };
+  const rec: TuningRecord = { adapter: gpu.report.description, version: TUNER_VERSION, tuning, longRuns, timings };
   saveTuning(gpu, rec);
   return rec;
 }
