@@ -66,6 +66,9 @@ const SCHEMA = {
     // through the encoder), at their own learning rate (default lr / 4), warm-up and cosine decay.
     unmasked_steps: { type: 'int', min: 0, max: 1e9, default: 0 },
     unmasked_lr: { type: 'number', min: 0, max: 10, default: 0 },
+    // Validate, keep and save an exponential moving average of the weights with this decay per
+    // step (0 = off; runtime/train/ema.ts).
+    ema_decay: { type: 'number', min: 0, max: 1, maxExclusive: true, default: 0 },
     // Audio augmentation of training crops (runtime/data/augment-audio.ts); all off by default.
     aug_gain_db: { type: 'number', min: 0, max: 60, default: 0 },
     aug_shift: { type: 'number', min: 0, max: 1, default: 0 },

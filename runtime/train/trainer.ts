@@ -24,6 +24,7 @@ import { wordVectors } from '../model/word-vectors.ts';
 import { type Progress, formatDuration } from './progress.ts';
 import { scheduledRate } from './schedule.ts';
 import { type Checkpoint, saveCheckpoint } from './state.ts';
+import { EMA_EVERY, WeightAverage } from './ema.ts';
 import type { TrainData } from './data.ts';
 import type { Tensor } from './checkpoint.ts';
 import { gaussian } from '../../compiler/ir/lcg.ts';
@@ -106,6 +107,8 @@ export interface StopSignal {
 }
 
 const LOGIT_SCALE_MAX = Math.log(100); // the clamp of info_nce in stdlib.flap
+/** Names of the averaged weights in last.safetensors (train.ema_decay), so a resume continues the average. */
+const EMA_PREFIX = 'ema.';
 
 /**
  * The RNG key of a step: distinct for every (seed, step) pair up to 100003 steps, and a pure
@@ -119,6 +122,8 @@ export class Trainer {
   private lastEval: Evaluation | undefined;
   /** The executable that runs the steps: `exe`, or the unmasked plan's in the last train.unmasked_steps. */
   private active: Executable;
+  /** train.ema_decay > 0: the averaged weights validated, kept and saved (ema.ts). */
+  private readonly ema: WeightAverage | undefined;
 
   private constructor(
     private gpu: Gpu,
@@ -131,6 +136,12 @@ export class Trainer {
   ) {
     this.metricsPath = join(p.out, 'metrics.jsonl');
     this.active = exe;
+    const decay = model.train.ema_decay;
+    if (decay > 0) {
+      const restored = new Map<string, Float32Array>();
+      for (const [n, t] of p.resume?.tensors ?? []) if (n.startsWith(EMA_PREFIX)) restored.set(n.slice(EMA_PREFIX.length), t.data);
+      this.ema = new WeightAverage(decay, p.resume?.meta.step ?? 0, restored);
+    }
   }
 
   /**
@@ -243,6 +254,7 @@ export class Trainer {
       last = row;
       this.record(row);
       this.showProgress(row, lossNames, start, t0);
+      if (this.ema && step % EMA_EVERY === 0) this.ema.update(step, await this.readWeights());
       if (this.p.val && (step % valEvery === 0 || step === steps)) await this.validate(step);
       if (step % saveEvery === 0 && step < steps) await this.saveState(step, stream);
     }
@@ -251,7 +263,7 @@ export class Trainer {
     const lastCheckpoint = await this.saveState(step, stream);
     const done = step - start;
     const msPerStep = done > 1 ? (performance.now() - t0 - firstStepMs) / (done - 1) : firstStepMs;
-    const trained = await this.readWeights();
+    const trained = await this.weightsToUse(step);
     if (this.p.save) saveCheckpoint(this.p.save, this.tensors(trained), { ...this.meta(step, stream), kind: 'weights' });
     if (this.lastEval) this.writeValidation(this.lastEval, step);
     return { steps: step, startStep: start, interrupted: step < steps, msPerStep, firstStepMs, first, last, best: this.best, trained, lastCheckpoint };
@@ -314,6 +326,14 @@ export class Trainer {
     throw new NonFiniteError(`step ${step}: ${what}; ${at}. Training stopped; ${ck}.`);
   }
 
+  /** The weights a run validates and saves: the average (brought up to `step`) or the weights themselves. */
+  private async weightsToUse(step: number): Promise<Map<string, Float32Array>> {
+    const w = await this.readWeights();
+    if (!this.ema) return w;
+    this.ema.update(step, w);
+    return this.ema.values!;
+  }
+
   private async readWeights(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
     for (const q of this.model.params) if (isStored(q)) out.set(q.name, (await this.holder(q.name).read(q.name)) as Float32Array);
@@ -322,7 +342,8 @@ export class Trainer {
 
   private tensors(values: Map<string, Float32Array>): Tensor[] {
     const shapes = new Map(this.model.plan.inputs.map((i) => [i.name, [...i.shape]]));
-    return [...values].map(([name, data]) => ({ name, shape: shapes.get(name)!, data }));
+    const shapeOf = (name: string): number[] => shapes.get(name) ?? shapes.get(name.slice(EMA_PREFIX.length))!;
+    return [...values].map(([name, data]) => ({ name, shape: shapeOf(name), data }));
   }
 
   private meta(step: number, stream: { epoch: number; pos: number }) {
@@ -341,6 +362,10 @@ export class Trainer {
   /** last.safetensors: weights and moments, so --resume continues exactly. */
   private async saveState(step: number, stream: { epoch: number; pos: number }): Promise<string> {
     const values = await this.readWeights();
+    if (this.ema) {
+      this.ema.update(step, values);
+      for (const [n, v] of this.ema.values!) values.set(`${EMA_PREFIX}${n}`, v);
+    }
     for (const i of this.model.plan.inputs) if (i.role === 'state') values.set(i.name, (await this.holder(i.name).read(i.name)) as Float32Array);
     const path = join(this.p.out, 'last.safetensors');
     saveCheckpoint(path, this.tensors(values), { ...this.meta(step, stream), kind: 'train-state' });
@@ -350,7 +375,7 @@ export class Trainer {
   private async validate(step: number): Promise<void> {
     const d = this.data!;
     const t = performance.now();
-    const weights = await this.readWeights();
+    const weights = await this.weightsToUse(step);
     const ev = await evaluateRetrieval(this.gpu, this.model.evalPlan, this.model.params, weights, this.p.val!, {
       fe: d.fe,
       norm: d.norm,
