@@ -31,7 +31,7 @@ export interface CompileOptions {
   /** Scatter-adds into large tables through a sort and binary searches (default true;
    *  simplify.ts sortScatters; tests compare against the plain kernel). */
   sortScatters?: boolean;
-  /** Elementwise kernels four elements per lane as vec4s where they can be (default true;
+  /** Elementwise kernels and one-lane-per-row reductions four elements at a time as vec4s where they can be (default true;
    *  codegen/vectorize.ts; FLAPC_VEC4=0 for A/B runs). */
   vectorize?: boolean;
   /** 0 silent; 1 graph IR; 2 + kernels; 3 + WGSL (FLAPC_DEBUG). */

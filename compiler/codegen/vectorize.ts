@@ -9,6 +9,8 @@
 //     its place and extent, the four are consecutive in the input too; when the input does not
 //     vary along the last axis, the four read one scalar (emitted by the scalar rules, splat).
 // Anything else (gathers, concat, random numbers, last-axis slices) leaves the kernel scalar.
+// Row reductions that give a lane a whole row use the same rules for the row's expression
+// (vectorRowReads): the lane sums four elements per step, the row's reduced values splat.
 import type { Kernel } from '../fuse/kernel-ir.ts';
 import type { DType, Eqn, Prim, Var } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';

@@ -44,8 +44,8 @@ export interface CodegenOptions {
   matmulTuning?: MatmulTuning;
   /** f32 values stored as f16 (compiler/plan/precision.ts); needs the adapter's shader-f16. */
   half?: ReadonlySet<number>;
-  /** Elementwise kernels four elements per lane where they can be (codegen/vectorize.ts;
-   *  default true, FLAPC_VEC4=0 for A/B runs). */
+  /** Elementwise kernels and one-lane-per-row reductions four elements at a time where they can
+   *  be (codegen/vectorize.ts; default true, FLAPC_VEC4=0 for A/B runs). */
   vectorize?: boolean;
   /** Kernels already generated in this compile, by structural key (see kernel-key.ts). */
   cache?: Map<string, { wgsl: string; dispatch: [number, number, number]; flops: number }>;
