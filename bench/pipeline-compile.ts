@@ -5,6 +5,7 @@
 //   MESA_SHADER_CACHE_DISABLE=true node --import tsx bench/pipeline-compile.ts models/flap-tiny.yaml
 import { acquireGpu } from '../runtime/gpu/device.ts';
 import { loadModel } from '../runtime/model/model.ts';
+import { constantsBinding } from '../compiler/index.ts';
 
 const spec = process.argv[2];
 if (!spec) throw new Error('usage: node --import tsx bench/pipeline-compile.ts <spec.yaml>');
@@ -15,8 +16,7 @@ const seen = new Set<number>();
 const rows: { label: string; ms: number; chars: number }[] = [];
 let createMs = 0;
 for (const disp of plan.dispatches) {
-  // texture-reading matmuls need their texture bound; the tuned small variant never reads one
-  if (seen.has(disp.pipeline) || disp.texture) continue;
+  if (seen.has(disp.pipeline)) continue;
   seen.add(disp.pipeline);
   const p = plan.pipelines[disp.pipeline]!;
   const t0 = performance.now();
@@ -25,10 +25,13 @@ for (const disp of plan.dispatches) {
   createMs += performance.now() - t0;
   const bufs = disp.bindings.map((b) => d.createBuffer({ size: Math.max(16, Math.ceil(b.bytes / 16) * 16), usage: GPUBufferUsage.STORAGE }));
   const entries: GPUBindGroupEntry[] = bufs.map((buffer, binding) => ({ binding, resource: { buffer } }));
+  const t = disp.texture;
+  const tex = t && d.createTexture({ size: [t.width, t.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+  if (t && tex) entries.push({ binding: t.binding, resource: tex.createView() });
   if (disp.constants) {
     const k = d.createBuffer({ size: Math.ceil(disp.constants.length / 4) * 16, usage: GPUBufferUsage.UNIFORM });
     bufs.push(k);
-    entries.push({ binding: disp.bindings.length, resource: { buffer: k } });
+    entries.push({ binding: constantsBinding(disp), resource: { buffer: k } });
   }
   const bg = d.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
   const enc = d.createCommandEncoder();
@@ -41,6 +44,7 @@ for (const disp of plan.dispatches) {
   await d.queue.onSubmittedWorkDone();
   rows.push({ label: p.label, ms: performance.now() - t0, chars: p.wgsl.length });
   for (const b of bufs) b.destroy();
+  tex?.destroy();
 }
 const total = rows.reduce((a, r) => a + r.ms, 0);
 console.log(

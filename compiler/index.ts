@@ -10,7 +10,7 @@ export { IRError, numel, type DType, type Graph, type Shape } from './ir/types.t
 export { printGraph } from './ir/print.ts';
 export { interpret, tensor, type Tensor } from './ir/interp.ts';
 export { appendTrainStep, adamwConfig, adamwHyper, DEFAULT_ADAMW, HYPER_NAME, type AdamWConfig } from './autodiff/train-step.ts';
-export { type Plan, type PlanDispatch, parsePlan, serializePlan, fnv1a } from './plan/plan.ts';
+export { type Plan, type PlanDispatch, constantsBinding, parsePlan, serializePlan, fnv1a } from './plan/plan.ts';
 export { BASELINE_CAPS, type DeviceCaps } from './caps.ts';
 export { LARGE_MATMUL_FMAS, MATMUL_VARIANTS, type MatmulTuning, type MatmulVariant, sizeClass, tunedName, usable } from './codegen/matmul.ts';
 export { describeKernel } from './fuse/kernel-ir.ts';

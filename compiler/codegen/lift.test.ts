@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanDispatch } from '../plan/plan.ts';
-import { fnv1a } from '../plan/plan.ts';
+import { constantsBinding, fnv1a } from '../plan/plan.ts';
 import { cutConstants, liftConstants } from './lift.ts';
 
 const kernel = (m: number, k: number, div: number): string => `@group(0) @binding(0) var<storage, read> in0: array<f32>;
@@ -62,18 +62,30 @@ describe('constant lifting', () => {
     expect(r.pipelines[r.dispatches[2]!.pipeline]!.wgsl).toBe(lonely);
   });
 
-  it('leaves non-matmul kernels, texture-reading pipelines and unused pipelines alone', () => {
+  it('leaves non-matmul kernels and unused pipelines alone', () => {
     const a = kernel(640, 256, 32),
       b = kernel(128, 64, 32);
     const r = liftConstants([pipe('reduce_1', a), pipe('reduce_2', b)], [disp(0), disp(1)], fnv1a);
     expect(r.pipelines.map((p) => p.wgsl)).toEqual([a, b]);
-    const t = liftConstants(
-      [pipe('matmul_1', a), pipe('matmul_2', b), pipe('matmul_9', kernel(8, 8, 32))],
-      [disp(0, { texture: { buffer: 1, width: 4, height: 4, binding: 2 } }), disp(1)],
-      fnv1a,
-    );
-    expect(t.pipelines.map((p) => p.wgsl)).toEqual([a, b]);
-    expect(t.dispatches.every((d) => d.constants === undefined)).toBe(true);
+    const u = liftConstants([pipe('matmul_1', a), pipe('matmul_9', b)], [disp(0)], fnv1a);
+    expect(u.pipelines.map((p) => p.wgsl)).toEqual([a]);
+  });
+
+  it('texture-reading pipelines share only with each other, their constants bound after the texture', () => {
+    const tex = (binding: number) => ({ texture: { buffer: 1, width: 4, height: 4, binding } });
+    const a = kernel(640, 256, 32),
+      b = kernel(128, 64, 32),
+      c = kernel(256, 128, 32);
+    // a and b read B through a texture (bound at 2, after the two buffers); c does not
+    const t = liftConstants([pipe('matmul_1', a), pipe('matmul_2', b), pipe('matmul_3', c)], [disp(0, tex(2)), disp(1, tex(2)), disp(2)], fnv1a);
+    expect(t.pipelines.length).toBe(2);
+    expect(t.dispatches[1]!.pipeline).toBe(t.dispatches[0]!.pipeline);
+    expect(t.dispatches[2]!.pipeline).not.toBe(t.dispatches[0]!.pipeline);
+    expect(t.dispatches[0]!.constants).toEqual([639, 256]);
+    expect(t.dispatches[2]!.constants).toBeUndefined();
+    expect(t.pipelines[t.dispatches[0]!.pipeline]!.wgsl.startsWith('@group(0) @binding(3) var<uniform> flapc_k')).toBe(true);
+    expect(constantsBinding(t.dispatches[0]!)).toBe(3);
+    expect(constantsBinding(t.dispatches[2]!)).toBe(2);
   });
 });
 

@@ -7,7 +7,7 @@
 // constants are set aside (bench/RESULTS.md, session 12). Divisors and moduli stay literal, so
 // index arithmetic through views keeps its multiply-and-shift division (a division by a uniform
 // is a real division per lane); constants that every member of a group shares stay literal too.
-import type { Plan, PlanDispatch } from '../plan/plan.ts';
+import { type Plan, type PlanDispatch, constantsBinding } from '../plan/plan.ts';
 
 /** WGSL tokens: identifiers, numbers with their suffixes, whitespace runs, single characters. */
 const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d*)?(?:[eE][-+]?\d+)?[fhiu]?|\s+|[\s\S]/g;
@@ -58,22 +58,23 @@ function sharedWgsl(cut: Cut, slotOf: Map<number, number>, slots: number, bindin
 }
 
 /**
- * Merges the matmul pipelines that differ only in liftable constants. Pipelines used with a
- * texture operand, and groups of one, are left as they are. Returns new pipeline and dispatch
- * lists (unused pipelines dropped); `hash` hashes a pipeline's text.
+ * Merges the matmul pipelines that differ only in liftable constants (groups of one are left as
+ * they are). A pipeline whose B is a texture joins only pipelines that read one too, so the
+ * uniform's binding slot (constantsBinding) is the same for every member. Returns new pipeline
+ * and dispatch lists (unused pipelines dropped); `hash` hashes a pipeline's text.
  */
 export function liftConstants(
   pipelines: Plan['pipelines'],
   dispatches: PlanDispatch[],
   hash: (wgsl: string) => string,
 ): { pipelines: Plan['pipelines']; dispatches: PlanDispatch[] } {
-  const textured = new Set(dispatches.filter((d) => d.texture).map((d) => d.pipeline)),
-    used = new Set(dispatches.map((d) => d.pipeline));
-  const cuts = pipelines.map((p, i) => (p.label.startsWith('matmul') && used.has(i) && !textured.has(i) ? cutConstants(p.wgsl) : undefined));
+  const firstUse = new Map<number, PlanDispatch>();
+  for (const d of dispatches) if (!firstUse.has(d.pipeline)) firstUse.set(d.pipeline, d);
+  const cuts = pipelines.map((p, i) => (p.label.startsWith('matmul') && firstUse.has(i) ? cutConstants(p.wgsl) : undefined));
   const groups = new Map<string, number[]>();
   cuts.forEach((c, i) => {
     if (!c) return;
-    const key = `${c.values.length}\u0000${c.parts.join('\u0000')}`;
+    const key = `${constantsBinding(firstUse.get(i)!)}\u0000${c.values.length}\u0000${c.parts.join('\u0000')}`;
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);
@@ -95,13 +96,13 @@ export function liftConstants(
       if (!column.has(key)) column.set(key, slots.push(p) - 1);
       slotOf.set(p, column.get(key)!);
     });
-    const binding = dispatches.find((d) => d.pipeline === members[0])!.bindings.length;
+    const binding = constantsBinding(firstUse.get(members[0]!)!);
     const wgsl = sharedWgsl(first, slotOf, slots.length, binding);
     const to = add({ hash: hash(wgsl), label: pipelines[members[0]!]!.label, wgsl });
     for (const m of members) remap.set(m, { to, constants: slots.map((p) => cuts[m]!.values[p]!) });
   }
   pipelines.forEach((p, i) => {
-    if (!remap.has(i) && used.has(i)) remap.set(i, { to: add(p) });
+    if (!remap.has(i) && firstUse.has(i)) remap.set(i, { to: add(p) });
   });
   return {
     pipelines: out,

@@ -28,6 +28,9 @@ export interface MatmulVariant {
   kt: number;
   /** Subgroup variant: read B through a texture where its shape allows (see textureOperand). */
   texB?: boolean;
+  /** Subgroup variant: loop over the subgroup's k values (a shuffle by the loop index) instead of
+   *  unrolling them (a broadcast each): a fraction of the code for lavapipe's LLVM to compile. */
+  rolled?: boolean;
 }
 
 export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
@@ -40,6 +43,13 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   subgroup32x8: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0 },
   // B through textureLoad: lavapipe's texel fetch is cheaper than its per-lane storage loads.
   subgroup32x8t: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0, texB: true },
+  // The same layout with a quarter (a half) of the registers: each lane holds one vec4 of columns.
+  // lavapipe compiles them in 0.3-0.5 s instead of 2.8 s, and at 512x64x256 16x4t ran as fast as
+  // 32x8t (21.8 vs 21.2 GFLOP/s) and 8x4t at 1.5x regtile8x4 (bench/RESULTS.md, session 16).
+  subgroup8x4t: { kind: 'subgroup', wx: 0, wy: 8, rm: 8, rn: 4, kt: 0, texB: true },
+  subgroup16x4t: { kind: 'subgroup', wx: 0, wy: 4, rm: 16, rn: 4, kt: 0, texB: true },
+  subgroup16x4tr: { kind: 'subgroup', wx: 0, wy: 4, rm: 16, rn: 4, kt: 0, texB: true, rolled: true },
+  subgroup8x4tr: { kind: 'subgroup', wx: 0, wy: 8, rm: 8, rn: 4, kt: 0, texB: true, rolled: true },
 };
 
 /**
@@ -333,7 +343,8 @@ function subgroupBody(
     const x = loop.value(a, { shape: a.shape, dims: [...bdims, `ma${i}`, 'kac'] });
     return loop.let(kTail ? `select(0.0f, ${x}, ka < ${K})` : x, 'a');
   });
-  for (let kk = 0; kk < SG; kk++) {
+  // One k of the SG a lane loaded: B's columns at k0 + kk, A's rows from lane kk.
+  const step = (kk: string, lane: string): string[] => {
     const blk = loop.child();
     const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
     const bv = Array.from({ length: C }, (_, c) => {
@@ -346,11 +357,13 @@ function subgroupBody(
       return blk.let(`vec4<f32>(${q.join(', ')})`, 'b');
     });
     for (let i = 0; i < RM; i++) {
-      const sv = blk.let(`vec4<f32>(subgroupBroadcast(${av[i]}, ${kk}u))`, 's');
+      const sv = blk.let(v.rolled ? `vec4<f32>(subgroupShuffle(${av[i]}, ${lane}))` : `vec4<f32>(subgroupBroadcast(${av[i]}, ${lane}))`, 's');
       for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
     }
-    loop.lines.push('{', ...blk.lines.map((l) => `  ${l}`), '}');
-  }
+    return blk.lines;
+  };
+  if (v.rolled) loop.lines.push(`for (var kk = 0; kk < ${SG}; kk++) {`, ...step('kk', 'u32(kk)').map((l) => `  ${l}`), '}');
+  else for (let kk = 0; kk < SG; kk++) loop.lines.push('{', ...step(String(kk), `${kk}u`).map((l) => `  ${l}`), '}');
   lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => `  ${l}`), '}');
 
   // Epilogue in a loop over the register tile (through a private array): one copy of the

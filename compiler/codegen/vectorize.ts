@@ -173,6 +173,21 @@ export function vectorRowReads(k: Kernel, producer: ReadonlyMap<number, Eqn>, on
   return readsOf(roots, k, producer, rowValues);
 }
 
+/**
+ * Column sums (a bias's gradient: [tokens, width] -> [width]): a reduce kernel of one stage over
+ * leading axes whose last axis, kept and a multiple of 4 long, is read four columns at a time, and
+ * whose one output is the reduction itself. Returns the values read as vec4s, or undefined.
+ */
+export function vectorColumnReads(k: Kernel, producer: ReadonlyMap<number, Eqn>): Set<number> | undefined {
+  if (k.kind !== 'reduce' || k.stages.length !== 1 || k.fullRow || k.outputs.length !== 1) return undefined;
+  const r = k.stages[0]!.reduce;
+  const x = r.inputs[0]!;
+  const axes = [...(r.params as { axes: readonly number[] }).axes].sort((a, b) => a - b);
+  const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+  if (!leading || last(x) % 4 !== 0 || k.outputs[0]!.id !== r.outputs[0]!.id) return undefined;
+  return readsOf([x], k, producer, new Set());
+}
+
 /** Buffers read as vec4s when `roots` are computed four elements at a time (`scalars`: the row's own values). */
 function readsOf(roots: Var[], k: Kernel, producer: ReadonlyMap<number, Eqn>, scalars: ReadonlySet<number>): Set<number> | undefined {
   const inputs = new Set(k.inputs.map((v) => v.id));

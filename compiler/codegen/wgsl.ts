@@ -6,7 +6,7 @@ import { RNG_WGSL } from '../ir/rng.ts';
 import { type Eqn, type Var, numel } from '../ir/types.ts';
 import { ERF_WGSL, NONFINITE_WGSL, type Idx, Scope, bindingElement, literal, storageType, storeValue, wgslType } from './emit.ts';
 import { kernelKey } from './kernel-key.ts';
-import { ERF4_WGSL, storeVector, vectorReads, vectorRowReads, vectorValue } from './vectorize.ts';
+import { ERF4_WGSL, storeVector, vectorColumnReads, vectorReads, vectorRowReads, vectorValue } from './vectorize.ts';
 import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
 import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
@@ -135,7 +135,7 @@ function textureOf(k: Kernel, opts: CodegenOptions, binding: number): KernelText
 function vectorPlan(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> | undefined {
   if (opts.vectorize === false) return undefined;
   if (k.kind === 'elementwise') return vectorReads(k, kg.producer);
-  if (k.kind === 'reduce') return vectorRowReads(k, kg.producer, onePerRow(rowLayout(k.stages[0]!.reduce)));
+  if (k.kind === 'reduce') return vectorRowReads(k, kg.producer, onePerRow(rowLayout(k.stages[0]!.reduce))) ?? vectorColumnReads(k, kg.producer);
   return undefined;
 }
 
@@ -148,8 +148,10 @@ function vec4Set(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> 
   if (k.kind === 'elementwise' || k.kind === 'reduce') {
     const reads = vectorPlan(k, kg, opts);
     if (!reads) return out;
-    // a reduce kernel stores vec4s only when its output covers the row (softmax), not one value per row
-    const stores = k.kind === 'elementwise' || k.fullRow ? k.outputs : [];
+    // a row reduction stores vec4s only when its output covers the row (softmax), not one value
+    // per row; a column reduction stores four columns' sums at once
+    const columns = k.kind === 'reduce' && vectorColumnReads(k, kg.producer) !== undefined;
+    const stores = k.kind === 'elementwise' || k.fullRow || columns ? k.outputs : [];
     for (const v of [...reads, ...stores.map((o) => o.id)]) out.add(v);
     for (const o of stores) if (opts.aliases?.has(o.id)) out.add(opts.aliases.get(o.id)!);
     return out;
@@ -194,8 +196,11 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
   switch (k.kind) {
     case 'elementwise':
       return { label, bindings, ...(vectorPlan(k, kg, opts) ? vectorElementwise(k, root, decls, opts.caps) : elementwise(k, root, decls, opts.caps)) };
-    case 'reduce':
-      return { label, bindings, ...reduce(k, root, decls, opts.caps, vectorPlan(k, kg, opts) !== undefined) };
+    case 'reduce': {
+      const vector = vectorPlan(k, kg, opts) !== undefined;
+      if (vector && vectorColumnReads(k, kg.producer)) return { label, bindings, ...columnReduce(k, root, decls, opts.caps) };
+      return { label, bindings, ...reduce(k, root, decls, opts.caps, vector) };
+    }
     case 'matmul': {
       const texture = textureOf(k, opts, bindings.length);
       if (texture) decls.push(`@group(0) @binding(${texture.binding}) var bT: texture_2d<f32>;`);
@@ -401,6 +406,71 @@ function reduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps, vector =
   }
   // FLOPs as the one-element-per-step loop counts them, so a step's GFLOP does not depend on the layout
   if (vector) flops = reduce(k, new Scope(s.ctx, { n: 0 }), [], caps).flops;
+  return { wgsl: finish(decls, s, text), dispatch, flops };
+}
+
+/** Lanes of a column reduction's workgroup: CW column groups of 4 x (128 / CW) phases of k. */
+const COLUMN_LANES = 128;
+/** Terms a lane adds into a block sum before adding the block to its total. */
+const COLUMN_BLOCK = 16;
+
+/**
+ * A column reduction (vectorColumnReads): lane (c, p) of a workgroup sums four adjacent columns
+ * over every P-th element of the reduced axes as vec4s, in blocks of COLUMN_BLOCK terms (so
+ * rounding grows with ~B + n/B terms, not with a lane's n); the P partial sums of a column meet
+ * in workgroup memory after one barrier and are added pairwise. The workgroup-per-column layout
+ * it replaces read one float per lane at a stride of the row and reduced 256 lanes through 8
+ * barriers: flap-tiny's bias gradients ([2048, 256] -> [256]) took 3.5-4 ms each on lavapipe
+ * (bench/RESULTS.md, session 16).
+ */
+function columnReduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): { wgsl: string; dispatch: [number, number, number]; flops: number } {
+  const r = k.stages[0]!.reduce;
+  const x = r.inputs[0]!;
+  const p = (r.params as { axes: readonly number[] }).axes.length;
+  const K = numel(x.shape.slice(0, p));
+  const kept = x.shape.slice(p);
+  const cols = numel(kept) / 4;
+  const CW = Math.min(8, cols),
+    P = Math.floor(COLUMN_LANES / CW);
+  const groups = Math.ceil(cols / CW);
+  const dispatch = grid(groups, caps);
+  const isMax = r.prim === 'reduce_max';
+  const t = wgslType(r.outputs[0]!.dtype);
+  const init = `vec4<${t}>(${isMax ? (t === 'f32' ? '(-3.4028234663852886e38f)' : literal(-2147483648, r.outputs[0]!.dtype)) : literal(0, r.outputs[0]!.dtype)})`;
+  const comb = (a: string, b: string): string => (isMax ? `max(${a}, ${b})` : `(${a} + ${b})`);
+  const top = s.child();
+  const cd = top.dims({ shape: [...kept.slice(0, -1), kept[kept.length - 1]! / 4], lin: 'colc' });
+  const keptDims = [...cd.slice(0, -1), `(${cd[cd.length - 1]} * 4)`];
+  const loop = top.child();
+  const kd = loop.dims({ shape: x.shape.slice(0, p), lin: 'k' });
+  const val = vectorValue(loop, x, { shape: x.shape, dims: [...kd, ...keptDims] }, new Map());
+  const out = k.outputs[0]!;
+  const buf = s.ctx.buffers.get(out.id)!;
+  // the P partial sums of a column, added as a balanced tree
+  const tree = (lo: number, n: number): string => (n === 1 ? `sh[lid + ${lo * CW}u]` : comb(tree(lo, n >> 1), tree(lo + (n >> 1), n - (n >> 1))));
+  const lines = [
+    `let col = i32(wid.y * ${dispatch[0]}u + wid.x) * ${CW} + i32(lid % ${CW}u);`,
+    `let colc = min(col, ${cols - 1});`,
+    `let ph = i32(lid / ${CW}u);`,
+    ...top.lines,
+    `var acc = ${init};`,
+    `for (var kb = ph; kb < ${K}; kb += ${P * COLUMN_BLOCK}) {`,
+    `  var blk = ${init};`,
+    `  for (var k = kb; k < min(kb + ${P * COLUMN_BLOCK}, ${K}); k += ${P}) {`,
+    ...loop.lines.map((l) => `    ${l}`),
+    `    blk = ${comb('blk', val)};`,
+    '  }',
+    `  acc = ${comb('acc', 'blk')};`,
+    '}',
+    'sh[lid] = acc;',
+    'workgroupBarrier();',
+    `if (ph == 0 && col < ${cols}) {`,
+    `  ${buf}[col] = ${storeVector(s, out, tree(0, P))};`,
+    '}',
+  ];
+  const text = [`var<workgroup> sh: array<vec4<${t}>, ${CW * P}>;`, ENTRY(CW * P), indent(lines, '  '), '}'].join('\n');
+  // FLOPs as the one-element-per-step loop counts them, so a step's GFLOP does not depend on the layout
+  const { flops } = reduce(k, new Scope(s.ctx, { n: 0 }), [], caps);
   return { wgsl: finish(decls, s, text), dispatch, flops };
 }
 

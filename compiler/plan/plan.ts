@@ -32,8 +32,14 @@ export interface PlanDispatch {
   writes?: number[];
   inPlace?: number[];
   /** i32 constants of a pipeline shared by kernels that differ only in them (codegen/lift.ts):
-   *  a uniform buffer bound right after `bindings`, read as `flapc_k: array<vec4<i32>, n>`. */
+   *  a uniform buffer bound after `bindings` and the texture (constantsBinding), read as
+   *  `flapc_k: array<vec4<i32>, n>`. */
   constants?: number[];
+}
+
+/** The binding slot of a dispatch's lifted constants: after its buffers and its texture. */
+export function constantsBinding(d: Pick<PlanDispatch, 'bindings' | 'texture'>): number {
+  return d.bindings.length + (d.texture ? 1 : 0);
 }
 
 export interface PlanIO {

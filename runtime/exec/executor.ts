@@ -3,7 +3,7 @@
 // (a pass break only where a matmul reads an operand through a texture copy).
 // Runs in the web page too: node-free modules only (compiler/ir/types, gpu/gpu), not compiler/index.
 import { type DType, numel } from '../../compiler/ir/types.ts';
-import type { Plan, PlanIO } from '../../compiler/plan/plan.ts';
+import { type Plan, type PlanIO, constantsBinding } from '../../compiler/plan/plan.ts';
 import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
 import { settle } from '../gpu/quiet-wait.ts';
 import { type PlanSlice, sliceFor } from './slice.ts';
@@ -108,7 +108,7 @@ export class Executable {
           resource: { buffer: buffers[b.buffer]!, size: Math.ceil(b.bytes / 16) * 16 },
         }));
         if (d.texture) entries.push({ binding: d.texture.binding, resource: textures[n]!.createView() });
-        if (d.constants) entries.push({ binding: d.bindings.length, resource: { buffer: constantBuffer(d.constants) } });
+        if (d.constants) entries.push({ binding: constantsBinding(d), resource: { buffer: constantBuffer(d.constants) } });
         return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
       }),
     );

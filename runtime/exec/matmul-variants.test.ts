@@ -77,6 +77,28 @@ describe('matmul variants on Dawn vs float64 reference', async () => {
     });
   }
 
+  // Two products that differ only in M share one pipeline (codegen/lift.ts), their sizes in a
+  // uniform bound after the texture where B is read through one.
+  for (const name of names) {
+    it(`${name}: two products of other sizes through one lifted pipeline`, async () => {
+      const b = new GraphBuilder();
+      b.output('y1', b.matmul(b.input('a1', [96, 40]), b.input('b1', [40, 128])));
+      b.output('y2', b.matmul(b.input('a2', [33, 40]), b.input('b2', [40, 128])));
+      const g = b.build();
+      const inputs = randomInputs(g, 700);
+      const ref = reference(g, inputs);
+      const { outputs, plan } = await runOnGpu(g, inputs, { matmulVariant: usable(name, gpu.caps)! });
+      expect(plan.dispatches.length).toBe(2);
+      expect(plan.dispatches[0]!.pipeline).toBe(plan.dispatches[1]!.pipeline);
+      expect(plan.dispatches.every((d) => d.constants !== undefined)).toBe(true);
+      expect(plan.dispatches.every((d) => d.texture !== undefined)).toBe(usable(name, gpu.caps)!.texB === true);
+      for (const o of ['y1', 'y2']) {
+        const { ratio, at } = errorRatio(outputs[o]!, ref[o]!.data, 1e-5, 1e-4 * Math.sqrt(40));
+        expect(ratio, `${o} worst at ${at}`).toBeLessThanOrEqual(1);
+      }
+    });
+  }
+
   // train.precision "f16": a product stored as f16 and read back as A and as B (B's rows are 128
   // floats, the texture path where B is f32: from f16 storage it must take the vec4 path). Each
   // output element is held to the first-order bound of rounding h to f16, u * sum_k |h_ik| |c_kj|

@@ -13,7 +13,7 @@ interface Case {
   build: (b: GraphBuilder) => Var;
   /** Whether the kernel that computes y runs four elements per lane (or step). */
   vector: boolean;
-  /** Sums in another order: equal to the one-per-lane kernel within f32 tolerance, not bit for bit. */
+  /** Sums in another order: not bit for bit the one-per-lane kernel; checked against float64. */
   reordered?: boolean;
   /** Against float64 (default F32_TOL). */
   tol?: { rtol: number; atol: number };
@@ -22,7 +22,7 @@ interface Case {
 // WGSL guarantees sin and cos only to 2^-11 absolute on [-pi, pi] (SwiftShader uses that latitude).
 const TRIG_TOL = { rtol: 0, atol: 2 ** -11 };
 
-const VECTOR_MARKS = ['let e0 = gid * 4;', '(k0 * 4)'];
+const VECTOR_MARKS = ['let e0 = gid * 4;', '(k0 * 4)', 'let colc = min(col, '];
 
 const CASES: Case[] = [
   {
@@ -117,7 +117,18 @@ const CASES: Case[] = [
       return b.add(b.mul(b.mul(c, b.rsqrt(b.add(b.mean(b.mul(c, c), [1], true), 1e-5))), b.input('g', [32])), b.input('bias', [32]));
     },
   },
-  { name: 'a sum over a leading axis stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 8]), [0]) },
+  // column reductions (a bias gradient): four columns per lane, phases of k meeting in workgroup memory
+  { name: 'column sum', vector: true, reordered: true, build: (b) => b.sum(b.input('x', [12, 8]), [0]) },
+  {
+    name: 'column sum over two leading axes of an expression with a broadcast row',
+    vector: true,
+    reordered: true,
+    build: (b) => b.sum(b.mul(b.add(b.input('x', [3, 50, 16]), 1), b.input('c', [16])), [0, 1]),
+  },
+  { name: 'column max (a partial last workgroup)', vector: true, build: (b) => b.max(b.input('x', [300, 260]), [0]) },
+  { name: 'column sum of a bias gradient size', vector: true, reordered: true, build: (b) => b.sum(b.input('x', [16, 128, 256]), [0, 1]) },
+  { name: 'a sum over a middle axis stays scalar', vector: false, build: (b) => b.sum(b.input('x', [4, 6, 8]), [1]) },
+  { name: 'a column sum of odd width stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [0]) },
   { name: 'a row sum of odd length stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [1]) },
 ];
 
@@ -142,7 +153,8 @@ describe('elementwise kernels four elements per lane', () => {
       const { ratio, at } = errorRatio(vec.outputs.y!, ref.data, tol.rtol, tol.atol);
       expect(ratio, `worst at ${at}: gpu ${vec.outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
       if (!c.reordered) expect(vec.outputs.y).toEqual(scalar.outputs.y);
-      else expect(errorRatio(vec.outputs.y!, scalar.outputs.y!, F32_TOL.rtol, F32_TOL.atol).ratio).toBeLessThanOrEqual(1);
+      // Sums in another order are held to float64 only: at the bias-gradient size (2048 terms) the
+      // one-per-lane kernel itself is 2x outside f32 tolerance, the blocked column sum within it.
     });
   });
 });

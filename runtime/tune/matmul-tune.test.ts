@@ -19,7 +19,7 @@ describe('matmul autotuner', async () => {
 
   it('times every usable variant, checks it, and caches the fastest per size class', async () => {
     const lines: string[] = [];
-    const rec = await tuneMatmul(gpu, (l) => lines.push(l), { small: 24, medium: [40, 12, 36], large: 40 });
+    const rec = await tuneMatmul(gpu, (l) => lines.push(l), { small: [3, 24, 8, 24], medium: [40, 12, 36], large: 40 });
     const names = Object.keys(MATMUL_VARIANTS).filter((n) => usable(n, gpu.caps));
     expect(rec.longRuns).toBe(false);
     for (const cls of ['small', 'medium', 'large'] as const) {
@@ -47,13 +47,18 @@ describe('matmul autotuner', async () => {
   it('small matmuls only consider tiles that compile quickly', () => {
     expect(smallCandidate('regtile4x4')).toBe(true);
     expect(smallCandidate('regtile8x4')).toBe(true);
+    expect(smallCandidate('subgroup8x4t')).toBe(true);
+    expect(smallCandidate('subgroup16x4t')).toBe(false);
     expect(smallCandidate('subgroup16x8')).toBe(false);
+    expect(smallCandidate('subgroup32x8t')).toBe(false);
     expect(smallCandidate('no-such-variant')).toBe(false);
   });
 
   it('medium matmuls on a CPU adapter consider slow-compiling tiles only with --long-runs; other adapters always', () => {
     expect(candidate('medium', 'subgroup32x8t', true, false)).toBe(false);
     expect(candidate('medium', 'regtile8x4', true, false)).toBe(true);
+    expect(candidate('medium', 'subgroup8x4tr', true, false)).toBe(true);
+    expect(candidate('medium', 'subgroup16x4t', true, false)).toBe(false);
     expect(candidate('medium', 'subgroup32x8t', true, true)).toBe(true);
     expect(candidate('medium', 'subgroup32x8t', false, false)).toBe(true);
     expect(candidate('small', 'subgroup32x8t', false, true)).toBe(false);

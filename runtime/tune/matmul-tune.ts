@@ -12,19 +12,24 @@ import { Executable } from '../exec/executor.ts';
 import { lcg } from '../../compiler/ir/lcg.ts';
 
 /** Bump when variants or the method change, so stale choices are re-tuned. */
-const TUNER_VERSION = 5;
-/** [M, K, N] of a tuning product; a number n is n x n x n. */
-export type TuneShape = number | readonly [number, number, number];
+const TUNER_VERSION = 6;
+/** [M, K, N] (or [batch, M, K, N]: that many products at once) of a tuning product; a number n is n x n x n. */
+export type TuneShape = number | readonly [number, number, number] | readonly [number, number, number, number];
 /**
- * Representative shapes of the size classes (see matmulClass): the medium one is a
- * transformer projection at width 64 over 512 tokens, the shape most of a small FLAP's
- * matmul time is spent on.
+ * Representative shapes of the size classes (see matmulClass): the small one is attention's
+ * per-head scores (16 heads x batch of 128x16 @ 16x128: batched products are small whatever
+ * their size, and B cannot be a texture there); the medium one is a transformer projection
+ * at width 64 over 512 tokens, the shape most of a small FLAP's matmul time is spent on.
  */
-export const TUNE_SHAPES = { small: 128, medium: [512, 64, 256], large: 512 } as const satisfies Record<string, TuneShape>;
+export const TUNE_SHAPES = { small: [16, 128, 16, 128], medium: [512, 64, 256], large: 512 } as const satisfies Record<string, TuneShape>;
 type SizeClass = keyof typeof TUNE_SHAPES;
 const CLASSES = Object.keys(TUNE_SHAPES) as SizeClass[];
-const dimsOf = (s: TuneShape): readonly [number, number, number] => (typeof s === 'number' ? [s, s, s] : s);
-const describeShape = (s: TuneShape): string => (typeof s === 'number' ? `${s}³` : s.join('x'));
+/** [batch, M, K, N]. */
+const dimsOf = (s: TuneShape): readonly [number, number, number, number] => (typeof s === 'number' ? [1, s, s, s] : s.length === 3 ? [1, ...s] : s);
+const describeShape = (s: TuneShape): string => {
+  const [n, ...mkn] = dimsOf(s);
+  return typeof s === 'number' ? `${s}³` : `${n > 1 ? `${n} x ` : ''}${mkn.join('x')}`;
+};
 
 export interface VariantTiming {
   variant: string;
@@ -71,41 +76,43 @@ export interface MatmulCase {
   exe: Executable;
   a: Float32Array;
   b: Float32Array;
-  /** a is M x K, b is K x N. */
-  dims: readonly [number, number, number];
+  /** a is [batch,] M x K, b is [batch,] K x N. */
+  dims: readonly [number, number, number, number];
 }
 
-/** Compile an M×K by K×N matmul (n: n×n×n) with one variant forced and upload random operands. */
+/** Compile an M×K by K×N matmul (n: n×n×n; a batch of them) with one variant forced and upload random operands. */
 export async function matmulCase(gpu: Gpu, shape: TuneShape, variant: MatmulVariant): Promise<MatmulCase> {
-  const [M, K, N] = dimsOf(shape);
+  const [n, M, K, N] = dimsOf(shape);
+  const lead = n > 1 ? [n] : [];
   const g = new GraphBuilder();
-  g.output('c', g.matmul(g.input('a', [M, K]), g.input('b', [K, N])));
+  g.output('c', g.matmul(g.input('a', [...lead, M, K]), g.input('b', [...lead, K, N])));
   const { plan } = compileGraph(g.build(), { caps: gpu.caps, matmulVariant: variant, debug: 0 });
   const exe = await Executable.create(gpu, plan);
   const rnd = lcg(12345 + M, true);
-  const a = Float32Array.from({ length: M * K }, rnd),
-    b = Float32Array.from({ length: K * N }, rnd);
+  const a = Float32Array.from({ length: n * M * K }, rnd),
+    b = Float32Array.from({ length: n * K * N }, rnd);
   exe.write('a', a);
   exe.write('b', b);
-  return { exe, a, b, dims: [M, K, N] };
+  return { exe, a, b, dims: [n, M, K, N] };
 }
 
 /** Max relative error of 64 sampled entries of the GPU product against float64. */
 export async function checkCase(c: MatmulCase, product?: Float32Array): Promise<number> {
   const out = product ?? (await c.exe.read('c'));
-  const [M, K, N] = c.dims;
+  const [n, M, K, N] = c.dims;
   let worst = 0;
   for (let t = 0; t < 64; t++) {
-    const i = (t * 7919) % M,
+    const z = t % n,
+      i = (t * 7919) % M,
       j = (t * 104729 + 17) % N;
     let ref = 0,
       mag = 0;
     for (let q = 0; q < K; q++) {
-      const p = c.a[i * K + q]! * c.b[q * N + j]!;
+      const p = c.a[(z * M + i) * K + q]! * c.b[(z * K + q) * N + j]!;
       ref += p;
       mag += Math.abs(p);
     }
-    worst = Math.max(worst, Math.abs(out[i * N + j]! - ref) / Math.max(mag, 1e-30));
+    worst = Math.max(worst, Math.abs(out[(z * M + i) * N + j]! - ref) / Math.max(mag, 1e-30));
   }
   return worst;
 }
@@ -135,8 +142,9 @@ export async function timeInterleaved(cases: Runnable[], rounds: number, reps = 
 
 /**
  * Small matmuls are many and distinct in a training step, so compile time counts there:
- * only tiles of at most 32 accumulators per thread compete (lavapipe, uncached: 0.1-0.9 s
- * per pipeline for those, 4-17 s for subgroup16x8's 128, 10-20 s for subgroup32x8's 256).
+ * only tiles of at most 32 accumulators per thread compete (lavapipe, uncached: 0.15-0.45 s
+ * per pipeline for those, 0.4-1 s for subgroup16x4t's 64, 2.5-4.5 s for subgroup16x8's 128,
+ * 7 s for subgroup32x8t's 256; bench/RESULTS.md, session 16).
  */
 export function smallCandidate(name: string): boolean {
   const v = MATMUL_VARIANTS[name];
@@ -144,10 +152,10 @@ export function smallCandidate(name: string): boolean {
 }
 
 /**
- * The variants a size class considers. Medium matmuls on a CPU adapter keep to the quickly
- * compiled tiles unless `longRuns`: with subgroup32x8t flap-tiny's step was 26 % faster but its
- * first step took 150 s from an empty shader cache instead of ~20 s (50 fused matmul pipelines
- * of 30-58k WGSL characters, 2.8 s of LLVM each; bench/RESULTS.md, session 15).
+ * The variants a size class considers. Small and medium matmuls on a CPU adapter keep to the
+ * quickly compiled tiles unless `longRuns` lets medium ones use any: with subgroup32x8t
+ * flap-tiny's first step took 150 s from an empty shader cache instead of ~20 s (50 fused matmul
+ * pipelines of 30-58k WGSL characters, 2.8 s of LLVM each; bench/RESULTS.md, session 15).
  */
 export function candidate(cls: SizeClass, name: string, cpu: boolean, longRuns: boolean): boolean {
   if (cls === 'large') return true;
@@ -169,7 +177,7 @@ export async function tuneMatmul(
   const tuning: MatmulTuning = { small: 'regtile4x4', medium: 'regtile4x4', large: 'regtile4x4' };
   for (const cls of CLASSES) {
     const shape = shapes[cls];
-    const [M, K, N] = dimsOf(shape);
+    const [n, M, K, N] = dimsOf(shape);
     const cases: { name: string; c: MatmulCase; firstRunMs: number; err: number }[] = [];
     for (const nm of names.filter((x) => candidate(cls, x, gpu.caps.cpu, longRuns))) {
       log(`tuning matmul ${describeShape(shape)}: compiling ${nm}`);
@@ -190,7 +198,7 @@ export async function tuneMatmul(
       { small: 16, medium: 8, large: 2 }[cls],
     );
     ok.forEach((x, i) =>
-      timings[cls].push({ variant: x.name, ms: ms[i]!, gflops: (2 * M * K * N) / (ms[i]! * 1e6), firstRunMs: x.firstRunMs, maxRelErr: x.err }),
+      timings[cls].push({ variant: x.name, ms: ms[i]!, gflops: (2 * n * M * K * N) / (ms[i]! * 1e6), firstRunMs: x.firstRunMs, maxRelErr: x.err }),
     );
     for (const x of cases) x.c.exe.destroy();
     timings[cls].sort((p, q) => p.ms - q.ms);
