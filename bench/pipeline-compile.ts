@@ -26,7 +26,7 @@ for (const disp of plan.dispatches) {
   const bufs = disp.bindings.map((b) => d.createBuffer({ size: Math.max(16, Math.ceil(b.bytes / 16) * 16), usage: GPUBufferUsage.STORAGE }));
   const entries: GPUBindGroupEntry[] = bufs.map((buffer, binding) => ({ binding, resource: { buffer } }));
   const t = disp.texture;
-  const tex = t && d.createTexture({ size: [t.width, t.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING });
+  const tex = t ? d.createTexture({ size: [t.width, t.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING }) : undefined;
   if (t && tex) entries.push({ binding: t.binding, resource: tex.createView() });
   if (disp.constants) {
     const k = d.createBuffer({ size: Math.ceil(disp.constants.length / 4) * 16, usage: GPUBufferUsage.UNIFORM });

@@ -43,9 +43,10 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   subgroup32x8: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0 },
   // B through textureLoad: lavapipe's texel fetch is cheaper than its per-lane storage loads.
   subgroup32x8t: { kind: 'subgroup', wx: 0, wy: 4, rm: 32, rn: 8, kt: 0, texB: true },
-  // The same layout with a quarter (a half) of the registers: each lane holds one vec4 of columns.
-  // lavapipe compiles them in 0.3-0.5 s instead of 2.8 s, and at 512x64x256 16x4t ran as fast as
-  // 32x8t (21.8 vs 21.2 GFLOP/s) and 8x4t at 1.5x regtile8x4 (bench/RESULTS.md, session 16).
+  // The same layout with an eighth (a quarter) of the registers: each lane holds one vec4 of
+  // columns; `rolled` ones loop over the subgroup's k. From an empty shader cache lavapipe compiles
+  // them in 0.2-0.7 s instead of 6.9 s, and at 512x64x256 they ran at 14-17 GFLOP/s against 17 for
+  // subgroup32x8t and 7.5 for regtile8x4 (bench/RESULTS.md, session 16).
   subgroup8x4t: { kind: 'subgroup', wx: 0, wy: 8, rm: 8, rn: 4, kt: 0, texB: true },
   subgroup16x4t: { kind: 'subgroup', wx: 0, wy: 4, rm: 16, rn: 4, kt: 0, texB: true },
   subgroup16x4tr: { kind: 'subgroup', wx: 0, wy: 4, rm: 16, rn: 4, kt: 0, texB: true, rolled: true },

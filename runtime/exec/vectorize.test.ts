@@ -13,8 +13,10 @@ interface Case {
   build: (b: GraphBuilder) => Var;
   /** Whether the kernel that computes y runs four elements per lane (or step). */
   vector: boolean;
-  /** Sums in another order: not bit for bit the one-per-lane kernel; checked against float64. */
+  /** Sums in another order: equal to the one-per-lane kernel within f32 tolerance, not bit for bit. */
   reordered?: boolean;
+  /** Why the one-per-lane kernel is not a yardstick here (it is itself outside f32 tolerance of float64). */
+  scalarInexact?: string;
   /** Against float64 (default F32_TOL). */
   tol?: { rtol: number; atol: number };
 }
@@ -126,7 +128,13 @@ const CASES: Case[] = [
     build: (b) => b.sum(b.mul(b.add(b.input('x', [3, 50, 16]), 1), b.input('c', [16])), [0, 1]),
   },
   { name: 'column max (a partial last workgroup)', vector: true, build: (b) => b.max(b.input('x', [300, 260]), [0]) },
-  { name: 'column sum of a bias gradient size', vector: true, reordered: true, build: (b) => b.sum(b.input('x', [16, 128, 256]), [0, 1]) },
+  {
+    name: 'column sum of a bias gradient size',
+    vector: true,
+    reordered: true,
+    scalarInexact: 'at 2048 terms the one-lane-per-element tree sum is 2x outside f32 tolerance of float64; the blocked column sum is within it',
+    build: (b) => b.sum(b.input('x', [16, 128, 256]), [0, 1]),
+  },
   { name: 'a sum over a middle axis stays scalar', vector: false, build: (b) => b.sum(b.input('x', [4, 6, 8]), [1]) },
   { name: 'a column sum of odd width stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [0]) },
   { name: 'a row sum of odd length stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [1]) },
@@ -153,8 +161,7 @@ describe('elementwise kernels four elements per lane', () => {
       const { ratio, at } = errorRatio(vec.outputs.y!, ref.data, tol.rtol, tol.atol);
       expect(ratio, `worst at ${at}: gpu ${vec.outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
       if (!c.reordered) expect(vec.outputs.y).toEqual(scalar.outputs.y);
-      // Sums in another order are held to float64 only: at the bias-gradient size (2048 terms) the
-      // one-per-lane kernel itself is 2x outside f32 tolerance, the blocked column sum within it.
+      else if (!c.scalarInexact) expect(errorRatio(vec.outputs.y!, scalar.outputs.y!, F32_TOL.rtol, F32_TOL.atol).ratio).toBeLessThanOrEqual(1);
     });
   });
 });
