@@ -13,7 +13,7 @@ function matmulWgsl(build: (b: GraphBuilder) => void, variant = 'subgroup16x8'):
   const b = new GraphBuilder();
   build(b);
   const { plan } = compileGraph(b.build(), { caps: CAPS, matmulVariant: usable(variant, CAPS)!, debug: 0 });
-  return plan.dispatches.map((d) => plan.pipelines[d.pipeline]!.wgsl).filter((w) => w.includes('subgroupBroadcast'));
+  return plan.dispatches.map((d) => plan.pipelines[d.pipeline]!.wgsl).filter((w) => /subgroup(Broadcast|Shuffle)\(/.test(w));
 }
 
 describe('subgroup matmul codegen', () => {
@@ -74,6 +74,43 @@ describe('subgroup matmul codegen', () => {
       expect(w).toMatch(/textureLoad\(/);
       expect(allLevels(w, '0')).toBe(true);
     }
+  });
+
+  // B loads (matmul.ts BLoad): the scalar gather of four columns per k is the fallback only.
+  const scalarB = /let b\d+ = vec4<f32>\(t\d+, t\d+, t\d+, t\d+\)/;
+  const heads = (b: GraphBuilder, qkv: ReturnType<GraphBuilder['input']>, i: number) =>
+    b.transpose(b.reshape(b.slice(qkv, [0, 0, i * 32], [2, 24, (i + 1) * 32]), [2, 24, 2, 16]), [0, 2, 1, 3]);
+
+  it('reads Bᵀ (dY @ Wᵀ) as vec4s along k, four columns regrouped, rolled or not', () => {
+    for (const variant of ['subgroup8x4t', 'subgroup8x4tr', 'subgroup16x8']) {
+      const [w] = matmulWgsl((b) => b.output('y', b.matmul(b.input('dy', [30, 64]), b.mT(b.input('w', [40, 64])))), variant);
+      expect(w, variant).toMatch(/in1: array<vec4<f32>>/);
+      expect(w, variant).toMatch(/vec4<f32>\(t\d+\[3\], t\d+\[3\], t\d+\[3\], t\d+\[3\]\)/);
+      expect(w, variant).not.toMatch(scalarB);
+    }
+    // k not a multiple of 4: no vec4 along k
+    const [odd] = matmulWgsl((b) => b.output('y', b.matmul(b.input('dy', [30, 62]), b.mT(b.input('w', [40, 62])))));
+    expect(odd).toMatch(scalarB);
+  });
+
+  it('reads Aᵀ (Xᵀ @ dY) as vec4s along m, where m is a multiple of 4', () => {
+    const [w] = matmulWgsl((b) => b.output('y', b.matmul(b.mT(b.input('x', [64, 40])), b.input('dy', [64, 36]))));
+    expect(w).toMatch(/in0: array<vec4<f32>>/);
+    expect(w).toMatch(/subgroupBroadcast\(\w+\[3\], /);
+    const [odd] = matmulWgsl((b) => b.output('y', b.matmul(b.mT(b.input('x', [64, 42])), b.input('dy', [64, 36]))));
+    expect(odd).toMatch(/in0: array<f32>/);
+  });
+
+  it("reads attention's head views as vec4s: Q @ Kᵀ along k, P @ V along B's rows", () => {
+    const [scores] = matmulWgsl((b) => {
+      const qkv = b.input('qkv', [2, 24, 96]);
+      b.output('s', b.matmul(heads(b, qkv, 0), b.mT(heads(b, qkv, 1))));
+    });
+    expect(scores).toMatch(/in0: array<vec4<f32>>/);
+    expect(scores).not.toMatch(scalarB);
+    const [pv] = matmulWgsl((b) => b.output('o', b.matmul(b.input('p', [2, 2, 24, 24]), heads(b, b.input('qkv', [2, 24, 96]), 2))));
+    expect(pv).toMatch(/array<vec4<f32>>/);
+    expect(pv).not.toMatch(scalarB);
   });
 
   it('every subgroup variant is usable with an 8-wide subgroup', () => {

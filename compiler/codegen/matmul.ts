@@ -4,7 +4,8 @@
 import type { Kernel } from '../fuse/kernel-ir.ts';
 import type { Eqn, Var } from '../ir/types.ts';
 import { numel } from '../ir/types.ts';
-import { type Idx, type Scope, loadVec4, storeValue, storeVec4 } from './emit.ts';
+import { type Idx, type Scope, storeValue, storeVec4 } from './emit.ts';
+import { vectorOperandReads, vectorValue } from './vectorize.ts';
 import type { DeviceCaps } from '../caps.ts';
 
 /**
@@ -137,8 +138,76 @@ export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTun
   return usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
 }
 
+/**
+ * A matmul operand read as a view of `x` through transposes (none, or a chain of them: the
+ * backward pass's Wᵀ, attention's Kᵀ and (Kᵀ)ᵀ), x read four elements of its last axis at a time.
+ */
+export interface OperandView {
+  x: Var;
+  /** Operand axis d is x's axis perm[d]. */
+  perm: readonly number[];
+  /** The buffers read as vec4s. */
+  reads: Set<number>;
+}
+
+/**
+ * How the subgroup layout loads a lane's four columns of B:
+ *   texture: one texel per k (B read straight from its buffer, copied to a texture per dispatch);
+ *   rows: one vec4 per k, where x's last axis is B's n;
+ *   columns: where x's last axis is B's k (B = Wᵀ, Kᵀ), a vec4 along k per column for four k
+ *     at once, regrouped in registers (before: four scalar loads per k, 11 GFLOP/s against 19
+ *     for textures at flap-tiny's shapes, bench/RESULTS.md session 17);
+ *   scalar: four scalar loads per k (any other expression).
+ */
+export type BLoad = { kind: 'texture'; name: string; b: Var } | ({ kind: 'rows' | 'columns' } & OperandView) | { kind: 'scalar' };
+
+/** How a subgroup kernel reads its operands: B as above (textures aside: textureOperand); A by
+ *  scalars, or as vec4s along m where a view's last axis is A's m (the backward pass's Xᵀ @ dY). */
+export interface OperandLoads {
+  a?: OperandView;
+  b: BLoad;
+}
+
+/** The vector loads a subgroup kernel can use, decided by the kernel's structure alone. */
+export function vectorLoads(k: Kernel, v: MatmulVariant, producer: ReadonlyMap<number, Eqn>, aliases?: ReadonlyMap<number, number>): OperandLoads {
+  if (v.kind !== 'subgroup') return { b: { kind: 'scalar' } };
+  const [a, b] = k.anchor!.inputs as [Var, Var];
+  // a buffer the kernel also writes (an update in place) is read as it is bound: scalars
+  const overwritten = new Set(k.outputs.map((o) => aliases?.get(o.id) ?? o.id));
+  // the first view down the operand's chain of transposes whose last axis is the operand's `axis`
+  const view = (operand: Var, axis: number): OperandView | undefined => {
+    const input = (u: Var): boolean => k.inputs.some((w) => w.id === u.id);
+    let x = operand,
+      perm: readonly number[] = operand.shape.map((_, d) => d);
+    for (;;) {
+      const reads = x.dtype === 'f32' && perm[axis] === x.shape.length - 1 ? vectorOperandReads(x, k, producer) : undefined;
+      if (reads && ![...reads].some((id) => overwritten.has(id))) return { x, perm, reads };
+      const t = producer.get(x.id);
+      if (t?.prim !== 'transpose' || input(x)) return undefined;
+      const tp = (t.params as { perm: readonly number[] }).perm;
+      perm = perm.map((p) => tp[p]!);
+      x = t.inputs[0]!;
+    }
+  };
+  const r = b.shape.length;
+  const rows = view(b, r - 1);
+  const cols = rows ? undefined : view(b, r - 2);
+  const bLoad: BLoad = rows ? { kind: 'rows', ...rows } : cols ? { kind: 'columns', ...cols } : { kind: 'scalar' };
+  const aT = view(a, a.shape.length - 2);
+  return aT ? { a: aT, b: bLoad } : { b: bLoad };
+}
+
+/** The index of x for the operand index `dims` of a transposed operand. */
+function viewDims(t: OperandView, dims: string[]): string[] {
+  const d = new Array<string>(t.perm.length);
+  dims.forEach((dim, i) => {
+    d[t.perm[i]!] = dim;
+  });
+  return d;
+}
+
 /** The B operand when the subgroup variant can load it as vec4s straight from its buffer. */
-export function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
+function vec4Operand(k: Kernel, v: MatmulVariant, aliases?: ReadonlyMap<number, number>): Var | undefined {
   if (v.kind !== 'subgroup') return undefined;
   const b = k.anchor!.inputs[1]!;
   const n = b.shape[b.shape.length - 1]!;
@@ -183,10 +252,9 @@ export function matmulBody(
   s: Scope,
   v: MatmulVariant,
   caps: DeviceCaps,
-  wideB?: Var,
-  texB?: string,
+  loads: OperandLoads = { b: { kind: 'scalar' } },
 ): { body: string; dispatch: [number, number, number]; flops: number } {
-  if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, wideB, texB);
+  if (v.kind === 'subgroup') return subgroupBody(k, s, v, caps, loads);
   const { e, a, b, M, K, N, batch } = operands(k);
   const tileM = v.wy * v.rm,
     tileN = v.wx * v.rn;
@@ -315,10 +383,10 @@ function subgroupBody(
   s: Scope,
   v: MatmulVariant,
   caps: DeviceCaps,
-  wideB?: Var,
-  texB?: string,
+  loads: OperandLoads,
 ): { body: string; dispatch: [number, number, number]; flops: number } {
   const { e, a, b, M, K, N, batch } = operands(k);
+  const load = loads.b;
   const SG = v.wx,
     RM = v.rm,
     C = v.rn / 4;
@@ -326,8 +394,8 @@ function subgroupBody(
     tileN = SG * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
   // B read through the texture keeps its storage binding in the pipeline layout.
-  if (texB && wideB) lines.push(`_ = ${s.ctx.buffers.get(wideB.id)!}[0];`);
-  for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
+  if (load.kind === 'texture') lines.push(`_ = ${s.ctx.buffers.get(load.b.id)!}[0];`);
+  if (!loads.a) for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
   for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
   for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);
 
@@ -340,32 +408,61 @@ function subgroupBody(
   // When SG divides K no lane reads past the end, so the k clamps and masks go away.
   const kTail = K % SG !== 0;
   loop.lines.push(`let ka = k0 + lane;`, kTail ? `let kac = min(ka, ${K - 1});` : 'let kac = ka;');
-  const av = Array.from({ length: RM }, (_, i) => {
-    const x = loop.value(a, { shape: a.shape, dims: [...bdims, `ma${i}`, 'kac'] });
-    return loop.let(kTail ? `select(0.0f, ${x}, ka < ${K})` : x, 'a');
-  });
-  // One k of the SG a lane loaded: B's columns at k0 + kk, A's rows from lane kk.
-  const step = (kk: string, lane: string): string[] => {
-    const blk = loop.child();
-    const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
-    const bv = Array.from({ length: C }, (_, c) => {
-      if (texB) return blk.let(`textureLoad(${texB}, vec2<i32>(min(nc${c}, ${N - 4}) / 4, ${kb}), ${level})`, 'b');
-      if (wideB) {
-        const buf = s.ctx.buffers.get(wideB.id)!;
-        return blk.let(loadVec4(s.ctx, wideB, `${buf}[(bz * ${K * N} + ${kb} * ${N} + min(nc${c}, ${N - 4})) / 4]`), 'b');
-      }
-      const q = [0, 1, 2, 3].map((t) => blk.value(b, { shape: b.shape, dims: [...bdims, kb, `min(nc${c} + ${t}, ${N - 1})`] }));
-      return blk.let(`vec4<f32>(${q.join(', ')})`, 'b');
-    });
+  const mask = (x: string, zero: string): string => (kTail ? `select(${zero}, ${x}, ka < ${K})` : x);
+  const aT = loads.a;
+  // A viewed from x whose last axis is A's m: a lane's rows m0..m0+RM-1 at its k are RM/4 vec4s (M % 4 == 0
+  // there, so a group of four rows is all inside M or all past it, where nothing is stored).
+  const av = aT
+    ? Array.from({ length: RM / 4 }, (_, g) => {
+        const m = `min(m0 + ${4 * g}, ${M - 4})`;
+        const w = loop.let(mask(vectorValue(loop, aT.x, { shape: aT.x.shape, dims: viewDims(aT, [...bdims, m, 'kac']) }, new Map()), 'vec4<f32>()'), 'a');
+        return [0, 1, 2, 3].map((j) => `${w}[${j}]`);
+      }).flat()
+    : Array.from({ length: RM }, (_, i) => loop.let(mask(loop.value(a, { shape: a.shape, dims: [...bdims, `ma${i}`, 'kac'] }), '0.0f'), 'a'));
+  // The FMAs of one k: A's rows from lane `lane` (the k it loaded), B's columns `bv`.
+  const fmas = (blk: Scope, lane: string, bv: string[]): void => {
     for (let i = 0; i < RM; i++) {
       const sv = blk.let(v.rolled ? `vec4<f32>(subgroupShuffle(${av[i]}, ${lane}))` : `vec4<f32>(subgroupBroadcast(${av[i]}, ${lane}))`, 's');
       for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
     }
+  };
+  const nCol = (c: number, t?: number): string => (t === undefined ? `min(nc${c}, ${N - 4})` : `min(nc${c} + ${t}, ${N - 1})`);
+  // One k of the SG a lane loaded: B's columns at k0 + kk.
+  const step = (kk: string, lane: string): string[] => {
+    const blk = loop.child();
+    const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
+    const bv = Array.from({ length: C }, (_, c) => {
+      if (load.kind === 'texture') return blk.let(`textureLoad(${load.name}, vec2<i32>(${nCol(c)} / 4, ${kb}), ${level})`, 'b');
+      if (load.kind === 'rows') return vectorValue(blk, load.x, { shape: load.x.shape, dims: viewDims(load, [...bdims, kb, nCol(c)]) }, new Map());
+      const q = [0, 1, 2, 3].map((t) => blk.value(b, { shape: b.shape, dims: [...bdims, kb, nCol(c, t)] }));
+      return blk.let(`vec4<f32>(${q.join(', ')})`, 'b');
+    });
+    fmas(blk, lane, bv);
     return blk.lines;
   };
-  if (v.rolled) loop.lines.push(`for (var kk = 0; kk < ${SG}; kk++) {`, ...step('kk', 'u32(kk)').map((l) => `  ${l}`), '}');
-  else for (let kk = 0; kk < SG; kk++) loop.lines.push('{', ...step(String(kk), `${kk}u`).map((l) => `  ${l}`), '}');
-  lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...loop.lines.map((l) => `  ${l}`), '}');
+  // Four k at once from Bᵀ's rows (load.kind 'columns'): a vec4 along k per column, regrouped.
+  const quad = (q: string, lane: (r: number) => string): string[] => {
+    if (load.kind !== 'columns') throw new Error('quad: B is not read by columns');
+    const blk = loop.child();
+    // K % 4 == 0 here, so a quad is all inside K or all past it (where A is zero): clamp its start.
+    const kq = blk.let(kTail ? `min(k0 + ${q}, ${K - 4})` : `k0 + ${q}`, 'kq');
+    const w = Array.from({ length: C }, (_, c) =>
+      [0, 1, 2, 3].map((t) => vectorValue(blk, load.x, { shape: load.x.shape, dims: viewDims(load, [...bdims, kq, nCol(c, t)]) }, new Map())),
+    );
+    for (let r = 0; r < 4; r++) {
+      const bv = w.map((cols) => blk.let(`vec4<f32>(${cols.map((x) => `${x}[${r}]`).join(', ')})`, 'b'));
+      fmas(blk, lane(r), bv);
+    }
+    return blk.lines;
+  };
+  const body = (lines: string[]): string[] => lines.map((l) => `  ${l}`);
+  if (load.kind === 'columns') {
+    // `quad` takes the quad's first k (as an offset from k0)
+    if (v.rolled) loop.lines.push(`for (var q = 0; q < ${SG}; q += 4) {`, ...body(quad('q', (r) => `u32(q + ${r})`)), '}');
+    else for (let q = 0; q < SG; q += 4) loop.lines.push('{', ...body(quad(String(q), (r) => `${q + r}u`)), '}');
+  } else if (v.rolled) loop.lines.push(`for (var kk = 0; kk < ${SG}; kk++) {`, ...body(step('kk', 'u32(kk)')), '}');
+  else for (let kk = 0; kk < SG; kk++) loop.lines.push('{', ...body(step(String(kk), `${kk}u`)), '}');
+  lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...body(loop.lines), '}');
 
   // Epilogue in a loop over the register tile (through a private array): one copy of the
   // fused epilogue code instead of RM·RN, which keeps lavapipe's pipeline compile short.

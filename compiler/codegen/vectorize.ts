@@ -7,8 +7,10 @@
 //   - elementwise prims, reshape, constants: the four stay four consecutive, aligned elements;
 //   - broadcast, transpose, slice, pad, iota: when the last axis (a multiple of 4 long) keeps
 //     its place and extent, the four are consecutive in the input too; when the input does not
-//     vary along the last axis, the four read one scalar (emitted by the scalar rules, splat).
-// Anything else (gathers, concat, random numbers, last-axis slices) leaves the kernel scalar.
+//     vary along the last axis, the four read one scalar (emitted by the scalar rules, splat);
+//   - a slice of the last axis that starts at a multiple of 4 of a row a multiple of 4 long, and a
+//     pad of the last axis by a multiple of 4 before a row a multiple of 4 long.
+// Anything else (gathers, concat, random numbers, other last-axis slices) leaves the kernel scalar.
 // Row reductions that give a lane a whole row use the same rules for the row's expression
 // (vectorRowReads): the lane sums four elements per step, the row's reduced values splat.
 import type { Kernel } from '../fuse/kernel-ir.ts';
@@ -123,16 +125,44 @@ const VEC_RULES: { [P in Prim]: VecRule<P> | null } = {
     },
   },
   slice: {
+    // a slice of the last axis keeps four aligned elements together when it starts at a multiple
+    // of 4 of a row a multiple of 4 long (attention's heads cut from the fused q|k|v projection)
     modes: (e, v) => {
-      const r = v.shape.length - 1;
-      return rowAligned(v) && !e.params.start[r] && e.inputs[0]!.shape[r] === last(v) ? ['vec'] : null;
+      const r = v.shape.length - 1,
+        x = e.inputs[0]!;
+      const whole = !e.params.start[r] && x.shape[r] === last(v);
+      return rowAligned(v) && (whole || (e.params.start[r]! % 4 === 0 && last(x) % 4 === 0)) ? ['vec'] : null;
     },
     emit: (e, _v, idx, arg, s) => {
       const st = e.params.start;
       return arg(0, { shape: e.inputs[0]!.shape, dims: s.dims(idx).map((d, i) => (st[i] ? s.let(`${d} + ${st[i]}`, 'd') : d)) });
     },
   },
-  pad: NO,
+  pad: {
+    // the gradient of a slice (attention's dq | dk | dv into the fused projection's gradient): on
+    // the last axis, four aligned elements are all inside the input or all padding when the
+    // padding before it and the input's extent are multiples of 4
+    modes: (e, v) => {
+      const r = v.shape.length - 1,
+        x = e.inputs[0]!;
+      return rowAligned(v) && e.params.lo[r]! % 4 === 0 && last(x) % 4 === 0 && e.params.lo.every((l) => l >= 0) ? ['vec'] : null;
+    },
+    emit: (e, v, idx, arg, s) => {
+      const x = e.inputs[0]!,
+        lo = e.params.lo,
+        r = v.shape.length - 1;
+      const conds: string[] = [];
+      const dims = s.dims(idx).map((d, i) => {
+        if (!lo[i] && x.shape[i] === v.shape[i]) return d;
+        const raw = lo[i] ? s.let(`${d} - ${lo[i]}`, 'd') : d;
+        conds.push(`${raw} >= 0 && ${raw} < ${x.shape[i]}`);
+        // the last axis keeps the four aligned: clamp to the input's last group of four
+        return s.let(`clamp(${raw}, 0, ${Math.max(x.shape[i]! - (i === r ? 4 : 1), 0)})`, 'd');
+      });
+      const inner = arg(0, { shape: x.shape, dims });
+      return conds.length ? `select(${splat(v.dtype, literal(0, v.dtype))}, ${inner}, ${conds.join(' && ')})` : inner;
+    },
+  },
   concat: NO,
   gather: NO,
   reduce_sum: NO,
@@ -186,6 +216,15 @@ export function vectorColumnReads(k: Kernel, producer: ReadonlyMap<number, Eqn>)
   const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
   if (!leading || last(x) % 4 !== 0 || k.outputs[0]!.id !== r.outputs[0]!.id) return undefined;
   return readsOf([x], k, producer, new Set());
+}
+
+/**
+ * The buffers read as vec4s when kernel k reads `x` four elements of its last axis at a time (a
+ * matmul operand, codegen/matmul.ts), or undefined when it cannot: x's last axis a multiple of 4,
+ * every step from the buffers to x one of the vector rules.
+ */
+export function vectorOperandReads(x: Var, k: Kernel, producer: ReadonlyMap<number, Eqn>): Set<number> | undefined {
+  return rowAligned(x) ? readsOf([x], k, producer, new Set()) : undefined;
 }
 
 /** Buffers read as vec4s when `roots` are computed four elements at a time (`scalars`: the row's own values). */

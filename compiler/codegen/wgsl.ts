@@ -9,7 +9,7 @@ import { kernelKey } from './kernel-key.ts';
 import { ERF4_WGSL, storeVector, vectorColumnReads, vectorReads, vectorRowReads, vectorValue } from './vectorize.ts';
 import { attentionBody } from './attention.ts';
 import type { DeviceCaps } from '../caps.ts';
-import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Operand, vec4Output } from './matmul.ts';
+import { matmulBody, type MatmulTuning, type MatmulVariant, chooseMatmulVariant, textureOperand, vec4Output, vectorLoads } from './matmul.ts';
 
 export interface Binding {
   varId: number;
@@ -158,8 +158,8 @@ function vec4Set(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Set<number> 
   }
   if (k.kind !== 'matmul') return out;
   const variant = variantOf(k, opts);
-  const wide = vec4Operand(k, variant, opts.aliases);
-  if (wide) out.add(wide.id);
+  const { a, b } = vectorLoads(k, variant, kg.producer, opts.aliases);
+  for (const id of [...(a?.reads ?? []), ...(b.kind === 'rows' || b.kind === 'columns' ? b.reads : [])]) out.add(id);
   const wideOut = vec4Output(k, variant, opts.aliases);
   if (wideOut) out.add(wideOut.id);
   return out;
@@ -183,9 +183,8 @@ export function opaqueLoopBounds(wgsl: string): string {
 
 function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): CompiledKernel {
   const variant = k.kind === 'matmul' ? variantOf(k, opts) : undefined;
-  // A matmul operand read straight from its buffer is bound as vec4s (one wide load, not four).
+  // What a matmul reads four at a time is bound as vec4s (one wide load, not four).
   const vec4 = vec4Set(k, kg, opts);
-  const wide = variant && vec4Operand(k, variant, opts.aliases);
   const { decls, bindings, names } = header(k, opts, vec4);
   const counter = { n: 0 };
   const root = new Scope(
@@ -204,7 +203,9 @@ function generateKernel1(k: Kernel, kg: KernelGraph, opts: CodegenOptions): Comp
     case 'matmul': {
       const texture = textureOf(k, opts, bindings.length);
       if (texture) decls.push(`@group(0) @binding(${texture.binding}) var bT: texture_2d<f32>;`);
-      const r = matmulBody(k, root, variant!, opts.caps, wide, texture && 'bT');
+      const loads = vectorLoads(k, variant!, kg.producer, opts.aliases);
+      if (texture) loads.b = { kind: 'texture', name: 'bT', b: k.anchor!.inputs[1]! };
+      const r = matmulBody(k, root, variant!, opts.caps, loads);
       return { label, bindings, wgsl: finish(decls, root, r.body), dispatch: r.dispatch, flops: r.flops, ...(texture && { texture }) };
     }
     case 'argsort':

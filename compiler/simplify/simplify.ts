@@ -12,7 +12,8 @@ function finish(g: Graph, eqns: Eqn[], subst: Map<number, Var>): Graph {
   return { inputs: g.inputs, eqns, outputs: g.outputs.map((o) => ({ ...o, v: subst.get(o.v.id) ?? o.v })) };
 }
 
-/** reshape(reshape(x)) -> reshape(x); reshape to the same shape and identity transposes vanish. */
+/** reshape(reshape(x)) -> reshape(x), transposes of transposes compose; reshapes to the same
+ *  shape and identity transposes vanish. */
 export function foldViews(g: Graph): Graph {
   const subst = new Map<number, Var>();
   const producer = new Map<number, Eqn>();
@@ -29,9 +30,17 @@ export function foldViews(g: Graph): Graph {
         continue;
       }
     }
-    if (e.prim === 'transpose' && (e.params as { perm: number[] }).perm.every((a, i) => a === i)) {
-      subst.set(out.id, e.inputs[0]!);
-      continue;
+    if (e.prim === 'transpose') {
+      // transpose(transpose(x, p), q) = transpose(x, p∘q)
+      const src = producer.get(e.inputs[0]!.id);
+      if (src?.prim === 'transpose') {
+        const p = (src.params as { perm: number[] }).perm;
+        e = { ...e, inputs: src.inputs, params: { perm: (e.params as { perm: number[] }).perm.map((a) => p[a]!) } };
+      }
+      if ((e.params as { perm: number[] }).perm.every((a, i) => a === i)) {
+        subst.set(out.id, e.inputs[0]!);
+        continue;
+      }
     }
     if (e.prim === 'stop_gradient') {
       subst.set(out.id, e.inputs[0]!);
@@ -111,5 +120,68 @@ export function sortScatters(g: Graph, minRows = SORTED_SCATTER_MIN_ROWS): Graph
 }
 
 export function simplify(g: Graph, opts: { sortScatters?: boolean } = {}): Graph {
-  return dce(cse(foldViews(opts.sortScatters === false ? g : sortScatters(g))));
+  return dce(cse(foldViews(transposeProducts(opts.sortScatters === false ? g : sortScatters(g)))));
+}
+
+/** The permutation that swaps the last two of r axes. */
+const swapLast = (r: number): number[] => [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+
+/**
+ * (A @ B)ᵀ = Bᵀ @ Aᵀ: a product that is read only through a transpose of its last two axes is
+ * computed transposed instead, so its readers see it in order. The gradient of Q @ Kᵀ with
+ * respect to K came as Qᵀ @ dS, transposed back by a view, and that view kept attention's
+ * dq | dk | dv assembly one element per lane (bench/RESULTS.md, session 17). The new operands are
+ * transposed views (folded with any transposes they already were), which the subgroup matmul
+ * reads as vec4s (codegen/matmul.ts vectorLoads).
+ */
+export function transposeProducts(g: Graph): Graph {
+  let next = 1 + Math.max(-1, ...g.inputs.map((i) => i.v.id), ...g.eqns.flatMap((e) => [...e.inputs, ...e.outputs].map((v) => v.id)));
+  const fresh = (shape: readonly number[], dtype: Var['dtype']): Var => ({ id: next++, shape: [...shape], dtype });
+  const uses = new Map<number, Eqn[]>();
+  for (const e of g.eqns) for (const v of e.inputs) uses.set(v.id, [...(uses.get(v.id) ?? []), e]);
+  const outputs = new Set(g.outputs.map((o) => o.v.id));
+  const subst = new Map<number, Var>();
+  const dropped = new Set<Eqn>();
+  const eqns: Eqn[] = [];
+  for (const e0 of g.eqns) {
+    if (dropped.has(e0)) continue;
+    const e = substitute(e0, subst);
+    if (e.prim !== 'matmul') {
+      eqns.push(e);
+      continue;
+    }
+    const [a, b] = e.inputs as [Var, Var];
+    const y = e.outputs[0]!,
+      r = y.shape.length;
+    const swap = swapLast(r);
+    const readers = uses.get(y.id) ?? [];
+    const transposedOnly =
+      readers.length > 0 && readers.every((u) => u.prim === 'transpose' && (u.params as { perm: number[] }).perm.every((d, i) => d === swap[i]));
+    const sameBatch = a.shape.length === r && b.shape.length === r && a.shape.slice(0, r - 2).every((d, i) => d === b.shape[i]);
+    if (!transposedOnly || !sameBatch || outputs.has(y.id)) {
+      eqns.push(e);
+      continue;
+    }
+    const at = e.source ? { source: e.source } : {};
+    const view = (x: Var): Var => {
+      const t = fresh(
+        swap.map((d) => x.shape[d]!),
+        x.dtype,
+      );
+      eqns.push({ prim: 'transpose', inputs: [x], params: { perm: swap }, outputs: [t], ...at });
+      return t;
+    };
+    const bT = view(b),
+      aT = view(a);
+    const yT = fresh(
+      swap.map((d) => y.shape[d]!),
+      y.dtype,
+    );
+    eqns.push({ ...e, inputs: [bT, aT], outputs: [yT] });
+    for (const u of readers) {
+      dropped.add(u);
+      subst.set(u.outputs[0]!.id, yT);
+    }
+  }
+  return finish(g, eqns, subst);
 }

@@ -38,6 +38,37 @@ const CASES: { name: string; k: number; kernels?: number; build: Build }[] = [
       b.output('y', b.matmul(x, x));
     },
   },
+  // Bᵀ read as vec4s along k (codegen/matmul.ts BLoad 'columns'), with k and n tails, and
+  // attention's head views (aligned slices of one q|k|v projection) read as vec4s both ways.
+  {
+    name: '37x44 @ (53x44)ᵀ (Bᵀ by columns, k and n tails)',
+    k: 44,
+    build: (b) => b.output('y', b.matmul(b.input('a', [37, 44]), b.mT(b.input('w', [53, 44])))),
+  },
+  {
+    name: '(44x36)ᵀ @ 44x40 (Aᵀ as vec4s along m, m and k tails)',
+    k: 44,
+    build: (b) => b.output('y', b.matmul(b.mT(b.input('x', [44, 36])), b.input('b', [44, 40]))),
+  },
+  {
+    name: 'batched (2x24x64)ᵀ @ (2x40x24)ᵀ (both operands transposed)',
+    k: 24,
+    build: (b) => b.output('y', b.matmul(b.mT(b.input('x', [2, 24, 64])), b.mT(b.input('w', [2, 40, 24])))),
+  },
+  {
+    name: '64x64 @ (128x64)ᵀ (Bᵀ by columns, whole tiles)',
+    k: 64,
+    build: (b) => b.output('y', b.matmul(b.input('a', [64, 64]), b.mT(b.input('w', [128, 64])))),
+  },
+  {
+    name: 'heads of one q|k|v projection: Q @ Kᵀ, then P @ V',
+    k: 24,
+    build: (b) => {
+      const qkv = b.input('qkv', [2, 24, 96]);
+      const head = (i: number) => b.transpose(b.reshape(b.slice(qkv, [0, 0, i * 32], [2, 24, (i + 1) * 32]), [2, 24, 2, 16]), [0, 2, 1, 3]);
+      b.output('y', b.matmul(b.matmul(head(0), b.mT(head(1))), head(2)));
+    },
+  },
   // Rows of B a multiple of 64 floats: texB variants read B through a texture copy here.
   { name: '96x40 @ 40x128 (B as a texture, m tail)', k: 40, build: (b) => b.output('y', b.matmul(b.input('a', [96, 40]), b.input('b', [40, 128]))) },
   { name: '33x45 @ 45x64 (B as a texture, k tail)', k: 45, build: (b) => b.output('y', b.matmul(b.input('a', [33, 45]), b.input('b', [45, 64]))) },

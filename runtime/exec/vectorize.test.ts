@@ -15,8 +15,13 @@ interface Case {
   vector: boolean;
   /** Sums in another order: equal to the one-per-lane kernel within f32 tolerance, not bit for bit. */
   reordered?: boolean;
-  /** Why the one-per-lane kernel is not a yardstick here (it is itself outside f32 tolerance of float64). */
-  scalarInexact?: string;
+  /**
+   * A sum of thousands of terms: F32_TOL against float64 is out of reach of any f32 summation
+   * order there (pairwise f32 summation of the same inputs lands 1-4x outside it on random data),
+   * so the kernel's worst error is held to that of pairwise summation (Higham, "Accuracy and
+   * Stability of Numerical Algorithms", 4.2) instead, both for the vector and the one-per-lane kernel.
+   */
+  pairwise?: { rows: number; cols: number };
   /** Against float64 (default F32_TOL). */
   tol?: { rtol: number; atol: number };
 }
@@ -90,6 +95,21 @@ const CASES: Case[] = [
     build: (b) => b.mul(b.reshape(b.exp(b.input('x', [4, 6, 4])), [24, 4]), b.input('w', [24, 4])),
   },
   { name: 'a last-axis slice stays scalar', vector: false, build: (b) => b.mul(b.slice(b.input('x', [4, 10]), [0, 1], [4, 9]), 2) },
+  {
+    name: 'a last-axis slice from a multiple of 4 (a head cut from a q|k|v row)',
+    vector: true,
+    build: (b) => b.mul(b.slice(b.input('x', [3, 2, 24]), [1, 0, 8], [3, 2, 16]), 2),
+  },
+  {
+    name: 'last-axis pads by multiples of 4 (a slice gradient: dq | dk | dv), and a pad of a leading axis',
+    vector: true,
+    build: (b) => {
+      const x = b.input('x', [3, 8]);
+      const parts = b.add(b.add(b.pad(x, [0, 0], [0, 16]), b.pad(b.input('y', [3, 8]), [0, 8], [0, 8])), b.pad(b.input('z', [3, 8]), [0, 16], [0, 0]));
+      return b.add(parts, b.pad(b.input('w', [1, 24]), [2, 0], [0, 0]));
+    },
+  },
+  { name: 'a last-axis pad by 2 stays scalar', vector: false, build: (b) => b.mul(b.pad(b.input('x', [3, 8]), [0, 2], [0, 2]), 2) },
   { name: 'a transpose of the last axis stays scalar', vector: false, build: (b) => b.add(b.transpose(b.input('x', [8, 4]), [1, 0]), 1) },
   { name: 'a size that is not a multiple of 4 stays scalar', vector: false, build: (b) => b.exp(b.input('x', [3, 5])) },
   {
@@ -132,13 +152,21 @@ const CASES: Case[] = [
     name: 'column sum of a bias gradient size',
     vector: true,
     reordered: true,
-    scalarInexact: 'at 2048 terms the one-lane-per-element tree sum is 2x outside f32 tolerance of float64; the blocked column sum is within it',
+    pairwise: { rows: 2048, cols: 256 },
     build: (b) => b.sum(b.input('x', [16, 128, 256]), [0, 1]),
   },
   { name: 'a sum over a middle axis stays scalar', vector: false, build: (b) => b.sum(b.input('x', [4, 6, 8]), [1]) },
   { name: 'a column sum of odd width stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [0]) },
   { name: 'a row sum of odd length stays scalar', vector: false, build: (b) => b.sum(b.input('x', [12, 10]), [1]) },
 ];
+
+/** Column sums of a rows x cols matrix, as f32 on the GPU, by pairwise summation in f32 (halves, recursively). */
+function pairwiseColumnSums(x: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const f = Math.fround;
+  const sum = (c: number, lo: number, hi: number): number =>
+    hi - lo === 1 ? f(x[lo * cols + c]!) : f(sum(c, lo, (lo + hi) >> 1) + sum(c, (lo + hi) >> 1, hi));
+  return Float32Array.from({ length: cols }, (_, c) => sum(c, 0, rows));
+}
 
 describe('elementwise kernels four elements per lane', () => {
   afterAll(async () => {
@@ -157,11 +185,19 @@ describe('elementwise kernels four elements per lane', () => {
       expect(marked(vec.plan)).toBe(c.vector);
       expect(marked(scalar.plan)).toBe(false);
       const ref = reference(g, inputs).y!;
+      if (c.pairwise) {
+        const worst = (y: ArrayLike<number>): number => Math.max(...Array.from(ref.data, (r, j) => Math.abs(y[j]! - r)));
+        const pw = pairwiseColumnSums(inputs.x!.data, c.pairwise.rows, c.pairwise.cols);
+        // measured (5 seeds): blocked 3.4-4.5e-5, one-per-lane tree 3.9-4.5e-5, pairwise 5.8-6.4e-5
+        expect(worst(vec.outputs.y!)).toBeLessThanOrEqual(worst(pw));
+        expect(worst(scalar.outputs.y!)).toBeLessThanOrEqual(worst(pw));
+        return;
+      }
       const tol = c.tol ?? F32_TOL;
       const { ratio, at } = errorRatio(vec.outputs.y!, ref.data, tol.rtol, tol.atol);
       expect(ratio, `worst at ${at}: gpu ${vec.outputs.y![at]} ref ${ref.data[at]}`).toBeLessThanOrEqual(1);
       if (!c.reordered) expect(vec.outputs.y).toEqual(scalar.outputs.y);
-      else if (!c.scalarInexact) expect(errorRatio(vec.outputs.y!, scalar.outputs.y!, F32_TOL.rtol, F32_TOL.atol).ratio).toBeLessThanOrEqual(1);
+      else expect(errorRatio(vec.outputs.y!, scalar.outputs.y!, F32_TOL.rtol, F32_TOL.atol).ratio).toBeLessThanOrEqual(1);
     });
   });
 });
