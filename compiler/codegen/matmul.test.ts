@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import * as nn from '../ir/nn.ts';
-import { MATMUL_VARIANTS, chooseMatmulVariant, matmulClass, usable } from './matmul.ts';
+import { MATMUL_VARIANTS, THIN_MATMUL_VARIANTS, chooseMatmulVariant, matmulClass, phaseLanes, usable } from './matmul.ts';
 import { BASELINE_CAPS } from '../caps.ts';
 
 const CAPS = { ...BASELINE_CAPS, maxComputeInvocationsPerWorkgroup: 1024, subgroups: true, subgroupSize: 8, cpu: true };
@@ -113,6 +113,21 @@ describe('subgroup matmul codegen', () => {
     expect(pv).not.toMatch(scalarB);
   });
 
+  it('splits k among phases of lanes where N is narrower than the subgroup columns, not otherwise', () => {
+    const narrow = (n: number, variant: string): string =>
+      matmulWgsl((b) => b.output('y', b.matmul(b.input('a', [64, 32]), b.input('b', [32, n]))), variant)[0]!;
+    for (const variant of ['subgroup8x4t', 'subgroup8x4tr']) {
+      expect(narrow(16, variant), variant).toMatch(/subgroupShuffleXor\(c0_0, 4u\)/);
+      expect(narrow(16, variant), variant).toMatch(/if \(lane >= 4\) \{ return; \}/);
+      expect(narrow(32, variant), variant).not.toMatch(/subgroupShuffleXor/);
+    }
+    expect(phaseLanes(16, 8, { rm: 8, rn: 4 })).toBe(4);
+    expect(phaseLanes(16, 16, { rm: 16, rn: 4 })).toBe(4);
+    expect(phaseLanes(40, 16, { rm: 8, rn: 4 })).toBe(16);
+    expect(phaseLanes(16, 16, { rm: 32, rn: 8 })).toBe(16); // 32-row tiles: no phases
+    expect(phaseLanes(8, 8, { rm: 8, rn: 8 })).toBe(4); // at least 4: a phase holds a quad of Bᵀ's k
+  });
+
   it('every subgroup variant is usable with an 8-wide subgroup', () => {
     for (const [name, v] of Object.entries(MATMUL_VARIANTS)) if (v.kind === 'subgroup') expect(usable(name, CAPS)?.wx).toBe(8);
   });
@@ -137,5 +152,17 @@ describe('matmul size classes', () => {
     expect(chooseMatmulVariant(eqn([640, 64], [64, 256]), CAPS, tuning).texB).toBe(true);
     expect(chooseMatmulVariant(eqn([64, 40, 16], [64, 16, 40]), CAPS, tuning).kind).toBe('regtile');
     expect(chooseMatmulVariant(eqn([640, 64], [64, 256]), CAPS, { small: 'regtile8x4', large: 'subgroup16x8' })).toEqual(MATMUL_VARIANTS.regtile8x4);
+  });
+
+  it('thin products: 16-row tile for short M; for narrow N the tuned tile where it splits k, else regtile_n16', () => {
+    const scoresV = eqn([4, 128, 16], [4, 16, 128]); // M 128, N 128: the tuned choice
+    const pv = eqn([4, 128, 128], [4, 128, 16]); // N 16
+    const short = eqn([4, 8, 64], [4, 64, 128]); // M 8
+    const small = (s: string) => ({ small: s, large: 'subgroup16x8' });
+    expect(chooseMatmulVariant(scoresV, CAPS, small('subgroup8x4t'))).toEqual(usable('subgroup8x4t', CAPS));
+    expect(chooseMatmulVariant(pv, CAPS, small('subgroup8x4t'))).toEqual(usable('subgroup8x4t', CAPS));
+    expect(chooseMatmulVariant(pv, CAPS, small('subgroup32x8t'))).toEqual(THIN_MATMUL_VARIANTS.regtile_n16);
+    expect(chooseMatmulVariant(pv, CAPS, small('regtile4x4'))).toEqual(THIN_MATMUL_VARIANTS.regtile_n16);
+    expect(chooseMatmulVariant(short, CAPS, small('subgroup8x4t'))).toEqual(THIN_MATMUL_VARIANTS.regtile_m16);
   });
 });

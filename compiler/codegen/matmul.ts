@@ -58,6 +58,7 @@ export const MATMUL_VARIANTS: Record<string, MatmulVariant> = {
  * Register tiles for thin products, chosen by shape rather than tuned: attention's per-head
  * matmuls have an output side of the head width (16 in flap-tiny), where regtile8x4's 64 x 32
  * tile leaves 3/4 (or 1/2) of its threads computing clamped copies. 64 threads each, 4 x 4 tiles.
+ * Where the tuned choice is a subgroup tile of <= 16 rows, it covers narrow N itself (phaseLanes).
  */
 export const THIN_MATMUL_VARIANTS: Record<string, MatmulVariant> = {
   regtile_m16: { kind: 'regtile', wx: 16, wy: 4, rm: 4, rn: 4, kt: 1 }, // 16 x 64 tile
@@ -127,15 +128,17 @@ function fmasOf(e: Eqn): number {
 export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTuning): MatmulVariant {
   const cls = matmulClass(e);
   const large = cls === 'large';
-  if (!large) {
-    const [a, b] = [e.inputs[0]!, e.inputs[1]!];
-    const M = a.shape[a.shape.length - 2] ?? 1,
-      N = b.shape[b.shape.length - 1]!;
-    const thin = M <= 16 && N >= 64 ? usable('regtile_m16', caps) : N <= 16 && M >= 64 ? usable('regtile_n16', caps) : undefined;
-    if (thin) return thin;
-  }
   const pick = tuning ? tunedName(cls, tuning) : large ? 'subgroup16x8' : 'regtile4x4';
-  return usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
+  const chosen = usable(pick, caps) ?? usable('regtile4x4', caps) ?? { ...MATMUL_VARIANTS.regtile4x4!, wx: 4, wy: 4 };
+  if (large) return chosen;
+  const [a, b] = [e.inputs[0]!, e.inputs[1]!];
+  const M = a.shape[a.shape.length - 2] ?? 1,
+    N = b.shape[b.shape.length - 1]!;
+  if (M <= 16 && N >= 64) return usable('regtile_m16', caps) ?? chosen;
+  // a subgroup tile covers narrow N by splitting k among its lanes (phaseLanes): attention's
+  // 16-wide per-head products ran 1.6x faster so than with regtile_n16 (bench/RESULTS.md, session 17)
+  if (N <= 16 && M >= 64 && !(chosen.kind === 'subgroup' && chosen.rm <= 16)) return usable('regtile_n16', caps) ?? chosen;
+  return chosen;
 }
 
 /**
@@ -195,6 +198,19 @@ export function vectorLoads(k: Kernel, v: MatmulVariant, producer: ReadonlyMap<n
   const bLoad: BLoad = rows ? { kind: 'rows', ...rows } : cols ? { kind: 'columns', ...cols } : { kind: 'scalar' };
   const aT = view(a, a.shape.length - 2);
   return aT ? { a: aT, b: bLoad } : { b: bLoad };
+}
+
+/**
+ * Lanes per column group of the subgroup layout: the subgroup where N fills it, else the fewest
+ * (a power of two, at least 4 so a phase's k hold a quad of Bᵀ) whose columns cover N.
+ */
+export function phaseLanes(N: number, SG: number, v: Pick<MatmulVariant, 'rm' | 'rn'>): number {
+  // Not for the 32-row tiles: their 32 lane-varying shuffles per k (where one phase broadcasts)
+  // made a 16-wide f16 test's pipelines compile 4x longer (141 s against 34 s; session 18).
+  if (v.rm > 16) return SG;
+  let g = 4;
+  while (g < SG && g * v.rn < N) g *= 2;
+  return Math.min(g, SG);
 }
 
 /** The index of x for the operand index `dims` of a transposed operand. */
@@ -390,13 +406,20 @@ function subgroupBody(
   const SG = v.wx,
     RM = v.rm,
     C = v.rn / 4;
+  // A product narrower than the subgroup's columns (attention's per-head outputs, 16 wide) splits
+  // each chunk of SG k among P phases of G lanes (k offsets kph..kph+G-1) instead of leaving
+  // lanes on clamped copies of the last columns; the phases' sums meet by shuffles at the end.
+  const G = phaseLanes(N, SG, v),
+    P = SG / G;
   const tileM = v.wy * RM,
-    tileN = SG * v.rn;
+    tileN = G * v.rn;
   const { gx, gy, top, bdims, lines } = prologue(k, s, tileM, tileN, caps);
+  if (P > 1) lines.push(`let kph = (lane / ${G}) * ${G};`);
+  const kOff = (kk: string): string => (P > 1 ? `kph + ${kk}` : kk);
   // B read through the texture keeps its storage binding in the pipeline layout.
   if (load.kind === 'texture') lines.push(`_ = ${s.ctx.buffers.get(load.b.id)!}[0];`);
   if (!loads.a) for (let i = 0; i < RM; i++) lines.push(`let ma${i} = min(m0 + ${i}, ${M - 1});`);
-  for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * SG};`);
+  for (let c = 0; c < C; c++) lines.push(`let nc${c} = n0 + ${c * 4 * G};`);
   for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`var c${i}_${c} = vec4<f32>();`);
 
   // Mip level. lavapipe 25.0.7 with 16-wide subgroups (LP_NATIVE_VECTOR_WIDTH=512) fetches wrong
@@ -422,7 +445,8 @@ function subgroupBody(
   // The FMAs of one k: A's rows from lane `lane` (the k it loaded), B's columns `bv`.
   const fmas = (blk: Scope, lane: string, bv: string[]): void => {
     for (let i = 0; i < RM; i++) {
-      const sv = blk.let(v.rolled ? `vec4<f32>(subgroupShuffle(${av[i]}, ${lane}))` : `vec4<f32>(subgroupBroadcast(${av[i]}, ${lane}))`, 's');
+      const shuffle = v.rolled || P > 1;
+      const sv = blk.let(shuffle ? `vec4<f32>(subgroupShuffle(${av[i]}, ${lane}))` : `vec4<f32>(subgroupBroadcast(${av[i]}, ${lane}))`, 's');
       for (let c = 0; c < C; c++) blk.lines.push(`c${i}_${c} = fma(${sv}, ${bv[c]}, c${i}_${c});`);
     }
   };
@@ -430,7 +454,7 @@ function subgroupBody(
   // One k of the SG a lane loaded: B's columns at k0 + kk.
   const step = (kk: string, lane: string): string[] => {
     const blk = loop.child();
-    const kb = blk.let(kTail ? `min(k0 + ${kk}, ${K - 1})` : `k0 + ${kk}`, 'kb');
+    const kb = blk.let(kTail ? `min(k0 + ${kOff(kk)}, ${K - 1})` : `k0 + ${kOff(kk)}`, 'kb');
     const bv = Array.from({ length: C }, (_, c) => {
       if (load.kind === 'texture') return blk.let(`textureLoad(${load.name}, vec2<i32>(${nCol(c)} / 4, ${kb}), ${level})`, 'b');
       if (load.kind === 'rows') return vectorValue(blk, load.x, { shape: load.x.shape, dims: viewDims(load, [...bdims, kb, nCol(c)]) }, new Map());
@@ -445,7 +469,7 @@ function subgroupBody(
     if (load.kind !== 'columns') throw new Error('quad: B is not read by columns');
     const blk = loop.child();
     // K % 4 == 0 here, so a quad is all inside K or all past it (where A is zero): clamp its start.
-    const kq = blk.let(kTail ? `min(k0 + ${q}, ${K - 4})` : `k0 + ${q}`, 'kq');
+    const kq = blk.let(kTail ? `min(k0 + ${kOff(q)}, ${K - 4})` : `k0 + ${kOff(q)}`, 'kq');
     const w = Array.from({ length: C }, (_, c) =>
       [0, 1, 2, 3].map((t) => vectorValue(blk, load.x, { shape: load.x.shape, dims: viewDims(load, [...bdims, kq, nCol(c, t)]) }, new Map())),
     );
@@ -456,13 +480,21 @@ function subgroupBody(
     return blk.lines;
   };
   const body = (lines: string[]): string[] => lines.map((l) => `  ${l}`);
+  // the lane that loaded A at k offset `kk` (a constant where there is one phase)
+  const from = (kk: string, n?: number): string => (P > 1 ? `u32(kph + ${kk})` : n === undefined ? `u32(${kk})` : `${n}u`);
   if (load.kind === 'columns') {
-    // `quad` takes the quad's first k (as an offset from k0)
-    if (v.rolled) loop.lines.push(`for (var q = 0; q < ${SG}; q += 4) {`, ...body(quad('q', (r) => `u32(q + ${r})`)), '}');
-    else for (let q = 0; q < SG; q += 4) loop.lines.push('{', ...body(quad(String(q), (r) => `${q + r}u`)), '}');
-  } else if (v.rolled) loop.lines.push(`for (var kk = 0; kk < ${SG}; kk++) {`, ...body(step('kk', 'u32(kk)')), '}');
-  else for (let kk = 0; kk < SG; kk++) loop.lines.push('{', ...body(step(String(kk), `${kk}u`)), '}');
+    // `quad` takes the quad's first k (as an offset from k0, or from kph); G >= 4 (phaseLanes)
+    if (v.rolled) loop.lines.push(`for (var q = 0; q < ${G}; q += 4) {`, ...body(quad('q', (r) => from(`q + ${r}`))), '}');
+    else for (let q = 0; q < G; q += 4) loop.lines.push('{', ...body(quad(String(q), (r) => from(String(q + r), q + r))), '}');
+  } else if (v.rolled) loop.lines.push(`for (var kk = 0; kk < ${G}; kk++) {`, ...body(step('kk', from('kk'))), '}');
+  else for (let kk = 0; kk < G; kk++) loop.lines.push('{', ...body(step(String(kk), from(String(kk), kk))), '}');
   lines.push(`for (var k0 = 0; k0 < ${K}; k0 += ${SG}) {`, ...body(loop.lines), '}');
+  if (P > 1) {
+    // add the phases' partial sums (lanes l and l ^ G·2^j), then the first phase stores
+    for (let st = G; st < SG; st *= 2)
+      for (let i = 0; i < RM; i++) for (let c = 0; c < C; c++) lines.push(`c${i}_${c} = c${i}_${c} + subgroupShuffleXor(c${i}_${c}, ${st}u);`);
+    lines.push(`if (lane >= ${G}) { return; }`);
+  }
 
   // Epilogue in a loop over the register tile (through a private array): one copy of the
   // fused epilogue code instead of RM·RN, which keeps lavapipe's pipeline compile short.
@@ -481,7 +513,7 @@ function subgroupBody(
             : `${buf}[${at} + ${t}] = ${storeValue(s.ctx, out, `c${i}_${c}[${t}]`)};`;
           lines.push(g.length ? `if (${g.join(' && ')}) { ${st} }` : st);
         }
-    return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
+    return subgroupKernel(SG, G, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
   }
   lines.push(`var acc = array<vec4<f32>, ${RM * C}>(${Array.from({ length: RM * C }, (_, q) => `c${Math.floor(q / C)}_${q % C}`).join(', ')});`);
   const ep = top.child();
@@ -509,16 +541,17 @@ function subgroupBody(
     '  let mi = m0 + ri;',
     ...(M % tileM ? [`  if (mi >= ${M}) { break; }`] : []),
     `  for (var ci = 0; ci < ${C}; ci++) {`,
-    `    let ni = n0 + ci * ${4 * SG};`,
+    `    let ni = n0 + ci * ${4 * G};`,
     ...guard.map((l) => `    ${l}`),
     '  }',
     '}',
   );
-  return subgroupKernel(SG, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
+  return subgroupKernel(SG, G, v, tileM, tileN, RM, lines, [gx, gy, Math.max(batch, 1)], 2 * batch * M * N * K);
 }
 
 function subgroupKernel(
   SG: number,
+  G: number,
   v: MatmulVariant,
   tileM: number,
   tileN: number,
@@ -532,7 +565,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let bz = i32(wid.z);
   let lane = i32(sl);
   let m0 = i32(wid.y) * ${tileM} + i32(li / ${SG}u) * ${RM};
-  let n0 = i32(wid.x) * ${tileN} + lane * 4;
+  let n0 = i32(wid.x) * ${tileN} + ${G < SG ? `(lane % ${G})` : 'lane'} * 4;
 ${lines.map((l) => `  ${l}`).join('\n')}
 }`;
   return { body, dispatch, flops };

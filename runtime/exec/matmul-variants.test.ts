@@ -69,6 +69,16 @@ const CASES: { name: string; k: number; kernels?: number; build: Build }[] = [
       b.output('y', b.matmul(b.matmul(head(0), b.mT(head(1))), head(2)));
     },
   },
+  // Products narrower than a subgroup's columns: k split among phases of lanes (matmul.ts phaseLanes).
+  { name: '70x36 @ 36x16 (16 columns: k in phases, k tail)', k: 36, build: (b) => b.output('y', b.matmul(b.input('a', [70, 36]), b.input('b', [36, 16]))) },
+  { name: 'batched 3x(40x20 @ 20x8) (8 columns, k tail)', k: 20, build: (b) => b.output('y', b.matmul(b.input('a', [3, 40, 20]), b.input('b', [3, 20, 8]))) },
+  { name: '64x44 @ (12x44)ᵀ (Bᵀ by columns in phases)', k: 44, build: (b) => b.output('y', b.matmul(b.input('a', [64, 44]), b.mT(b.input('w', [12, 44])))) },
+  {
+    name: '(36x40)ᵀ @ 36x16 + bias + gelu (phases with an epilogue)',
+    k: 36,
+    kernels: 1,
+    build: (b) => b.output('y', nn.gelu(b, b.add(b.matmul(b.mT(b.input('x', [36, 40])), b.input('w', [36, 16])), b.input('bb', [16])))),
+  },
   // Rows of B a multiple of 64 floats: texB variants read B through a texture copy here.
   { name: '96x40 @ 40x128 (B as a texture, m tail)', k: 40, build: (b) => b.output('y', b.matmul(b.input('a', [96, 40]), b.input('b', [40, 128]))) },
   { name: '33x45 @ 45x64 (B as a texture, k tail)', k: 45, build: (b) => b.output('y', b.matmul(b.input('a', [33, 45]), b.input('b', [45, 64]))) },
