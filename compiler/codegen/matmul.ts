@@ -205,8 +205,8 @@ export function vectorLoads(k: Kernel, v: MatmulVariant, producer: ReadonlyMap<n
  * (a power of two, at least 4 so a phase's k hold a quad of Bᵀ) whose columns cover N.
  */
 export function phaseLanes(N: number, SG: number, v: Pick<MatmulVariant, 'rm' | 'rn'>): number {
-  // Not for the 32-row tiles: their 32 lane-varying shuffles per k (where one phase broadcasts)
-  // made a 16-wide f16 test's pipelines compile 4x longer (141 s against 34 s; session 18).
+  // Not for the 32-row tiles: 32 lane-varying shuffles per k (where one phase broadcasts); a
+  // 16-wide f16 test compiled 141 s with them, 34 s without (bench/RESULTS.md, session 18).
   if (v.rm > 16) return SG;
   let g = 4;
   while (g < SG && g * v.rn < N) g *= 2;
