@@ -419,7 +419,10 @@ const COLUMN_BLOCK = 16;
  * A column reduction (vectorColumnReads): lane (c, p) of a workgroup sums four adjacent columns
  * over every P-th element of the reduced axes as vec4s, in blocks of COLUMN_BLOCK terms (so
  * rounding grows with ~B + n/B terms, not with a lane's n); the P partial sums of a column meet
- * in workgroup memory after one barrier and are added pairwise. The workgroup-per-column layout
+ * in workgroup memory after one barrier and are added pairwise. On CPU adapters P is 1 and a
+ * workgroup is one subgroup's worth of lanes over adjacent columns: no workgroup memory and no
+ * barrier, whose cross-lane reads made lavapipe compile a column sum in 324-391 ms instead of
+ * ~100 (bench/RESULTS.md, session 18). The workgroup-per-column layout
  * it replaces read one float per lane at a stride of the row and reduced 256 lanes through 8
  * barriers: flap-tiny's bias gradients ([2048, 256] -> [256]) took 3.5-4 ms each on lavapipe
  * (bench/RESULTS.md, session 16).
@@ -432,7 +435,7 @@ function columnReduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): {
   const kept = x.shape.slice(p);
   const cols = numel(kept) / 4;
   const CW = Math.min(8, cols),
-    P = Math.floor(COLUMN_LANES / CW);
+    P = caps.cpu ? 1 : Math.floor(COLUMN_LANES / CW);
   const groups = Math.ceil(cols / CW);
   const dispatch = grid(groups, caps);
   const isMax = r.prim === 'reduce_max';
@@ -449,27 +452,37 @@ function columnReduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): {
   const buf = s.ctx.buffers.get(out.id)!;
   // the P partial sums of a column, added as a balanced tree
   const tree = (lo: number, n: number): string => (n === 1 ? `sh[lid + ${lo * CW}u]` : comb(tree(lo, n >> 1), tree(lo + (n >> 1), n - (n >> 1))));
+  // Blocks of COLUMN_BLOCK terms added into `acc`; with one phase, within superblocks of
+  // COLUMN_BLOCK blocks starting at `from` (a lane's n terms would otherwise be n/B blocks in a row).
+  const blocks = (from?: string): string[] => {
+    const [into, start, end] = from ? ['sup', from, `min(${from} + ${COLUMN_BLOCK * COLUMN_BLOCK}, ${K})`] : ['acc', 'ph', String(K)];
+    return [
+      ...(from ? [`var sup = ${init};`] : []),
+      `for (var kb = ${start}; kb < ${end}; kb += ${P * COLUMN_BLOCK}) {`,
+      `  var blk = ${init};`,
+      `  for (var k = kb; k < min(kb + ${P * COLUMN_BLOCK}, ${K}); k += ${P}) {`,
+      ...loop.lines.map((l) => `    ${l}`),
+      `    blk = ${comb('blk', val)};`,
+      '  }',
+      `  ${into} = ${comb(into, 'blk')};`,
+      '}',
+      ...(from ? [`acc = ${comb('acc', 'sup')};`] : []),
+    ];
+  };
   const lines = [
     `let col = i32(wid.y * ${dispatch[0]}u + wid.x) * ${CW} + i32(lid % ${CW}u);`,
     `let colc = min(col, ${cols - 1});`,
     `let ph = i32(lid / ${CW}u);`,
     ...top.lines,
     `var acc = ${init};`,
-    `for (var kb = ph; kb < ${K}; kb += ${P * COLUMN_BLOCK}) {`,
-    `  var blk = ${init};`,
-    `  for (var k = kb; k < min(kb + ${P * COLUMN_BLOCK}, ${K}); k += ${P}) {`,
-    ...loop.lines.map((l) => `    ${l}`),
-    `    blk = ${comb('blk', val)};`,
-    '  }',
-    `  acc = ${comb('acc', 'blk')};`,
-    '}',
-    'sh[lid] = acc;',
-    'workgroupBarrier();',
+    ...(P > 1 ? blocks() : [`for (var kc = 0; kc < ${K}; kc += ${COLUMN_BLOCK * COLUMN_BLOCK}) {`, ...indent(blocks('kc'), '  ').split('\n'), '}']),
+    ...(P > 1 ? ['sh[lid] = acc;', 'workgroupBarrier();'] : []),
     `if (ph == 0 && col < ${cols}) {`,
-    `  ${buf}[col] = ${storeVector(s, out, tree(0, P))};`,
+    `  ${buf}[col] = ${storeVector(s, out, P > 1 ? tree(0, P) : 'acc')};`,
     '}',
   ];
-  const text = [`var<workgroup> sh: array<vec4<${t}>, ${CW * P}>;`, ENTRY(CW * P), indent(lines, '  '), '}'].join('\n');
+  const shared = P > 1 ? [`var<workgroup> sh: array<vec4<${t}>, ${CW * P}>;`] : [];
+  const text = [...shared, ENTRY(CW * P), indent(lines, '  '), '}'].join('\n');
   // FLOPs as the one-element-per-step loop counts them, so a step's GFLOP does not depend on the layout
   const { flops } = reduce(k, new Scope(s.ctx, { n: 0 }), [], caps);
   return { wgsl: finish(decls, s, text), dispatch, flops };
