@@ -136,8 +136,8 @@ export function chooseMatmulVariant(e: Eqn, caps: DeviceCaps, tuning?: MatmulTun
     N = b.shape[b.shape.length - 1]!;
   if (M <= 16 && N >= 64) return usable('regtile_m16', caps) ?? chosen;
   // a subgroup tile covers narrow N by splitting k among its lanes (phaseLanes): attention's
-  // 16-wide per-head products ran 1.6x faster so than with regtile_n16 (bench/RESULTS.md, session 17)
-  if (N <= 16 && M >= 64 && !(chosen.kind === 'subgroup' && chosen.rm <= 16)) return usable('regtile_n16', caps) ?? chosen;
+  // 16-wide per-head products ran 1.6x faster that way than on regtile_n16 (bench/RESULTS.md, session 17)
+  if (N <= 16 && M >= 64 && !(chosen.kind === 'subgroup' && splitsK(chosen))) return usable('regtile_n16', caps) ?? chosen;
   return chosen;
 }
 
@@ -201,13 +201,20 @@ export function vectorLoads(k: Kernel, v: MatmulVariant, producer: ReadonlyMap<n
 }
 
 /**
+ * Whether a subgroup tile splits k among phases for narrow N. Not the 32-row tiles: 32
+ * lane-varying shuffles per k where one phase broadcasts; a 16-wide f16 test compiled 141 s with
+ * them against 34 s without, though not like for like (bench/RESULTS.md, session 18).
+ */
+function splitsK(v: Pick<MatmulVariant, 'rm'>): boolean {
+  return v.rm <= 16;
+}
+
+/**
  * Lanes per column group of the subgroup layout: the subgroup where N fills it, else the fewest
  * (a power of two, at least 4 so a phase's k hold a quad of Bᵀ) whose columns cover N.
  */
 export function phaseLanes(N: number, SG: number, v: Pick<MatmulVariant, 'rm' | 'rn'>): number {
-  // Not for the 32-row tiles: 32 lane-varying shuffles per k (where one phase broadcasts); a
-  // 16-wide f16 test compiled 141 s with them, 34 s without (bench/RESULTS.md, session 18).
-  if (v.rm > 16) return SG;
+  if (!splitsK(v)) return SG;
   let g = 4;
   while (g < SG && g * v.rn < N) g *= 2;
   return Math.min(g, SG);

@@ -419,10 +419,10 @@ const COLUMN_BLOCK = 16;
  * A column reduction (vectorColumnReads): lane (c, p) of a workgroup sums four adjacent columns
  * over every P-th element of the reduced axes as vec4s, in blocks of COLUMN_BLOCK terms (so
  * rounding grows with ~B + n/B terms, not with a lane's n); the P partial sums of a column meet
- * in workgroup memory after one barrier and are added pairwise. On CPU adapters P is 1 and a
- * workgroup is one subgroup's worth of lanes over adjacent columns: no workgroup memory and no
- * barrier, whose cross-lane reads made lavapipe compile a column sum in 324-391 ms instead of
- * ~100 (bench/RESULTS.md, session 18). The workgroup-per-column layout
+ * in workgroup memory after one barrier and are added pairwise. On CPU adapters P is 1: a
+ * workgroup of CW lanes over adjacent columns, no workgroup memory and no barrier, whose
+ * cross-lane reads made lavapipe compile a column sum in 324-391 ms instead of ~100
+ * (bench/RESULTS.md, session 18). The workgroup-per-column layout
  * it replaces read one float per lane at a stride of the row and reduced 256 lanes through 8
  * barriers: flap-tiny's bias gradients ([2048, 256] -> [256]) took 3.5-4 ms each on lavapipe
  * (bench/RESULTS.md, session 16).
@@ -469,19 +469,28 @@ function columnReduce(k: Kernel, s: Scope, decls: string[], caps: DeviceCaps): {
       ...(from ? [`acc = ${comb('acc', 'sup')};`] : []),
     ];
   };
+  // how a lane sums its terms, and how the phases of a column meet (or not) before the store
+  const { sum, meet, value, shared } =
+    P > 1
+      ? { sum: blocks(), meet: ['sh[lid] = acc;', 'workgroupBarrier();'], value: tree(0, P), shared: [`var<workgroup> sh: array<vec4<${t}>, ${CW * P}>;`] }
+      : {
+          sum: [`for (var kc = 0; kc < ${K}; kc += ${COLUMN_BLOCK * COLUMN_BLOCK}) {`, ...blocks('kc').map((l) => `  ${l}`), '}'],
+          meet: [],
+          value: 'acc',
+          shared: [],
+        };
   const lines = [
     `let col = i32(wid.y * ${dispatch[0]}u + wid.x) * ${CW} + i32(lid % ${CW}u);`,
     `let colc = min(col, ${cols - 1});`,
     `let ph = i32(lid / ${CW}u);`,
     ...top.lines,
     `var acc = ${init};`,
-    ...(P > 1 ? blocks() : [`for (var kc = 0; kc < ${K}; kc += ${COLUMN_BLOCK * COLUMN_BLOCK}) {`, ...indent(blocks('kc'), '  ').split('\n'), '}']),
-    ...(P > 1 ? ['sh[lid] = acc;', 'workgroupBarrier();'] : []),
+    ...sum,
+    ...meet,
     `if (ph == 0 && col < ${cols}) {`,
-    `  ${buf}[col] = ${storeVector(s, out, P > 1 ? tree(0, P) : 'acc')};`,
+    `  ${buf}[col] = ${storeVector(s, out, value)};`,
     '}',
   ];
-  const shared = P > 1 ? [`var<workgroup> sh: array<vec4<${t}>, ${CW * P}>;`] : [];
   const text = [...shared, ENTRY(CW * P), indent(lines, '  '), '}'].join('\n');
   // FLOPs as the one-element-per-step loop counts them, so a step's GFLOP does not depend on the layout
   const { flops } = reduce(k, new Scope(s.ctx, { n: 0 }), [], caps);
