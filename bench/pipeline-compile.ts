@@ -1,50 +1,24 @@
 // What the first training step costs on an adapter that compiles pipelines at first use
 // (lavapipe): each distinct pipeline of the spec's training plan is created and dispatched once
-// in turn, on zero buffers, and timed; totals by kernel class, then the slowest pipelines.
+// in turn, on zero buffers, and timed (as a compile helper does, runtime/gpu/compile-helpers.ts);
+// totals by kernel class, then the slowest pipelines.
 // Run with the driver's shader cache off to see the cold cost:
 //   MESA_SHADER_CACHE_DISABLE=true node --import tsx bench/pipeline-compile.ts models/flap-tiny.yaml
 import { acquireGpu } from '../runtime/gpu/device.ts';
 import { loadModel } from '../runtime/model/model.ts';
-import { constantsBinding } from '../compiler/index.ts';
+import { firstUses } from '../runtime/exec/executor.ts';
+import { compileOnce } from '../runtime/gpu/compile-once.ts';
 
 const spec = process.argv[2];
 if (!spec) throw new Error('usage: node --import tsx bench/pipeline-compile.ts <spec.yaml>');
 const gpu = await acquireGpu();
 const plan = loadModel(gpu, spec).plan;
-const d = gpu.device;
-const seen = new Set<number>();
 const rows: { label: string; ms: number; chars: number }[] = [];
 let createMs = 0;
-for (const disp of plan.dispatches) {
-  if (seen.has(disp.pipeline)) continue;
-  seen.add(disp.pipeline);
-  const p = plan.pipelines[disp.pipeline]!;
+for (const p of firstUses(plan)) {
   const t0 = performance.now();
-  const module = d.createShaderModule({ code: p.wgsl });
-  const pipe = await d.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-  createMs += performance.now() - t0;
-  const bufs = disp.bindings.map((b) => d.createBuffer({ size: Math.max(16, Math.ceil(b.bytes / 16) * 16), usage: GPUBufferUsage.STORAGE }));
-  const entries: GPUBindGroupEntry[] = bufs.map((buffer, binding) => ({ binding, resource: { buffer } }));
-  const t = disp.texture;
-  const tex = t ? d.createTexture({ size: [t.width, t.height], format: 'rgba32float', usage: GPUTextureUsage.TEXTURE_BINDING }) : undefined;
-  if (t && tex) entries.push({ binding: t.binding, resource: tex.createView() });
-  if (disp.constants) {
-    const k = d.createBuffer({ size: Math.ceil(disp.constants.length / 4) * 16, usage: GPUBufferUsage.UNIFORM });
-    bufs.push(k);
-    entries.push({ binding: constantsBinding(disp), resource: { buffer: k } });
-  }
-  const bg = d.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
-  const enc = d.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  pass.setPipeline(pipe);
-  pass.setBindGroup(0, bg);
-  pass.dispatchWorkgroups(1, 1, 1);
-  pass.end();
-  d.queue.submit([enc.finish()]);
-  await d.queue.onSubmittedWorkDone();
+  createMs += await compileOnce(gpu, p);
   rows.push({ label: p.label, ms: performance.now() - t0, chars: p.wgsl.length });
-  for (const b of bufs) b.destroy();
-  tex?.destroy();
 }
 const total = rows.reduce((a, r) => a + r.ms, 0);
 console.log(

@@ -4,7 +4,7 @@
 // Runs in the web page too: node-free modules only (compiler/ir/types, gpu/gpu), not compiler/index.
 import { type DType, numel } from '../../compiler/ir/types.ts';
 import { type Plan, type PlanIO, constantsBinding } from '../../compiler/plan/plan.ts';
-import { type Gpu, GpuError, withErrorScopes } from '../gpu/gpu.ts';
+import { type Gpu, GpuError, type WarmPipeline, withErrorScopes } from '../gpu/gpu.ts';
 import { settle } from '../gpu/quiet-wait.ts';
 import { type PlanSlice, sliceFor } from './slice.ts';
 
@@ -25,6 +25,28 @@ export interface RunOptions {
   profile?: boolean;
 }
 
+/**
+ * The pipelines of `plan` this device has not created yet, each with the bindings of its first
+ * dispatch, in the order the plan first dispatches them (the order a step compiles them in).
+ */
+export function firstUses(plan: Plan, created: ReadonlyMap<string, unknown> = new Map()): WarmPipeline[] {
+  const seen = new Set<string>();
+  const out: WarmPipeline[] = [];
+  for (const d of plan.dispatches) {
+    const p = plan.pipelines[d.pipeline]!;
+    if (seen.has(p.hash) || created.has(p.hash)) continue;
+    seen.add(p.hash);
+    out.push({
+      wgsl: p.wgsl,
+      label: p.label,
+      bindings: d.bindings.map((b) => b.bytes),
+      ...(d.texture && { texture: { binding: d.texture.binding, width: d.texture.width, height: d.texture.height } }),
+      ...(d.constants && { constants: { binding: constantsBinding(d), count: d.constants.length } }),
+    });
+  }
+  return out;
+}
+
 export class Executable {
   private constructor(
     readonly gpu: Gpu,
@@ -38,6 +60,9 @@ export class Executable {
     private readonly constantBuffers: GPUBuffer[],
   ) {}
 
+  /** Called when the first run's GPU work is done (compile helpers drop the plan's remaining pipelines). */
+  private firstRunDone: (() => void) | undefined;
+
   /** Shadow copies of the parameter and optimizer-state buffers, refreshed at the start of every run. */
   private shadows: Map<number, GPUBuffer> | null = null;
 
@@ -47,6 +72,7 @@ export class Executable {
     const buffers = await withErrorScopes(gpu, 'allocating buffers', () =>
       plan.buffers.map((b, i) => device.createBuffer({ size: Math.ceil(b.bytes / 16) * 16, usage, label: b.name ?? `tmp${i}` })),
     );
+    const warmed = gpu.warm?.(firstUses(plan, gpu.pipelineCache));
     const pipelines = await Promise.all(
       plan.pipelines.map((p) => {
         let pending = gpu.pipelineCache.get(p.hash);
@@ -112,7 +138,9 @@ export class Executable {
         return device.createBindGroup({ layout: pipelines[d.pipeline]!.getBindGroupLayout(0), entries });
       }),
     );
-    return new Executable(gpu, plan, buffers, pipelines, bindGroups, textures, [...constants.values()]);
+    const exe = new Executable(gpu, plan, buffers, pipelines, bindGroups, textures, [...constants.values()]);
+    exe.firstRunDone = warmed;
+    return exe;
   }
 
   private io(name: string, outputs = false): { buffer: number; dtype: DType; size: number } {
@@ -157,6 +185,9 @@ export class Executable {
       if (!slice || slice.copies[i]) enc.copyBufferToBuffer(this.buffers[c.from]!, 0, this.buffers[c.to]!, 0, Math.ceil(c.bytes / 4) * 4);
     });
     this.gpu.device.queue.submit([enc.finish()]);
+    const done = this.firstRunDone;
+    this.firstRunDone = undefined;
+    if (done) void this.gpu.device.queue.onSubmittedWorkDone().then(done, done);
   }
 
   /** Whether running only `outputs` reads input `name` (so a caller can skip uploading it). */

@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Gpu, GpuError, gpuFromAdapter } from './gpu.ts';
+import { CompileHelpers, helperCount } from './compile-helpers.ts';
+import { type Gpu, GpuError, type WarmPipeline, gpuFromAdapter } from './gpu.ts';
 
 export { type AdapterReport, type Gpu, GpuError, describeAdapter, gpuFromAdapter, withErrorScopes } from './gpu.ts';
 
@@ -72,9 +73,24 @@ export async function requestAdapter(): Promise<GPUAdapter> {
   return adapter;
 }
 
-/** Acquire a device with every limit and wanted feature the adapter offers. */
+/**
+ * Acquire a device with every limit and wanted feature the adapter offers; on lavapipe, with
+ * helper processes that compile a plan's pipelines while it runs (compile-helpers.ts).
+ */
 export async function acquireGpu(): Promise<Gpu> {
-  return gpuFromAdapter(await requestAdapter(), process.env.VK_ICD_FILENAMES);
+  const gpu = await gpuFromAdapter(await requestAdapter(), process.env.VK_ICD_FILENAMES);
+  const { count, why } = helperCount(gpu.report);
+  if (Number(process.env.FLAPC_DEBUG ?? 0) >= 3) console.error(`[gpu] compile helpers: ${count}${why ? ` (${why})` : ''}`);
+  if (count === 0) return gpu;
+  const helpers = new CompileHelpers(count);
+  const destroy = gpu.destroy.bind(gpu);
+  return Object.assign(gpu, {
+    warm: (pipelines: WarmPipeline[]) => helpers.warm(pipelines),
+    destroy: () => {
+      void helpers.stop();
+      destroy();
+    },
+  });
 }
 
 /** Drop the process-wide Dawn instance once every device is destroyed, so Node can exit. */

@@ -22,6 +22,21 @@ export interface AdapterReport {
   icd: string | undefined;
 }
 
+/**
+ * A pipeline to compile ahead of its first use (gpu/compile-helpers.ts): its WGSL and what one
+ * dispatch of it binds. Plain data: it crosses to a helper process.
+ */
+export interface WarmPipeline {
+  wgsl: string;
+  /** The kernel's label (for reports). */
+  label: string;
+  /** Bytes of each storage binding, in binding order. */
+  bindings: number[];
+  texture?: { binding: number; width: number; height: number };
+  /** The uniform of lifted constants: its binding slot and number of i32s. */
+  constants?: { binding: number; count: number };
+}
+
 export interface Gpu {
   device: GPUDevice;
   adapter: GPUAdapter;
@@ -31,6 +46,13 @@ export interface Gpu {
   pipelineCache: Map<string, Promise<GPUComputePipeline>>;
   /** Set when the device is lost; every later call fails with it. */
   lost: string | null;
+  /**
+   * Pipelines a plan is about to create, in the order it first dispatches them: where the driver
+   * compiles at first dispatch into a cache other processes read (lavapipe), helper processes
+   * compile them meanwhile (gpu/compile-helpers.ts). Absent elsewhere. Returns what to call once
+   * the plan's first run is done: the helpers drop what is left of these (the run compiled it).
+   */
+  warm?(pipelines: WarmPipeline[]): () => void;
   destroy(): void;
 }
 
