@@ -29,13 +29,18 @@ process.on('disconnect', () => {
   wake?.();
 });
 
+/** Report to the parent, if it is still there to hear it. */
+function tell(): void {
+  if (process.connected) process.send?.(report);
+}
+
 async function main(): Promise<void> {
   const gpu = await acquireGpu();
   while (!stopping) {
     const p = queue.shift()?.p;
     if (!p) {
       report.idle = true;
-      process.send?.(report);
+      tell();
       await new Promise<void>((res) => (wake = res));
       continue;
     }
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
       report.failed++;
       report.error = error;
     }
-    if (process.connected) process.send?.(report);
+    tell();
   }
   gpu.destroy();
   process.exit(0);
