@@ -85,7 +85,7 @@ export class CompileHelpers {
    * Hand `pipelines` (in first-dispatch order) to the helpers, round robin; each walks its share
    * backwards. Returns what to call when the plan's first run is done: the helpers then drop the
    * rest of the batch (the run compiled it, so each would only be read back from the cache, on
-   * cores the next steps need: flap-tiny's timed steps ran 1.1-1.4x slower while they did).
+   * cores the next steps need: the timed steps after it ran 1.1-1.7x slower while they did).
    */
   warm(pipelines: WarmPipeline[]): () => void {
     if (this.count === 0 || this.stopped || pipelines.length < MIN_PIPELINES) return () => {};
