@@ -30,15 +30,13 @@ export function helperCount(
   env: NodeJS.ProcessEnv = process.env,
   cores: number = availableParallelism(),
 ): { count: number; why?: string } {
-  const asked = env.FLAPC_COMPILE_HELPERS;
-  if (asked !== undefined && asked.trim() !== '') {
-    const n = Number(asked);
-    if (!Number.isInteger(n) || n < 0) return { count: 0, why: `FLAPC_COMPILE_HELPERS=${asked} is not a whole number >= 0` };
-    if (n === 0) return { count: 0, why: 'FLAPC_COMPILE_HELPERS=0' };
-  }
+  const asked = env.FLAPC_COMPILE_HELPERS?.trim() || undefined;
+  const n = asked === undefined ? undefined : Number(asked);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0)) return { count: 0, why: `FLAPC_COMPILE_HELPERS=${asked} is not a whole number >= 0` };
+  if (n === 0) return { count: 0, why: 'FLAPC_COMPILE_HELPERS=0' };
   if (!/llvmpipe/i.test(report.device)) return { count: 0, why: 'the driver is not lavapipe' };
   if (truthy(env.MESA_SHADER_CACHE_DISABLE) || truthy(env.MESA_GLSL_CACHE_DISABLE)) return { count: 0, why: "Mesa's shader cache is off" };
-  if (asked !== undefined && asked.trim() !== '') return { count: Number(asked) };
+  if (n !== undefined) return { count: n };
   const spare = Math.min(cores - 1, MAX_HELPERS);
   return spare > 0 ? { count: spare } : { count: 0, why: 'one core' };
 }
