@@ -7,7 +7,7 @@
 //   "runs": [{ "name", "spec", "steps", "set": { "train": {...}, "hyper": {...} } }] }
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { stringify } from 'yaml';
@@ -59,12 +59,24 @@ const done = new Set(
 
 /**
  * The run's spec: a snapshot of the spec's folder in the run folder (so editing models/ while a
- * study runs changes neither its training nor its evaluation), with `set` merged over it.
+ * study runs changes neither its training nor its evaluation), with `set` merged over it. A spec
+ * elsewhere in the repository (bench/specs/) keeps its path under the snapshot beside a copy of
+ * models/, so an `extends: ../../models/...` still resolves.
  */
 function variantSpec(run: Run, out: string): string {
+  const rel = relative(process.cwd(), resolve(run.spec));
+  const inRepo = !rel.startsWith('..') && !isAbsolute(rel) && dirname(rel) !== 'models';
   const snap = join(out, 'spec');
-  cpSync(dirname(resolve(run.spec)), snap, { recursive: true, filter: (f) => !f.endsWith('.ts') && basename(f) !== 'vectors' });
-  const base = join(snap, basename(run.spec));
+  const copy = (from: string, to: string): void => cpSync(from, to, { recursive: true, filter: (f) => !f.endsWith('.ts') && basename(f) !== 'vectors' });
+  let base: string;
+  if (inRepo) {
+    copy('models', join(snap, 'models'));
+    copy(dirname(rel), join(snap, dirname(rel)));
+    base = join(snap, rel);
+  } else {
+    copy(dirname(resolve(run.spec)), snap);
+    base = join(snap, basename(run.spec));
+  }
   if (!run.set) return base;
   const path = join(out, 'spec.yaml');
   writeFileSync(path, stringify({ extends: relative(out, base), ...run.set }));

@@ -142,6 +142,22 @@ describe('kernel counts (fusion regressions fail here)', () => {
     gs.forEach((gv, i) => b.output(`g${i}`, gv));
     expect(kernelsOf(b.build())).toBe(44);
   });
+  it('a large gradient sums its squares in pieces, one workgroup each, and the norm follows float64', async () => {
+    // 1000 x 300 = 300,000 elements: 32 pieces of 9,375 (64 does not divide it)
+    const b = new GraphBuilder();
+    const e = b.param('e', [1000, 300]);
+    appendTrainStep(b, b.mean(b.mul(e, b.input('x', [1000, 300]))), { ...DEFAULT_ADAMW, clipNorm: 1 });
+    const g = b.build();
+    const { plan } = compileGraph(g, { caps: CAPS16, debug: 0 });
+    const pieces = plan.dispatches.filter((d) => d.source === 'optimizer' && d.label.startsWith('reduce'));
+    expect(pieces.map((d) => d.workgroups[0] * d.workgroups[1] * d.workgroups[2])).toContain(32);
+    const inputs = randomInputs(g, 3, { [HYPER_NAME]: tensor([3], Array.from(adamwHyper(DEFAULT_ADAMW, 1e-3, 1))) });
+    const ref = interpret(g, inputs);
+    const { outputs } = await runOnGpu(g, inputs);
+    const { ratio } = errorRatio(outputs.grad_norm!, ref.grad_norm!.data, F32_TOL.rtol, F32_TOL.atol);
+    expect(ratio, `gpu ${outputs.grad_norm![0]} ref ${ref.grad_norm!.data[0]}`).toBeLessThanOrEqual(1);
+  });
+
   it('AdamW updates each parameter in place in one kernel', () => {
     const b = new GraphBuilder();
     mlpLoss(b);
