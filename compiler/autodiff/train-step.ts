@@ -50,10 +50,12 @@ export const PIECEWISE_NUMEL = 1 << 18;
 /**
  * Σ g². A large gradient is cut into up to 64 contiguous pieces, each summed by its own
  * workgroup, then the pieces' sums are added: a single sum over every element is one row, which
- * the reduction kernel gives one workgroup, and a CPU adapter runs a workgroup on one core, so
- * flap-tiny's token-embedding gradient ([30522, 64], 1.95M elements) took 3-4.6 ms on lavapipe
- * while the other core idled. (Summing its 64-wide rows first was no faster: one lane per row
- * reads 8 rows at once, a strided gather.)
+ * the reduction kernel gives one workgroup, and a CPU adapter runs a workgroup on one core.
+ * flap-tiny's token-embedding gradient ([30522, 64], 1.95M elements): 3.4-3.7 -> 2.2-2.8 ms on
+ * lavapipe (bench/RESULTS.md, session 20); reading 7.8 MB bounds it, not the cores. (Summing its
+ * 64-wide rows first was no faster: one lane per row reads 8 rows at once, a strided gather.)
+ * Only this sum is cut; splitting any long single-row reduction in the reduction codegen would be
+ * the general form, not done for a 0.3 % step gain.
  */
 function sumOfSquares(b: GraphBuilder, g: Var): Var {
   const sq = b.mul(g, g);
