@@ -3,7 +3,7 @@
 # (cached, resumable), augment its captions with the clips' event tags (offline rules), train
 # flap-small's recipe on it on the WebGPU adapter (models/flap-small-quick.yaml: validating as it
 # goes, keeping the best checkpoint), evaluate the best checkpoint on the held-out test split and
-# write the run's HTML report. STEPS (default: the spec's 1400) sets the training length; OUT
+# write the run's HTML report. STEPS (default: the spec's 2400) sets the training length; OUT
 # (default runs/quickstart) the run folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
