@@ -104,6 +104,38 @@ describe('loader over the bad-file corpus', () => {
     expect(batches.some((b) => b.epoch === 1)).toBe(true);
   });
 
+  it('later epochs take clips from memory, not the workers, and yield the same batches', async () => {
+    const counting = (): { pool: FeaturizePool; calls: () => number } => {
+      let n = 0;
+      const p = {
+        run: (job: Parameters<FeaturizePool['run']>[0]) => {
+          n++;
+          return pool.run(job);
+        },
+        get isClosed() {
+          return pool.isClosed;
+        },
+      };
+      return { pool: p as unknown as FeaturizePool, calls: () => n };
+    };
+    const epochs = 3;
+    const kept = counting();
+    const none = counting();
+    const a = await take(new Loader(ds.clips, options({ pool: kept.pool })).train(epochs), 1000);
+    const b = await take(new Loader(ds.clips, options({ pool: none.pool, memoryBytes: 0 })).train(epochs), 1000);
+    expect(a.length).toBeGreaterThan(ds.clips.length / 2);
+    expect(a.map((x) => x.clips)).toEqual(b.map((x) => x.clips));
+    expect(a.every((x, i) => x.mel.every((v, j) => v === b[i]!.mel[j]) && x.tokens.every((v, j) => v === b[i]!.tokens[j]))).toBe(true);
+    // Each clip goes to a worker once (a bad one fails once and is skipped after); without memory, every epoch.
+    expect(kept.calls()).toBe(ds.clips.length);
+    expect(none.calls()).toBeGreaterThan(2 * ds.clips.length);
+    // A budget of a few clips' features keeps those: the others go to the workers every epoch.
+    const few = counting();
+    await take(new Loader(ds.clips, options({ pool: few.pool, memoryBytes: 40_000 })).train(epochs), 1000);
+    expect(few.calls()).toBeGreaterThan(kept.calls());
+    expect(few.calls()).toBeLessThan(none.calls());
+  });
+
   it('the second pass reads every clip from the feature cache, with identical features', async () => {
     const cacheDir = join(dir, 'cache2');
     const first = new Loader(ds.clips, options({ cacheDir }));

@@ -29,5 +29,7 @@ export function clipLoader(emb: Embedder, clips: Clip[], o: ClipLoaderOptions): 
     pool: o.pool,
     cacheDir: o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir,
     norm: o.norm,
+    // one pass over the clips: nothing to keep for a next epoch
+    memoryBytes: 0,
   });
 }
