@@ -152,10 +152,10 @@ export class Loader {
     return r.ok ? r.features : undefined;
   }
 
-  /** Keep a clip's features for its next load (callers only read them: crops copy out). */
+  /** Keep a clip's features for its next load (fetched once: load() shares a load in flight; callers only read them). */
   private keep(i: number, f: Features): void {
     const bytes = f.mel.byteLength;
-    if (this.kept.has(i) || this.keptBytes + bytes > (this.opts.memoryBytes ?? MEMORY_BYTES)) return;
+    if (this.keptBytes + bytes > (this.opts.memoryBytes ?? MEMORY_BYTES)) return;
     this.kept.set(i, f);
     this.keptBytes += bytes;
   }
